@@ -1,0 +1,2 @@
+// Replaced by the benchmarks (issue 5).
+return 0;

@@ -1,0 +1,1 @@
+// The client library (issue 4) lives in this project.
