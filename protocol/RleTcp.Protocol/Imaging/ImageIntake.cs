@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
 
 namespace RleTcp.Protocol.Imaging;
 
@@ -44,8 +45,9 @@ public static class ImageIntake
         try
         {
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
-            IImageInfo info = Identify(configuration, data, format);
-            CheckSize(info.Width, info.Height, options);
+            TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
+            IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
+            CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
             if (useFastPaths)
             {
@@ -54,6 +56,7 @@ public static class ImageIntake
                     BmpFormat => Bmp1BitReader.TryRead(bytes, bmp!.Value, ct),
                     PbmFormat => Pbm4Reader.TryRead(bytes, ct),
                     PngFormat => Png1BitReader.TryRead(data, ct),
+                    TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
                     _ => null,
                 };
                 if (fast is not null)
@@ -62,7 +65,9 @@ public static class ImageIntake
                 }
             }
 
-            (PillowMode mode, DecodePixel pixel) = SourceMode.Detect(format, info, bytes);
+            (PillowMode mode, DecodePixel pixel) = tiff is { } t
+                ? (t.PillowMode, t.PillowMode == PillowMode.Palette ? DecodePixel.Rgb24 : DecodePixel.L8)
+                : SourceMode.Detect(format, info!, bytes);
             return ImageSharpIntake.Decode(configuration, format, bytes, mode, pixel, options, ct);
         }
         catch (ImageIntakeException)

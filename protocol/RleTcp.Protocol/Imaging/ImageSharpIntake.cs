@@ -4,7 +4,6 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
-using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace RleTcp.Protocol.Imaging;
@@ -46,11 +45,6 @@ internal static class ImageSharpIntake
             default:
             {
                 using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
-                if (format is TiffFormat)
-                {
-                    mode = SourceMode.ForTiff(image.Frames.RootFrame.Metadata.GetTiffMetadata());
-                }
-
                 return Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteRgb(y, row, 3));
             }
         }

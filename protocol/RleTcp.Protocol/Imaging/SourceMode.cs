@@ -43,8 +43,8 @@ internal enum DecodePixel
 internal static class SourceMode
 {
     /// <summary>
-    /// The Pillow mode and decode pixel type for an identified image. TIFF's mode needs frame metadata that 2.1's
-    /// identify does not give, so it is decided after decoding (<see cref="ForTiff"/>); here it decodes as RGB.
+    /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
+    /// <see cref="Formats.TiffHeader"/> instead).
     /// </summary>
     public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
     {
@@ -91,13 +91,4 @@ internal static class SourceMode
                 return (PillowMode.Colour, DecodePixel.Rgb24);
         }
     }
-
-    /// <summary>
-    /// TIFF after decoding: a palette image ("P") is thresholded; bilevel, grey and colour ones are dithered
-    /// (dithering a bilevel image's 0/255 values leaves them as they are).
-    /// </summary>
-    public static PillowMode ForTiff(SixLabors.ImageSharp.Formats.Tiff.TiffFrameMetadata frame) =>
-        frame.PhotometricInterpretation == SixLabors.ImageSharp.Formats.Tiff.Constants.TiffPhotometricInterpretation.PaletteColor
-            ? PillowMode.Palette
-            : PillowMode.Colour;
 }

@@ -18,12 +18,7 @@ internal static class Bmp1BitReader
         int width = header.Width;
         int height = Math.Abs(header.Height);
         long stride = ((width + 31L) / 32) * 4;
-        if (header.PixelOffset + (stride * height) > data.Length)
-        {
-            throw ImageIntakeException.Invalid(
-                $"The BMP pixel data is truncated: {stride * height} bytes needed at offset {header.PixelOffset}, {data.Length} in the payload.");
-        }
-
+        // BmpHeader.Read has checked that every row lies inside the payload.
         (byte r0, byte g0, byte b0) = header.PaletteColor(data, 0);
         (byte r1, byte g1, byte b1) = header.PaletteColor(data, 1);
         bool white0 = PillowBilevel.Luma1000(r0, g0, b0) >= 128_000;

@@ -89,6 +89,17 @@ internal readonly struct BmpHeader
                 $"The BMP palette of {colors} colours does not fit before the pixel data at offset {pixelOffset}.");
         }
 
+        // Uncompressed rows must all be in the payload: ImageSharp 2.1.13 would read short rows as black.
+        if (compression is 0 or 3 && bits is 1 or 4 or 8 or 16 or 24 or 32 && width > 0)
+        {
+            long stride = ((((long)width * bits) + 31) / 32) * 4;
+            if (pixelOffset + (stride * Math.Abs((long)height)) > data.Length)
+            {
+                throw ImageIntakeException.Invalid(
+                    $"The BMP pixel data is truncated: {stride * Math.Abs((long)height)} bytes needed at offset {pixelOffset}, {data.Length} in the payload.");
+            }
+        }
+
         return new BmpHeader
         {
             HeaderSize = (int)headerSize,
