@@ -46,6 +46,12 @@ public static class ImageIntake
         {
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
             TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
+            tiff?.CheckStripsInside(bytes);
+            if (format is PngFormat)
+            {
+                PngStructure.CheckComplete(bytes);
+            }
+
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 

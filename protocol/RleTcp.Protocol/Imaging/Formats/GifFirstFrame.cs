@@ -120,6 +120,7 @@ internal readonly struct GifFirstFrame
                     throw ImageIntakeException.Invalid("The GIF file ends inside a colour table.");
                 }
 
+                CheckImageDataComplete(data, (flags & 0x80) != 0 ? offset + length : pos + 9);
                 bool needed = length > 0 && !IsIdentityGrey(data.Slice(offset, length));
                 return new GifFirstFrame
                 {
@@ -136,6 +137,24 @@ internal readonly struct GifFirstFrame
 
             // Pillow skips any other byte between blocks; so do we.
         }
+    }
+
+    // ImageSharp 2.1.13 decodes a GIF whose image data is cut short without complaint; Pillow refuses it.
+    private static void CheckImageDataComplete(ReadOnlySpan<byte> data, int pos)
+    {
+        pos++; // the LZW minimum code size
+        while (pos < data.Length)
+        {
+            int size = data[pos];
+            if (size == 0)
+            {
+                return;
+            }
+
+            pos += 1 + size;
+        }
+
+        throw ImageIntakeException.Invalid("The GIF file is truncated: its first frame's image data has no end.");
     }
 
     private static bool IsIdentityGrey(ReadOnlySpan<byte> table)

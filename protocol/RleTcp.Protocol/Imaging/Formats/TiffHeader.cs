@@ -112,6 +112,23 @@ internal readonly struct TiffHeader
         };
     }
 
+    /// <summary>Refuses a file whose strips (as tags 273 and 279 give them) are not all inside the payload.</summary>
+    public void CheckStripsInside(ReadOnlySpan<byte> data)
+    {
+        if (StripOffsets.Count != StripByteCounts.Count || StripOffsets.Count > data.Length)
+        {
+            throw ImageIntakeException.Invalid("The TIFF strip offsets and byte counts do not match.");
+        }
+
+        for (int i = 0; i < StripOffsets.Count; i++)
+        {
+            if (ArrayValue(data, StripOffsets, i) + ArrayValue(data, StripByteCounts, i) > data.Length)
+            {
+                throw ImageIntakeException.Invalid($"The TIFF file is truncated: strip {i} runs past its end.");
+            }
+        }
+    }
+
     /// <summary>Element <paramref name="index"/> of an array field such as <see cref="StripOffsets"/>.</summary>
     public long ArrayValue(ReadOnlySpan<byte> data, (int Type, long Count, long Value) field, int index)
     {
