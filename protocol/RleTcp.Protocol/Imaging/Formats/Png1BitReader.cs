@@ -49,7 +49,7 @@ internal static class Png1BitReader
             ReadOnlySpan<byte> type = data.Slice(pos + 4, 4);
             ReadOnlySpan<byte> body = data.Slice(pos + 8, (int)length);
             bool critical = (type[0] & 0x20) == 0;
-            if (critical && Crc32.Compute(type, body) != BinaryPrimitives.ReadUInt32BigEndian(data[(pos + 8 + (int)length)..]))
+            if (critical && System.IO.Hashing.Crc32.HashToUInt32(data.Slice(pos + 4, 4 + (int)length)) != BinaryPrimitives.ReadUInt32BigEndian(data[(pos + 8 + (int)length)..]))
             {
                 throw ImageIntakeException.Invalid($"The PNG {System.Text.Encoding.ASCII.GetString(type)} chunk has a bad CRC.");
             }
