@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using RleTcp.Protocol.Imaging;
+
+namespace RleTcp.Protocol.Rle;
+
+/// <summary>
+/// Reads the RLE format back into a <see cref="BitImage"/>, strictly: every deviation is an
+/// <see cref="RleFormatException"/> naming the byte. Runs that cross a 127-pixel chunk boundary inside a row are
+/// accepted, as the reference decoder accepts them; only the encoder is canonical.
+/// </summary>
+public static class RleDecoder
+{
+    /// <summary>Reads the width and height; false when fewer than 4 bytes are given.</summary>
+    public static bool TryReadHeader(ReadOnlySpan<byte> rle, out int width, out int height)
+    {
+        if (rle.Length < RleFormat.HeaderSize)
+        {
+            width = height = 0;
+            return false;
+        }
+
+        width = BinaryPrimitives.ReadUInt16LittleEndian(rle);
+        height = BinaryPrimitives.ReadUInt16LittleEndian(rle[2..]);
+        return true;
+    }
+
+    /// <summary>Decodes a whole RLE image.</summary>
+    /// <exception cref="RleFormatException">The data breaks the format.</exception>
+    public static BitImage Decode(ReadOnlySpan<byte> rle)
+    {
+        if (!TryReadHeader(rle, out int width, out int height))
+        {
+            throw new RleFormatException(RleFormatError.TruncatedHeader, rle.Length, "fewer than the 4 header bytes");
+        }
+
+        if (width == 0 || height == 0)
+        {
+            throw new RleFormatException(
+                RleFormatError.ZeroDimension, width == 0 ? 0 : 2, $"the header declares a {width}x{height} image");
+        }
+
+        var image = new BitImage(width, height);
+        int offset = RleFormat.HeaderSize;
+        for (int y = 0; y < height; y++)
+        {
+            Span<ulong> row = image.Row(y);
+            int x = 0;
+            while (x < width)
+            {
+                if (offset >= rle.Length)
+                {
+                    throw new RleFormatException(
+                        RleFormatError.TruncatedData, rle.Length, $"the data ends in row {y} at pixel {x} of {width}");
+                }
+
+                byte run = rle[offset];
+                int length = run & RleFormat.LengthMask;
+                if (length == 0)
+                {
+                    throw new RleFormatException(RleFormatError.ZeroLengthRun, offset, "a run of length 0");
+                }
+
+                if (x + length > width)
+                {
+                    throw new RleFormatException(
+                        RleFormatError.RunCrossesRowEnd, offset,
+                        $"a run of {length} at pixel {x} crosses the end of row {y} ({width} pixels)");
+                }
+
+                if ((run & RleFormat.WhiteFlag) != 0)
+                {
+                    SetWhite(row, x, length);
+                }
+
+                x += length;
+                offset++;
+            }
+        }
+
+        if (offset != rle.Length)
+        {
+            throw new RleFormatException(
+                RleFormatError.TrailingBytes, offset, $"{rle.Length - offset} bytes follow the last row");
+        }
+
+        return image;
+    }
+
+    // Sets pixels start .. start+count-1 with whole-word masks; a run of at most 127 touches at most 3 words.
+    private static void SetWhite(Span<ulong> row, int start, int count)
+    {
+        int last = start + count - 1;
+        int first = start >> 6;
+        int lastWord = last >> 6;
+        ulong head = ulong.MaxValue >> (start & 63);
+        ulong tail = ulong.MaxValue << (63 - (last & 63));
+        if (first == lastWord)
+        {
+            row[first] |= head & tail;
+            return;
+        }
+
+        row[first] |= head;
+        for (int i = first + 1; i < lastWord; i++)
+        {
+            row[i] = ulong.MaxValue;
+        }
+
+        row[lastWord] |= tail;
+    }
+}
