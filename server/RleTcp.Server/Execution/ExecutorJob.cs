@@ -19,10 +19,7 @@ internal sealed class ExecutorJob
     {
         Payload = payload;
         _deadline = new CancellationTokenSource(timeout);
-        _onTimeout = _deadline.Token.UnsafeRegister(
-            static state => ((ExecutorJob)state!).TryComplete(ServerResponse.Error(
-                ResponseStatus.Timeout, "The request was not processed within the server's time limit.")),
-            this);
+        _onTimeout = _deadline.Token.UnsafeRegister(static state => ((ExecutorJob)state!).CompleteTimedOut(), this);
     }
 
     public PooledPayload Payload { get; }
@@ -38,6 +35,18 @@ internal sealed class ExecutorJob
         if (!_completion.TrySetResult(response))
         {
             response.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Completes the task with Timeout (if it is not complete yet). Called by the deadline, and again by the worker
+    /// that saw the cancellation: disposing the registration can pre-empt a callback that has not run yet.
+    /// </summary>
+    public void CompleteTimedOut()
+    {
+        if (!_completion.Task.IsCompleted)
+        {
+            TryComplete(ServerResponse.Error(ResponseStatus.Timeout, "The request was not processed within the server's time limit."));
         }
     }
 

@@ -153,8 +153,9 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         CancellationToken cancellation = job.Cancellation;
         if (cancellation.IsCancellationRequested)
         {
-            // Timed out while queued; the Timeout answer has been sent.
+            // Timed out while queued: never run.
             job.Finish();
+            job.CompleteTimedOut();
             return;
         }
 
@@ -168,6 +169,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         {
             LogRequestTimedOut(job.Payload.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             job.Finish();
+            job.CompleteTimedOut();
             return;
         }
         catch (Exception e)

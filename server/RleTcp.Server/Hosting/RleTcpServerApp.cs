@@ -46,45 +46,40 @@ public static class RleTcpServerApp
     /// <summary>Runs the server until Ctrl+C or SIGTERM; returns the process exit code (0 after a graceful stop).</summary>
     public static async Task<int> RunAsync(string[] args)
     {
-        IHost host;
         try
         {
-            host = CreateBuilder(args).Build();
+            // Options are validated when the host is built (the drain timeout sizes the host's shutdown timeout)
+            // and again at start; either way a bad value ends here with its message.
+            using IHost host = CreateBuilder(args).Build();
+            await host.RunAsync().ConfigureAwait(false);
+            return 0;
+        }
+        catch (OptionsValidationException e)
+        {
+            await Console.Error.WriteLineAsync("rletcp-server: invalid configuration:").ConfigureAwait(false);
+            foreach (string failure in e.Failures)
+            {
+                await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
+            }
+
+            return InvalidConfigurationExitCode;
+        }
+        catch (InvalidOperationException e) when (e.InnerException is FormatException or OverflowException or ArgumentException)
+        {
+            // A value the binder could not convert, e.g. --port abc.
+            await Console.Error.WriteLineAsync($"rletcp-server: invalid configuration: {e.Message} {e.InnerException.Message}").ConfigureAwait(false);
+            return InvalidConfigurationExitCode;
         }
         catch (FormatException e)
         {
+            // A malformed command line, e.g. a switch without a value.
             await Console.Error.WriteLineAsync($"rletcp-server: bad command line: {e.Message}").ConfigureAwait(false);
             return InvalidConfigurationExitCode;
         }
-
-        using (host)
+        catch (SocketException e)
         {
-            try
-            {
-                await host.RunAsync().ConfigureAwait(false);
-                return 0;
-            }
-            catch (OptionsValidationException e)
-            {
-                await Console.Error.WriteLineAsync("rletcp-server: invalid configuration:").ConfigureAwait(false);
-                foreach (string failure in e.Failures)
-                {
-                    await Console.Error.WriteLineAsync("  " + failure).ConfigureAwait(false);
-                }
-
-                return InvalidConfigurationExitCode;
-            }
-            catch (InvalidOperationException e) when (e.InnerException is FormatException or OverflowException or ArgumentException)
-            {
-                // A value the binder could not convert, e.g. --port abc.
-                await Console.Error.WriteLineAsync($"rletcp-server: invalid configuration: {e.Message} {e.InnerException.Message}").ConfigureAwait(false);
-                return InvalidConfigurationExitCode;
-            }
-            catch (SocketException e)
-            {
-                await Console.Error.WriteLineAsync($"rletcp-server: cannot listen: {e.Message}").ConfigureAwait(false);
-                return CannotListenExitCode;
-            }
+            await Console.Error.WriteLineAsync($"rletcp-server: cannot listen: {e.Message}").ConfigureAwait(false);
+            return CannotListenExitCode;
         }
     }
 }

@@ -46,6 +46,8 @@ public sealed class FrameClient : IAsyncDisposable
 
     public Task PingAsync() => SendRawAsync(Header(0));
 
+    public Task SendRawAsync(byte[] bytes) => SendRawAsync(bytes.AsMemory());
+
     public async Task SendRawAsync(ReadOnlyMemory<byte> bytes)
     {
         using var timeout = new CancellationTokenSource(TestServer.Patience);
@@ -105,6 +107,12 @@ public sealed class FrameClient : IAsyncDisposable
     public async Task AssertPingAsync()
     {
         await PingAsync();
+        await AssertPingAsync_AnswerOnly();
+    }
+
+    /// <summary>Reads the exact 9 bytes of a ping answer (for a ping sent earlier).</summary>
+    public async Task AssertPingAsync_AnswerOnly()
+    {
         byte[] answer = new byte[9];
         Assert.Equal(9, await ReadAsync(answer));
         Assert.Equal(new byte[] { 0, 0, 0, 0, 0, 0, 0, 1, 0 }, answer);

@@ -41,6 +41,9 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>The executor (queue length).</summary>
     public RequestExecutor Executor { get; }
 
+    /// <summary>The host's services.</summary>
+    public IServiceProvider HostServices => _host.Services;
+
     /// <summary>Everything the server logged.</summary>
     public LogCollector Logs { get; }
 
