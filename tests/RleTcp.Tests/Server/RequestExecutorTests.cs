@@ -132,13 +132,19 @@ public class RequestExecutorTests
         var processor = new ScriptedProcessor();
         using RequestExecutor executor = Create(processor, workers: 1, timeout: TimeSpan.FromMilliseconds(100));
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.UntilCancelled), out Task<ServerResponse> first));
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("late")), out Task<ServerResponse> second));
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Hold("held")), out Task<ServerResponse> held));
+        await processor.WaitEnteredAsync();
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("late")), out Task<ServerResponse> queued));
 
-        Assert.Equal(ResponseStatus.Timeout, (await first.WaitAsync(TestServer.Patience)).Status);
-        Assert.Equal(ResponseStatus.Timeout, (await second.WaitAsync(TestServer.Patience)).Status);
-        await Task.Delay(50);
-        Assert.Single(processor.Threads); // the queued one was dropped, not processed late
+        // The worker is held, so the queued job's deadline passes while it waits; the held one times out as well.
+        Assert.Equal(ResponseStatus.Timeout, (await queued.WaitAsync(TestServer.Patience)).Status);
+        Assert.Equal(ResponseStatus.Timeout, (await held.WaitAsync(TestServer.Patience)).Status);
+        processor.Release();
+
+        // A later job (whatever its own fate) is dequeued after the timed-out one, so by its end that one was passed over.
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("barrier")), out Task<ServerResponse> barrier));
+        await barrier.WaitAsync(TestServer.Patience);
+        Assert.DoesNotContain("Elate", processor.Payloads);
     }
 
     [Fact]

@@ -17,6 +17,9 @@ public sealed class ScriptedProcessor : IRequestProcessor
     /// <summary>Names of the threads that ran requests.</summary>
     public ConcurrentBag<string?> Threads { get; } = [];
 
+    /// <summary>The payloads processed, as UTF-8 text.</summary>
+    public ConcurrentBag<string> Payloads { get; } = [];
+
     public static byte[] Echo(string text) => [(byte)'E', .. System.Text.Encoding.UTF8.GetBytes(text)];
 
     public static byte[] Hold(string text = "") => [(byte)'H', .. System.Text.Encoding.UTF8.GetBytes(text)];
@@ -40,6 +43,7 @@ public sealed class ScriptedProcessor : IRequestProcessor
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
         Threads.Add(Thread.CurrentThread.Name);
+        Payloads.Add(System.Text.Encoding.UTF8.GetString(payload.Span));
         _entered.Release();
         switch (payload.Span[0])
         {
