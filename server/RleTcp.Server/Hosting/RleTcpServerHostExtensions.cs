@@ -52,10 +52,11 @@ public static class RleTcpServerHostExtensions
         }
 
         services.AddSingleton<IRequestProcessor>(sp =>
-            sp.GetRequiredService<IOptions<RleTcpServerOptions>>().Value.Workload switch
-            {
-                ServerWorkload.FrameEcho => new FrameEchoProcessor(),
-                _ => throw new InvalidOperationException("The image compression processor lands with the imaging work."),
-            });
+        {
+            IOptions<RleTcpServerOptions> options = sp.GetRequiredService<IOptions<RleTcpServerOptions>>();
+            return options.Value.Workload == ServerWorkload.FrameEcho
+                ? new FrameEchoProcessor()
+                : new ImageCompressionProcessor(options);
+        });
     }
 }

@@ -1,3 +1,5 @@
+using RleTcp.Protocol.Imaging;
+
 namespace RleTcp.Server.Hosting;
 
 /// <summary>
@@ -27,6 +29,12 @@ public sealed class RleTcpServerOptions
 
     /// <summary>The largest image, in pixels, the server decodes; more is ImageTooLarge. Default 100 million.</summary>
     public long MaxPixels { get; set; } = 100_000_000;
+
+    /// <summary>The image formats accepted, e.g. "Png, Bmp"; others are InvalidImage. Default All.</summary>
+    public ImageFormats AllowedFormats { get; set; } = ImageFormats.All;
+
+    /// <summary>How grey and colour images become black and white: Pillow (exact, dithered) or Threshold. Default Pillow.</summary>
+    public ConversionMode Conversion { get; set; } = ConversionMode.Pillow;
 
     /// <summary>
     /// The budget of request payload bytes held in memory across all connections, reserved on the declared length when a

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using RleTcp.Protocol.Imaging;
 
 namespace RleTcp.Server.Hosting;
 
@@ -57,6 +58,16 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
         Range(nameof(options.BandPixels), options.BandPixels, 4096, int.MaxValue);
         Range(nameof(options.InputBufferBytes), options.InputBufferBytes, 4096, 1 << 30);
         Range(nameof(options.OutputBufferBytes), options.OutputBufferBytes, 4096, 1 << 30);
+        if (options.AllowedFormats == ImageFormats.None || (options.AllowedFormats & ~ImageFormats.All) != 0)
+        {
+            failures.Add($"{Key(nameof(options.AllowedFormats))} must name at least one of {string.Join(", ", Enum.GetNames<ImageFormats>().Where(n => n is not "None" and not "All"))} (comma-separated) or All; got {options.AllowedFormats}.");
+        }
+
+        if (!Enum.IsDefined(options.Conversion))
+        {
+            failures.Add($"{Key(nameof(options.Conversion))} must be one of {string.Join(", ", Enum.GetNames<ConversionMode>())}; got {options.Conversion}.");
+        }
+
         if (!Enum.IsDefined(options.Workload))
         {
             failures.Add($"{Key(nameof(options.Workload))} must be one of {string.Join(", ", Enum.GetNames<ServerWorkload>())}; got {options.Workload}.");

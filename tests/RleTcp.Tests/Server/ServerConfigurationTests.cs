@@ -88,7 +88,7 @@ public partial class ServerConfigurationTests
     [Fact]
     public async Task TheExecutableRefusesABadOptionWithAMessageAndExitCode2()
     {
-        (int code, string output) = await RunServerAsync(["--port", "0", "--workers", "0", "--workload", "FrameEcho"], stop: false);
+        (int code, string output) = await RunServerAsync(["--port", "0", "--workers", "0"], stop: false);
 
         Assert.Equal(RleTcpServerApp.InvalidConfigurationExitCode, code);
         Assert.Contains("RleTcp:Workers must be between 1 and 1024; got 0.", output);
@@ -97,11 +97,12 @@ public partial class ServerConfigurationTests
     [Fact]
     public async Task TheExecutableServesThenStopsOnSigtermWithExitCode0()
     {
-        (int code, string output) = await RunServerAsync(["--port", "0", "--workers", "1", "--workload", "FrameEcho"], stop: true);
+        (int code, string output) = await RunServerAsync(["--port", "0", "--workers", "1"], stop: true);
 
         Assert.Equal(0, code);
         Assert.Contains("RleTcp listening on 127.0.0.1:", output);
         Assert.Contains("1 workers", output);
+        Assert.Contains("workload Compress", output);
         Assert.Contains("RleTcp stopped", output);
     }
 
@@ -156,6 +157,9 @@ public partial class ServerConfigurationTests
                 await using (var client = new FrameClient(socket))
                 {
                     await client.AssertPingAsync();
+                    VectorCase vector = Vectors.Get("crop_libtasn1_p15_256.png");
+                    await client.SendFrameAsync(File.ReadAllBytes(vector.InputPath));
+                    Assert.Equal(File.ReadAllBytes(vector.ExpectedPath), (await client.ReadAnswerAsync()).Body);
                 }
 
                 using Process kill = Process.Start("kill", ["-TERM", process.Id.ToString()])!;
