@@ -83,6 +83,11 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             LocalEndPoint, _executor.Workers, _options.QueueCapacity, _options.MaxFrameBytes, _options.MaxPixels,
             _options.MaxBufferedRequestBytes, _options.MaxConnections, _options.FrameTimeout, _options.IdleTimeout,
             _options.RequestTimeout, _options.Workload);
+        if (!IPAddress.IsLoopback(address))
+        {
+            LogNotLoopback(LocalEndPoint);
+        }
+
         _accepting = AcceptLoopAsync(socket);
         return Task.CompletedTask;
     }
@@ -242,6 +247,9 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     private partial void LogStarted(
         IPEndPoint endPoint, int workers, int queueCapacity, long maxFrameBytes, long maxPixels, long maxBufferedRequestBytes,
         int maxConnections, TimeSpan frameTimeout, TimeSpan idleTimeout, TimeSpan requestTimeout, ServerWorkload workload);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening on {EndPoint}, beyond loopback, without TLS: anyone who can reach it can use it and read its traffic")]
+    private partial void LogNotLoopback(IPEndPoint endPoint);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stopping: draining {Connections} connections for up to {DrainTimeout}")]
     private partial void LogDraining(int connections, TimeSpan drainTimeout);
