@@ -9,13 +9,13 @@ namespace RleTcp.Server.Transport;
 /// stops reading when <see cref="Input"/> holds the pause threshold, and writers to <see cref="Output"/> wait when it
 /// does, each resuming at half. Receives start with a zero-byte read so an idle connection holds no buffer.
 /// </summary>
-internal sealed class SocketPipe
+internal sealed class SocketPipe : IConnectionTransport
 {
     // Unread input left in the kernel when a socket is closed makes it send a reset, which can destroy the answer
     // the peer has not read yet (a FrameTooLarge sent while the client is still uploading). So after the last
     // answer the input is read and dropped for up to this long before the socket is closed ("lingering close").
-    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
-    private const int MinimumReceive = 4096;
+    internal static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
+    internal const int MinimumReceive = 4096;
 
     private readonly Socket _socket;
     private readonly Pipe _input;
@@ -31,10 +31,10 @@ internal sealed class SocketPipe
         _output = new Pipe(Options(outputBufferBytes));
     }
 
-    /// <summary>Bytes received from the peer.</summary>
+    /// <inheritdoc/>
     public PipeReader Input => _input.Reader;
 
-    /// <summary>Bytes to send to the peer; completing it sends a FIN once everything is sent.</summary>
+    /// <inheritdoc/>
     public PipeWriter Output => _output.Writer;
 
     /// <summary>How the receive side ended, once it has.</summary>
@@ -43,16 +43,14 @@ internal sealed class SocketPipe
     /// <summary>How the send side ended, once it has.</summary>
     public ConnectionEnd SendEnd { get; private set; } = ConnectionEnd.None;
 
+    /// <inheritdoc/>
     public void Start()
     {
         _receiving = ReceiveLoopAsync();
         _sending = SendLoopAsync();
     }
 
-    /// <summary>
-    /// Waits for <see cref="Output"/> (which the caller has completed) to be sent, lingers for the peer's remaining input,
-    /// then closes the socket. <paramref name="abort"/> cuts both short.
-    /// </summary>
+    /// <inheritdoc/>
     public async Task CloseAsync(CancellationToken abort)
     {
         try
@@ -72,7 +70,7 @@ internal sealed class SocketPipe
         await Task.WhenAll(_sending, _receiving).ConfigureAwait(false);
     }
 
-    /// <summary>Closes the socket at once; both loops end.</summary>
+    /// <inheritdoc/>
     public void Abort()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 0)
@@ -81,7 +79,8 @@ internal sealed class SocketPipe
         }
     }
 
-    private static PipeOptions Options(int pauseBytes) => new(
+    /// <summary>A bounded pipe's options: pause at <paramref name="pauseBytes"/>, resume at half.</summary>
+    internal static PipeOptions Options(int pauseBytes) => new(
         pauseWriterThreshold: pauseBytes,
         resumeWriterThreshold: pauseBytes / 2,
         minimumSegmentSize: MinimumReceive,
@@ -182,12 +181,19 @@ internal sealed class SocketPipe
         }
     }
 
-    private ConnectionEnd Classify(Exception e) => e switch
+    private ConnectionEnd Classify(Exception e) => Classify(e, Volatile.Read(ref _disposed) != 0);
+
+    /// <summary>
+    /// Names how a socket operation's exception ended a direction: reset, aborted by us (<paramref name="disposed"/>),
+    /// or a fault. An <see cref="IOException"/> wrapping a <see cref="SocketException"/> (as streams throw) is unwrapped.
+    /// </summary>
+    internal static ConnectionEnd Classify(Exception e, bool disposed) => e switch
     {
+        IOException { InnerException: SocketException inner } => Classify(inner, disposed),
         ObjectDisposedException => ConnectionEnd.Aborted,
         SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted } => ConnectionEnd.Aborted,
         SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.TimedOut or SocketError.NetworkReset }
-            => Volatile.Read(ref _disposed) != 0 ? ConnectionEnd.Aborted : ConnectionEnd.Reset,
-        _ => Volatile.Read(ref _disposed) != 0 ? ConnectionEnd.Aborted : ConnectionEnd.Fault,
+            => disposed ? ConnectionEnd.Aborted : ConnectionEnd.Reset,
+        _ => disposed ? ConnectionEnd.Aborted : ConnectionEnd.Fault,
     };
 }
