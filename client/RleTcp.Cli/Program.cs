@@ -1,2 +1,26 @@
-// Replaced by the rletcp command line (issue 4).
-return 0;
+using System.CommandLine;
+using RleTcp.Cli.Commands;
+using RleTcp.Cli.Common;
+
+var root = new RootCommand("rletcp: compress 1-bit images with run-length encoding over TCP (and test the server that does it).")
+{
+    DemoCommand.Create(),
+    CompressCommand.Create(),
+    DecompressCommand.Create(),
+    CompressDirCommand.Create(),
+    LoadCommand.Create(),
+};
+
+ParseResult parsed = root.Parse(args);
+if (parsed.Errors.Count > 0)
+{
+    // Usage errors are exit code 2 and one line each; `rletcp COMMAND --help` has the rest.
+    foreach (var error in parsed.Errors)
+    {
+        Failures.WriteError(error.Message);
+    }
+
+    return ExitCodes.Usage;
+}
+
+return await parsed.InvokeAsync();
