@@ -1,6 +1,13 @@
 using System.CommandLine;
 using RleTcp.Cli.Commands;
 using RleTcp.Cli.Common;
+using Spectre.Console;
+
+if (Console.IsOutputRedirected)
+{
+    // Spectre assumes 80 columns when it cannot ask a terminal; logs and pipes would get wrapped table cells.
+    AnsiConsole.Profile.Width = 200;
+}
 
 var root = new RootCommand("rletcp: compress 1-bit images with run-length encoding over TCP (and test the server that does it).")
 {

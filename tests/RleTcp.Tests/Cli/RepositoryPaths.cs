@@ -1,0 +1,35 @@
+namespace RleTcp.Tests.Cli;
+
+/// <summary>Paths inside the repository and the test output, for tests that run programs.</summary>
+internal static class RepositoryPaths
+{
+    private static readonly Lazy<string> RootPath = new(() =>
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "RleTcp.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("RleTcp.sln not found above " + AppContext.BaseDirectory);
+    });
+
+    /// <summary>The folder holding RleTcp.sln.</summary>
+    public static string Root => RootPath.Value;
+
+    /// <summary>
+    /// The built <c>rletcp.dll</c>: the test project references the Cli project, so the build copies it (with its
+    /// deps.json and runtimeconfig.json) into the test output beside this assembly.
+    /// </summary>
+    public static string RletcpDll
+    {
+        get
+        {
+            string path = Path.Combine(AppContext.BaseDirectory, "rletcp.dll");
+            Assert.True(File.Exists(path), $"rletcp.dll is not in the test output ({AppContext.BaseDirectory}).");
+            return path;
+        }
+    }
+}
