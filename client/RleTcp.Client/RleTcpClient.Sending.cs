@@ -74,6 +74,15 @@ public sealed partial class RleTcpClient
 
                 orphan.TrySetException(CopyOfFailure());
             }
+
+            try
+            {
+                await _output.CompleteAsync().ConfigureAwait(false); // returns the pipe's pooled buffers
+            }
+            catch (Exception)
+            {
+                // Everything was flushed before; a dead socket can only fail the final empty flush.
+            }
         }
     }
 

@@ -205,24 +205,33 @@ public sealed partial class RleTcpClient : IAsyncDisposable
         }
 
         _outbox.Writer.TryComplete();
-        await _sendLoop.ConfigureAwait(false);
-        if (Volatile.Read(ref _failure) is null)
-        {
-            try
-            {
-                _socket.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // Already gone: the receive loop sees it and fails whatever is pending.
-            }
-
-            await Task.WhenAny(_receiveLoop, Task.Delay(_options.DrainTimeout)).ConfigureAwait(false);
-        }
-
+        await Task.WhenAny(DrainAsync(), Task.Delay(_options.DrainTimeout)).ConfigureAwait(false);
         Fail(new RleTcpConnectionException(RleTcpConnectionError.Disposed, $"The client for {Remote} was disposed before the answer arrived."));
+        await _sendLoop.ConfigureAwait(false);
         await _receiveLoop.ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    // Write what is queued, half-close, then read answers until the server closes. Bounded by the caller: a
+    // server that stops reading would otherwise hold the send loop (and this) forever.
+    private async Task DrainAsync()
+    {
+        await _sendLoop.ConfigureAwait(false);
+        if (Volatile.Read(ref _failure) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            return; // already gone: the receive loop sees it and fails whatever is pending
+        }
+
+        await _receiveLoop.ConfigureAwait(false);
     }
 
     /// <inheritdoc/>

@@ -46,9 +46,9 @@ internal sealed class LoadRunner(LoadSettings settings)
         var tasks = new Task[workers.Length];
         for (int i = 0; i < workers.Length; i++)
         {
-            workers[i] = new WorkerStats();
-            tasks[i] = Task.Run(() => WorkAsync(slots[i % slots.Length], workers[i], cancellationToken), CancellationToken.None);
-            await Task.Yield();
+            WorkerStats stats = workers[i] = new WorkerStats();
+            ConnectionSlot slot = slots[i % slots.Length];
+            tasks[i] = Task.Run(() => WorkAsync(slot, stats, cancellationToken), CancellationToken.None);
         }
 
         // Bounded: after the last request is issued, answers get the request timeout plus a margin, then the

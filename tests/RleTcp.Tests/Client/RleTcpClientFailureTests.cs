@@ -166,6 +166,34 @@ public class RleTcpClientFailureTests
         Assert.Contains($"127.0.0.1:{port}", error.Message);
     }
 
+    [Fact]
+    public async Task DisposeIsBoundedByTheDrainTimeoutWhenTheServerNeverAnswers()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var peer = new ScriptedPeer(async stream =>
+        {
+            while (await ScriptedPeer.ReadFrameAsync(stream) is not null)
+            {
+                // read, never answer, not even after the half-close
+            }
+
+            await release.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        });
+        var client = await RleTcpClient.ConnectAsync(
+            "127.0.0.1", peer.Port, new RleTcpClientOptions { DrainTimeout = TimeSpan.FromMilliseconds(200) });
+        Task<RleTcpResponse>[] calls = Enumerable.Range(0, 3).Select(i => client.SendAsync(new[] { (byte)i })).ToArray();
+
+        await client.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
+
+        foreach (Task<RleTcpResponse> call in calls)
+        {
+            var error = await Assert.ThrowsAsync<RleTcpConnectionException>(() => call);
+            Assert.Equal(RleTcpConnectionError.Disposed, error.Error);
+        }
+
+        release.SetResult();
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
