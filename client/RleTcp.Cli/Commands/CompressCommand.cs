@@ -33,14 +33,22 @@ internal static class CompressCommand
 
         output?.Create();
         int failed = 0;
+        var written = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (FileInfo file in files)
         {
             long start = Stopwatch.GetTimestamp();
+            string target = OutputPaths.For(file.FullName, output, ".rle");
+            if (!written.TryAdd(target, file.Name))
+            {
+                failed++;
+                Failures.WriteError($"{file.Name}: {written[target]} was already written to {Path.GetFileName(target)}");
+                continue;
+            }
+
             try
             {
                 byte[] image = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
                 byte[] rle = await compressor.CompressAsync(image, cancellationToken);
-                string target = OutputPaths.For(file.FullName, output, ".rle");
                 await File.WriteAllBytesAsync(target, rle, cancellationToken);
                 int width = rle[0] | (rle[1] << 8), height = rle[2] | (rle[3] << 8);
                 Console.WriteLine(

@@ -105,6 +105,15 @@ internal static class CompressDirCommand
         {
             FileOutcome outcome;
             long bytesIn = 0;
+            string firstWithSameName = files.First(f => SameOutputName(f, file)).Name;
+            if (firstWithSameName != file.Name)
+            {
+                outcome = new FileOutcome(file.Name, 0, 0, $"{firstWithSameName} is written to the same {Path.GetFileNameWithoutExtension(file.Name)}.rle");
+                outcomes.Add(outcome);
+                onDone(outcome);
+                return;
+            }
+
             try
             {
                 byte[] image = await File.ReadAllBytesAsync(file.FullName, ct);
@@ -121,6 +130,9 @@ internal static class CompressDirCommand
             outcomes.Add(outcome);
             onDone(outcome);
         });
+
+    private static bool SameOutputName(FileInfo a, FileInfo b) =>
+        string.Equals(Path.GetFileNameWithoutExtension(a.Name), Path.GetFileNameWithoutExtension(b.Name), StringComparison.OrdinalIgnoreCase);
 
     private static void WriteSummary(FileOutcome[] outcomes, TimeSpan elapsed)
     {
