@@ -1,23 +1,12 @@
+using RleTcp.Tests.Support;
+
 namespace RleTcp.Tests.Cli;
 
 /// <summary>Paths inside the repository and the test output, for tests that run programs.</summary>
 internal static class RepositoryPaths
 {
-    private static readonly Lazy<string> RootPath = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RleTcp.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new DirectoryNotFoundException("RleTcp.sln not found above " + AppContext.BaseDirectory);
-    });
-
     /// <summary>The folder holding RleTcp.sln.</summary>
-    public static string Root => RootPath.Value;
+    public static string Root => RepositoryRoot.Directory;
 
     /// <summary>
     /// The built <c>rletcp.dll</c>: the test project references the Cli project, so the build copies it (with its
