@@ -46,37 +46,26 @@ public sealed partial class RleTcpClient
     }
 
     /// <summary>
-    /// Takes one whole frame off the front of <paramref name="buffer"/>. The declared length is checked the moment the
-    /// header is complete, so a hostile length never makes the client buffer its body.
+    /// Takes one whole frame off the front of <paramref name="buffer"/> with the protocol's <see cref="FrameParser"/>,
+    /// which checks the declared length the moment the header is complete, so a hostile length never makes the
+    /// client buffer its body.
     /// </summary>
     private bool TryReadFrame(ref ReadOnlySequence<byte> buffer, out ReadOnlySequence<byte> payload)
     {
-        payload = default;
-        if (!FrameHeader.TryRead(buffer, out ulong length))
+        FrameParseStatus status = FrameParser.TryParse(buffer, _options.MaxResponseBytes, out SequencePosition consumed, out _, out payload, out ulong length);
+        switch (status)
         {
-            return false;
+            case FrameParseStatus.Incomplete:
+                return false;
+            case FrameParseStatus.TooLarge:
+                throw new RleTcpConnectionException(
+                    RleTcpConnectionError.ResponseTooLarge, $"The server at {Remote} declared a {length}-byte answer; this client accepts at most {_options.MaxResponseBytes} (MaxResponseBytes).");
+            case FrameParseStatus.Parsed when length == 0:
+                throw new RleTcpConnectionException(RleTcpConnectionError.ProtocolViolation, $"The server at {Remote} sent an empty frame; every answer starts with a status byte.");
+            default:
+                buffer = buffer.Slice(consumed);
+                return true;
         }
-
-        if (length == 0)
-        {
-            throw new RleTcpConnectionException(RleTcpConnectionError.ProtocolViolation, $"The server at {Remote} sent an empty frame; every answer starts with a status byte.");
-        }
-
-        if (length > (ulong)_options.MaxResponseBytes)
-        {
-            throw new RleTcpConnectionException(
-                RleTcpConnectionError.ResponseTooLarge, $"The server at {Remote} declared a {length}-byte answer; this client accepts at most {_options.MaxResponseBytes} (MaxResponseBytes).");
-        }
-
-        long frameLength = FrameHeader.Size + (long)length;
-        if (buffer.Length < frameLength)
-        {
-            return false;
-        }
-
-        payload = buffer.Slice(FrameHeader.Size, (long)length);
-        buffer = buffer.Slice(frameLength);
-        return true;
     }
 
     private void Deliver(in ReadOnlySequence<byte> payload)

@@ -1,3 +1,5 @@
+using RleTcp.Tests.Support;
+
 namespace RleTcp.Tests.Cli;
 
 public class CompressDirCommandTests

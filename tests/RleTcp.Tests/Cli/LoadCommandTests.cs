@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
