@@ -104,7 +104,8 @@ internal sealed class LoadRunner(LoadSettings settings)
                 long wait = intended - Stopwatch.GetTimestamp();
                 if (wait > 0)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds((double)wait / Stopwatch.Frequency), CancellationToken.None);
+                    // Rounded up to whole milliseconds, the timer's resolution; it may still wake a little early.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Ceiling(wait * 1000.0 / Stopwatch.Frequency)), CancellationToken.None);
                 }
             }
             else
@@ -135,8 +136,11 @@ internal sealed class LoadRunner(LoadSettings settings)
 
             try
             {
+                // From the intended time when the send is late (coordinated omission), from the actual send when
+                // the timer woke early (the runtime's timers tick in milliseconds): never less than the round trip.
+                long from = Math.Min(intended, Stopwatch.GetTimestamp());
                 RleTcpResponse response = await client.SendAsync(payload.Data);
-                stats.Latency.Record((Stopwatch.GetTimestamp() - intended) * 1_000_000 / Stopwatch.Frequency);
+                stats.Latency.Record((Stopwatch.GetTimestamp() - from) * 1_000_000 / Stopwatch.Frequency);
                 stats.BytesOut += payload.Data.Length + 8;
                 stats.BytesIn += response.Body.Length + 9;
                 Check(payload, response, stats);
