@@ -1,3 +1,4 @@
+using CommunityToolkit.HighPerformance.Buffers;
 using RleTcp.Protocol.Imaging;
 using RleTcp.Protocol.Rle;
 
@@ -34,7 +35,7 @@ public static class BandedRleEncoder
         }
         catch
         {
-            foreach (PooledBufferWriter output in group.Outputs)
+            foreach (ArrayPoolBufferWriter<byte> output in group.Outputs)
             {
                 output.Dispose();
             }
@@ -53,14 +54,14 @@ public static class BandedRleEncoder
         {
             _image = image;
             _rowsPerBand = rowsPerBand;
-            Outputs = new PooledBufferWriter[count];
+            Outputs = new ArrayPoolBufferWriter<byte>[count];
             for (int i = 0; i < count; i++)
             {
-                Outputs[i] = new PooledBufferWriter(EstimateBytes(image.Width, Rows(i)));
+                Outputs[i] = new ArrayPoolBufferWriter<byte>(EstimateBytes(image.Width, Rows(i)));
             }
         }
 
-        public PooledBufferWriter[] Outputs { get; }
+        public ArrayPoolBufferWriter<byte>[] Outputs { get; }
 
         protected override void RunBand(int index) =>
             RleEncoder.EncodeRows(_image, index * _rowsPerBand, Rows(index), Outputs[index]);

@@ -1,3 +1,4 @@
+using CommunityToolkit.HighPerformance.Buffers;
 namespace RleTcp.Server.Execution;
 
 /// <summary>
@@ -9,7 +10,7 @@ public sealed class FrameEchoProcessor : IRequestProcessor
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        var body = new PooledBufferWriter(payload.Length);
+        var body = new ArrayPoolBufferWriter<byte>(payload.Length);
         payload.Span.CopyTo(body.GetSpan(payload.Length));
         body.Advance(payload.Length);
         return ServerResponse.Ok([body]);

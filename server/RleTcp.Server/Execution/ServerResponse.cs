@@ -1,3 +1,4 @@
+using CommunityToolkit.HighPerformance.Buffers;
 using System.Buffers;
 using System.Text;
 using RleTcp.Protocol.Framing;
@@ -11,10 +12,10 @@ namespace RleTcp.Server.Execution;
 public sealed class ServerResponse : IDisposable
 {
     private readonly byte[]? _message;
-    private PooledBufferWriter[]? _parts;
+    private ArrayPoolBufferWriter<byte>[]? _parts;
     private readonly bool _shared;
 
-    private ServerResponse(ResponseStatus status, byte[]? message, PooledBufferWriter[]? parts, bool closes, bool shared)
+    private ServerResponse(ResponseStatus status, byte[]? message, ArrayPoolBufferWriter<byte>[]? parts, bool closes, bool shared)
     {
         Status = status;
         _message = message;
@@ -40,7 +41,7 @@ public sealed class ServerResponse : IDisposable
     public string? Message => Status == ResponseStatus.Ok || _message is null ? null : Encoding.UTF8.GetString(_message);
 
     /// <summary>Status 0 with the concatenation of <paramref name="parts"/> as body; takes ownership of them.</summary>
-    public static ServerResponse Ok(PooledBufferWriter[] parts) =>
+    public static ServerResponse Ok(ArrayPoolBufferWriter<byte>[] parts) =>
         new(ResponseStatus.Ok, message: null, parts, closes: false, shared: false);
 
     /// <summary>An error answer with a UTF-8 <paramref name="message"/>.</summary>
@@ -78,13 +79,13 @@ public sealed class ServerResponse : IDisposable
             return;
         }
 
-        PooledBufferWriter[]? parts = Interlocked.Exchange(ref _parts, null);
+        ArrayPoolBufferWriter<byte>[]? parts = Interlocked.Exchange(ref _parts, null);
         if (parts is null)
         {
             return;
         }
 
-        foreach (PooledBufferWriter part in parts)
+        foreach (ArrayPoolBufferWriter<byte> part in parts)
         {
             part.Dispose();
         }
