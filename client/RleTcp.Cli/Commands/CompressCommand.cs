@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using RleTcp.Cli.Common;
 using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Cli.Commands;
 
@@ -50,7 +51,7 @@ internal static class CompressCommand
                 byte[] image = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
                 byte[] rle = await compressor.CompressAsync(image, cancellationToken);
                 await File.WriteAllBytesAsync(target, rle, cancellationToken);
-                int width = rle[0] | (rle[1] << 8), height = rle[2] | (rle[3] << 8);
+                RleDecoder.TryReadHeader(rle, out int width, out int height);
                 Console.WriteLine(
                     $"{file.Name} -> {Path.GetFileName(target)}  {width}x{height}  {image.Length} -> {rle.Length} bytes ({Terminal.Ratio(image.Length, rle.Length)})  {Stopwatch.GetElapsedTime(start).TotalMilliseconds:0} ms");
             }

@@ -92,7 +92,7 @@ internal static class DemoCommand
         var table = new Table().Title("rletcp demo").AddColumns("input", "what", "size", "input bytes", "RLE bytes", "RLE/input", "RLE/1-bit", "time", "round trip");
         foreach (Outcome o in outcomes)
         {
-            int width = o.Rle[0] | (o.Rle[1] << 8), height = o.Rle[2] | (o.Rle[3] << 8);
+            RleDecoder.TryReadHeader(o.Rle, out int width, out int height);
             long packed = (long)BitImage.BytesPerPackedRow(width) * height;
             table.AddRow(
                 Markup.Escape(o.Sample.FileName), Markup.Escape(o.Sample.Description), $"{width}x{height}",
