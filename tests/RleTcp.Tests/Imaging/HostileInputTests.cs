@@ -1,4 +1,3 @@
-using SixLabors.ImageSharp.Processing;
 using System.Buffers.Binary;
 using RleTcp.Protocol.Imaging;
 using RleTcp.Tests.Support;
@@ -116,8 +115,7 @@ public class HostileInputTests
     {
         // Every chunk is whole and CRC-correct up to IEND; only the compressed rows stop early. ImageSharp would fill
         // the missing rows with black, Pillow refuses the file as truncated.
-        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(300, 200);
-        image.Mutate(c => c.Fill(SixLabors.ImageSharp.Color.White));
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(300, 200, new SixLabors.ImageSharp.PixelFormats.L8(200));
         using var encoded = new MemoryStream();
         image.Save(encoded, new SixLabors.ImageSharp.Formats.Png.PngEncoder
         {
