@@ -88,6 +88,12 @@ internal sealed partial class RleTcpConnection
         Discard,
     }
 
+    /// <summary>
+    /// Requests read and not yet answered: at most <see cref="RleTcpServerOptions.MaxPipelinedRequests"/> queued, plus
+    /// the one the writer is sending and the one the reader is waiting to queue.
+    /// </summary>
+    public int PendingAnswers => Volatile.Read(ref _outstanding);
+
     /// <summary>Completes when the connection is closed and everything it held is released.</summary>
     public Task Completion => _completed.Task;
 

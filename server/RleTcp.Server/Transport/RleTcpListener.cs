@@ -55,6 +55,9 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     /// <summary>Open connections now.</summary>
     public int ConnectionCount => Volatile.Read(ref _open);
 
+    /// <summary>The most answers any open connection has pending now (for tests of the per-connection bound).</summary>
+    internal int MaxPendingAnswers => _connections.Values.Select(c => c.PendingAnswers).DefaultIfEmpty(0).Max();
+
     /// <summary>Whether shutdown has begun (no new connections are accepted).</summary>
     public bool IsStopping => _stopping.IsCancellationRequested;
 
