@@ -9,80 +9,37 @@ namespace RleTcp.Server.Transport;
 /// authenticated <see cref="SslStream"/> instead of the socket. Receives start with a zero-byte read (SslStream supports
 /// them), so an idle TLS connection holds no pipe buffer either. Ending the sending side sends TLS close_notify, then FIN.
 /// </summary>
-internal sealed class StreamPipe : IConnectionTransport
+internal sealed class StreamPipe : PipeTransport
 {
     private readonly SslStream _stream;
     private readonly Socket _socket;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
-    private Task _receiving = Task.CompletedTask;
-    private Task _sending = Task.CompletedTask;
-    private int _disposed;
 
     /// <summary>Takes ownership of <paramref name="stream"/> (authenticated) and of the <paramref name="socket"/> under it.</summary>
     public StreamPipe(SslStream stream, Socket socket, int inputBufferBytes, int outputBufferBytes)
+        : base(inputBufferBytes, outputBufferBytes)
     {
         _stream = stream;
         _socket = socket;
-        _input = new Pipe(SocketPipe.Options(inputBufferBytes));
-        _output = new Pipe(SocketPipe.Options(outputBufferBytes));
     }
 
     /// <inheritdoc/>
-    public PipeReader Input => _input.Reader;
-
-    /// <inheritdoc/>
-    public PipeWriter Output => _output.Writer;
-
-    /// <inheritdoc/>
-    public void Start()
+    protected override void Close()
     {
-        _receiving = ReceiveLoopAsync();
-        _sending = SendLoopAsync();
+        _stream.Dispose();
+        _socket.Dispose();
     }
 
     /// <inheritdoc/>
-    public async Task CloseAsync(CancellationToken abort)
+    protected override async Task ReceiveLoopAsync()
     {
-        try
-        {
-            await _sending.WaitAsync(abort).ConfigureAwait(false);
-            await _receiving.WaitAsync(SocketPipe.LingerTimeout, abort).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Cut short: closed below regardless.
-        }
-        finally
-        {
-            Abort();
-        }
-
-        await Task.WhenAll(_sending, _receiving).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc/>
-    public void Abort()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _stream.Dispose();
-            _socket.Dispose();
-        }
-    }
-
-    private bool Disposed => Volatile.Read(ref _disposed) != 0;
-
-    private async Task ReceiveLoopAsync()
-    {
-        PipeWriter writer = _input.Writer;
+        PipeWriter writer = InputWriter;
         Exception? error = null;
         try
         {
             while (true)
             {
                 await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                Memory<byte> memory = writer.GetMemory(SocketPipe.MinimumReceive);
+                Memory<byte> memory = writer.GetMemory(MinimumReceive);
                 int received = await _stream.ReadAsync(memory).ConfigureAwait(false);
                 if (received == 0)
                 {
@@ -93,8 +50,8 @@ internal sealed class StreamPipe : IConnectionTransport
                 FlushResult flushed = await writer.FlushAsync().ConfigureAwait(false);
                 if (flushed.IsCompleted)
                 {
-                    // The protocol side is done reading: drop whatever else arrives (SocketPipe.LingerTimeout says why).
-                    byte[] scratch = new byte[SocketPipe.MinimumReceive];
+                    // The protocol side is done reading: drop whatever else arrives (PipeTransport.LingerTimeout says why).
+                    byte[] scratch = new byte[MinimumReceive];
                     while (await _stream.ReadAsync(scratch).ConfigureAwait(false) > 0)
                     {
                     }
@@ -113,9 +70,10 @@ internal sealed class StreamPipe : IConnectionTransport
         }
     }
 
-    private async Task SendLoopAsync()
+    /// <inheritdoc/>
+    protected override async Task SendLoopAsync()
     {
-        PipeReader reader = _output.Reader;
+        PipeReader reader = OutputReader;
         Exception? error = null;
         try
         {
