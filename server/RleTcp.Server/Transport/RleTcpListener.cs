@@ -191,6 +191,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         var connection = new RleTcpConnection(
             id, pipe, socket.RemoteEndPoint, _options, _executor, _budget, _loggers.CreateLogger<RleTcpConnection>(), _stopping.Token);
         _connections[id] = connection;
+        _executor.Metrics.ConnectionsChanged(1);
         try
         {
             // Off the accept loop: the connection's first steps must not delay the next accept.
@@ -201,6 +202,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         {
             _connections.TryRemove(id, out _);
             Interlocked.Decrement(ref _open);
+            _executor.Metrics.ConnectionsChanged(-1);
         }
     }
 
@@ -211,6 +213,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         try
         {
             LogRefused(socket.RemoteEndPoint, _options.MaxConnections);
+            _executor.Metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit);
             if (!answer)
             {
                 return;
