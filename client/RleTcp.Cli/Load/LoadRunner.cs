@@ -20,7 +20,7 @@ internal sealed class LoadRunner(LoadSettings settings)
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
     {
-        var options = new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) };
+        var options = settings.Server.ClientOptions(new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) });
 
         // The balanced client re-sends a request whose connection died (a server behind a load balancer going away)
         // on another connection, and retries Busy with backoff; the report counts those retries.
