@@ -47,6 +47,7 @@ internal static class LoadReport
             Console.WriteLine("errors: none");
         }
 
+        Console.WriteLine($"retries: {result.Retries} (requests re-sent after a lost connection, a failed connect or Busy)");
         if (settings.Payloads.Any(p => p.Verify))
         {
             Console.WriteLine($"verify: {stats.Verified} answers compared with a local compression, {stats.Mismatches} mismatches");
@@ -86,6 +87,7 @@ internal static class LoadReport
             },
             ["histogram"] = latency.PowerOfTwoRanges().Select(r => new { fromMs = r.From / 1000.0, toMs = (r.To + 1) / 1000.0, count = r.Count }).ToArray(),
             ["errors"] = stats.Errors,
+            ["retries"] = result.Retries,
             ["verified"] = settings.Payloads.Any(p => p.Verify) ? stats.Verified : null,
             ["mismatches"] = settings.Payloads.Any(p => p.Verify) ? stats.Mismatches : null,
         };

@@ -8,4 +8,7 @@ internal sealed record LoadResult(LoadSettings? Settings, WorkerStats Stats, Tim
     public long Requests => Stats.Ok + Stats.Errors.Values.Sum();
 
     public long Failed => Stats.Errors.Values.Sum();
+
+    /// <summary>Requests the client sent again (after a lost connection, a failed connect, or Busy).</summary>
+    public long Retries { get; init; }
 }

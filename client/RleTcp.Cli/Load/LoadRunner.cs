@@ -21,19 +21,18 @@ internal sealed class LoadRunner(LoadSettings settings)
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
     {
         var options = settings.Server.ClientOptions(new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) });
-        ConnectionSlot[] slots = Enumerable.Range(0, settings.Connections).Select(_ => new ConnectionSlot(settings.Server, options)).ToArray();
+
+        // The balanced client re-sends a request whose connection died (a server behind a load balancer going away)
+        // on another connection, and retries Busy with backoff; the report counts those retries.
+        await using var client = new RleTcpBalancedClient(
+            [new RleTcpEndpoint(settings.Server.Host, settings.Server.Port)], settings.Connections, options, RleTcpRetryPolicy.Default);
         try
         {
             // Connect everything first: an unreachable server is one clear error, and connection set-up is not measured.
-            await Task.WhenAll(slots.Select(s => s.GetAsync()));
+            await client.ConnectAsync(cancellationToken);
         }
         catch (RleTcpConnectionException ex)
         {
-            foreach (ConnectionSlot slot in slots)
-            {
-                await slot.DisposeAsync();
-            }
-
             return LoadResult.Unreachable(ex.Message);
         }
 
@@ -47,8 +46,7 @@ internal sealed class LoadRunner(LoadSettings settings)
         for (int i = 0; i < workers.Length; i++)
         {
             WorkerStats stats = workers[i] = new WorkerStats();
-            ConnectionSlot slot = slots[i % slots.Length];
-            tasks[i] = Task.Run(() => WorkAsync(slot, stats, cancellationToken), CancellationToken.None);
+            tasks[i] = Task.Run(() => WorkAsync(client, stats, cancellationToken), CancellationToken.None);
         }
 
         // Bounded: after the last request is issued, answers get the request timeout plus a margin, then the
@@ -60,17 +58,13 @@ internal sealed class LoadRunner(LoadSettings settings)
             bool overdue = settings.Duration is not null && Stopwatch.GetElapsedTime(_deadline) > settings.Timeout + TimeSpan.FromSeconds(2);
             if (overdue || cancellationToken.IsCancellationRequested)
             {
-                Array.ForEach(slots, s => s.Abort());
+                client.Abort();
                 break;
             }
         }
 
         await all;
         TimeSpan elapsed = Stopwatch.GetElapsedTime(_start);
-        foreach (ConnectionSlot slot in slots)
-        {
-            await slot.DisposeAsync();
-        }
 
         var total = new WorkerStats();
         foreach (WorkerStats worker in workers)
@@ -78,10 +72,10 @@ internal sealed class LoadRunner(LoadSettings settings)
             total.Add(worker);
         }
 
-        return new LoadResult(settings, total, elapsed, null);
+        return new LoadResult(settings, total, elapsed, null) { Retries = client.Retries };
     }
 
-    private async Task WorkAsync(ConnectionSlot slot, WorkerStats stats, CancellationToken cancellationToken)
+    private async Task WorkAsync(RleTcpBalancedClient client, WorkerStats stats, CancellationToken cancellationToken)
     {
         IReadOnlyList<LoadPayload> payloads = settings.Payloads;
         while (!cancellationToken.IsCancellationRequested)
@@ -118,37 +112,26 @@ internal sealed class LoadRunner(LoadSettings settings)
             }
 
             LoadPayload payload = payloads[(int)(i % payloads.Count)];
-            RleTcpClient client;
-            try
-            {
-                client = await slot.GetAsync();
-            }
-            catch (RleTcpConnectionException)
-            {
-                stats.Error("connect");
-                await Task.Delay(50, CancellationToken.None); // do not spin on a server that refuses connections
-                continue;
-            }
-            catch (ObjectDisposedException)
-            {
-                return; // the run was cut off
-            }
-
             try
             {
                 // From the intended time when the send is late (coordinated omission), from the actual send when
                 // the timer woke early (the runtime's timers tick in milliseconds): never less than the round trip.
                 long from = Math.Min(intended, Stopwatch.GetTimestamp());
-                RleTcpResponse response = await client.SendAsync(payload.Data);
+                RleTcpResponse response = await client.SendAsync(payload.Data, CancellationToken.None);
                 stats.Latency.Record((Stopwatch.GetTimestamp() - from) * 1_000_000 / Stopwatch.Frequency);
                 stats.BytesOut += payload.Data.Length + 8;
                 stats.BytesIn += response.Body.Length + 9;
                 Check(payload, response, stats);
             }
+            catch (ObjectDisposedException)
+            {
+                return; // the run was cut off
+            }
             catch (RleTcpConnectionException ex)
             {
                 stats.Error(ex.Error switch
                 {
+                    RleTcpConnectionError.ConnectFailed or RleTcpConnectionError.ConnectTimeout => "connect",
                     RleTcpConnectionError.RequestTimeout => "timeout",
                     RleTcpConnectionError.Disposed => "cut off at the end",
                     RleTcpConnectionError.ResponseTooLarge or RleTcpConnectionError.ProtocolViolation => "protocol",

@@ -24,6 +24,9 @@ internal sealed class ExecutorJob
 
     public PooledPayload Payload { get; }
 
+    /// <summary>When the job was queued (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the queue-wait metric.</summary>
+    public long EnqueuedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();
+
     /// <summary>Cancelled when the request's time is up.</summary>
     public CancellationToken Cancellation => _deadline.Token;
 

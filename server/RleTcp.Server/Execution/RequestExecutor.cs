@@ -29,13 +29,18 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     private readonly ILogger<RequestExecutor> _logger;
     private readonly TimeSpan _requestTimeout;
     private readonly int _capacity;
+    private readonly RleTcpMetrics _metrics;
     private int _queued;
+    private int _busy;
     private volatile bool _stopping;
 
     /// <summary>Starts the worker threads.</summary>
-    public RequestExecutor(IOptions<RleTcpServerOptions> options, IRequestProcessor processor, ILogger<RequestExecutor> logger)
+    public RequestExecutor(
+        IOptions<RleTcpServerOptions> options, IRequestProcessor processor, ILogger<RequestExecutor> logger, RleTcpMetrics metrics)
     {
         RleTcpServerOptions o = options.Value;
+        _metrics = metrics;
+        metrics.Observe(this);
         _processor = processor;
         _logger = logger;
         _requestTimeout = o.RequestTimeout;
@@ -53,6 +58,12 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
 
     /// <summary>Requests waiting for a worker now.</summary>
     public int QueuedCount => Volatile.Read(ref _queued);
+
+    /// <summary>Workers running a request or a band now.</summary>
+    public int BusyWorkers => Volatile.Read(ref _busy);
+
+    /// <summary>The server's instruments; every connection holds the executor, so this is how they reach them.</summary>
+    internal RleTcpMetrics Metrics => _metrics;
 
     /// <summary>
     /// Queues <paramref name="payload"/> for processing. Returns false when the queue is full or the executor is
@@ -135,11 +146,16 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
             if (_requests.TryDequeue(out ExecutorJob? job))
             {
                 Interlocked.Decrement(ref _queued);
+                _metrics.Dequeued(job.EnqueuedTimestamp);
+                Interlocked.Increment(ref _busy);
                 Execute(job);
+                Interlocked.Decrement(ref _busy);
             }
             else if (_bandTickets.TryDequeue(out BandGroup? group))
             {
+                Interlocked.Increment(ref _busy);
                 group.Help();
+                Interlocked.Decrement(ref _busy);
             }
             else if (_stopping)
             {
@@ -168,6 +184,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             LogRequestTimedOut(job.Payload.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.Processed(started, ResponseStatus.Timeout);
             job.Finish();
             job.CompleteTimedOut();
             return;
@@ -177,6 +194,8 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
             LogProcessorFault(e, job.Payload.Length);
             response = ServerResponse.Error(ResponseStatus.InternalError, "The server failed to process the request.");
         }
+
+        _metrics.Processed(started, response.Status);
 
         // The payload goes back to the pool (and the budget) before the answer is sent: the answer no longer needs it.
         job.Finish();

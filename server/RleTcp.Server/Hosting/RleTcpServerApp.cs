@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -24,6 +25,7 @@ public static class RleTcpServerApp
         ["--max-pixels"] = "RleTcp:MaxPixels",
         ["--max-connections"] = "RleTcp:MaxConnections",
         ["--workload"] = "RleTcp:Workload",
+        ["--metrics-port"] = MetricsEndpointOptions.SectionName + ":Port",
     };
 
     /// <summary>
@@ -40,6 +42,7 @@ public static class RleTcpServerApp
         ((IConfigurationBuilder)builder.Configuration).Add(new RleTcpEnvironmentVariables());
         builder.Configuration.AddCommandLine(args, SwitchMappings.ToDictionary(p => p.Key, p => p.Value));
         builder.AddRleTcpServer();
+        builder.Services.AddSystemd(); // a no-op unless started by systemd: then Type=notify readiness and journald logs
         return builder;
     }
 
@@ -75,6 +78,11 @@ public static class RleTcpServerApp
             // A malformed command line, e.g. a switch without a value.
             await Console.Error.WriteLineAsync($"rletcp-server: bad command line: {e.Message}").ConfigureAwait(false);
             return InvalidConfigurationExitCode;
+        }
+        catch (InvalidOperationException e) when (e.InnerException is System.Net.HttpListenerException listen)
+        {
+            await Console.Error.WriteLineAsync($"rletcp-server: cannot serve the metrics side port: {listen.Message}").ConfigureAwait(false);
+            return CannotListenExitCode;
         }
         catch (SocketException e)
         {

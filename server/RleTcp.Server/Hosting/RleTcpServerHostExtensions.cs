@@ -19,6 +19,7 @@ public static class RleTcpServerHostExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
+        builder.AddRleTcpMetrics(); // first: its health endpoint starts before the listener and stops after it
 
         services.AddOptions<RleTcpServerOptions>()
             .Bind(builder.Configuration.GetSection(RleTcpServerOptions.SectionName))

@@ -225,6 +225,7 @@ internal sealed partial class RleTcpConnection
             {
                 // Everything not consumed has been examined: wait for more bytes before parsing again.
                 input.AdvanceTo(buffer.Start, result.Buffer.End);
+                _executor.Metrics.Received(result.Buffer.Length - buffer.Length);
             }
 
             if (end is not null)
@@ -382,12 +383,14 @@ internal sealed partial class RleTcpConnection
             {
                 payload.Dispose();
                 LogQueueFull(_id);
+                _executor.Metrics.Busy(RleTcpMetrics.BusyReason.QueueFull);
                 answer = Task.FromResult(ServerResponse.Error(
                     ResponseStatus.Busy, "The server's work queue is full; retry later."));
             }
         }
         else
         {
+            _executor.Metrics.Busy(RleTcpMetrics.BusyReason.BufferBudget);
             answer = Task.FromResult(ServerResponse.Error(
                 ResponseStatus.Busy, "The server is holding as many request bytes as it allows; retry later."));
         }
@@ -428,6 +431,7 @@ internal sealed partial class RleTcpConnection
                     {
                         sent = await WriteAnswerAsync(output, answer).ConfigureAwait(false);
                         LogAnswered(_id, answer.Status, answer.BodyLength);
+                        _executor.Metrics.Answered(answer);
                     }
                     finally
                     {

@@ -208,6 +208,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     {
         long id = Interlocked.Increment(ref _nextId);
         EndPoint? remote = socket.RemoteEndPoint;
+        _executor.Metrics.ConnectionsChanged(1); // counted from accept, so a connection still in its TLS handshake is open too
         try
         {
             IConnectionTransport transport;
@@ -240,6 +241,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         {
             _connections.TryRemove(id, out _);
             Interlocked.Decrement(ref _open);
+            _executor.Metrics.ConnectionsChanged(-1);
         }
     }
 
@@ -267,6 +269,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         try
         {
             LogRefused(socket.RemoteEndPoint, _options.MaxConnections);
+            _executor.Metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit);
             if (!answer)
             {
                 return;

@@ -18,7 +18,7 @@ public class RequestExecutorTests
             Workers = workers,
             QueueCapacity = queue,
             RequestTimeout = timeout ?? TestServer.Patience,
-        }), processor, NullLogger<RequestExecutor>.Instance);
+        }), processor, NullLogger<RequestExecutor>.Instance, StandaloneMetrics.Create());
 
     private static byte[] Body(ServerResponse response)
     {

@@ -49,10 +49,11 @@ public sealed class TestServer : IAsyncDisposable
 
     /// <summary>
     /// Starts a server. <paramref name="configure"/> adjusts the options after configuration binding;
-    /// <paramref name="processor"/> replaces the request processor (default: chosen by the options' workload).
+    /// <paramref name="processor"/> replaces the request processor (default: chosen by the options' workload);
+    /// <paramref name="settings"/> adds configuration keys, e.g. <c>["RleTcp:Metrics:Port"] = "0"</c>.
     /// </summary>
     public static async Task<TestServer> StartAsync(
-        Action<RleTcpServerOptions>? configure = null, IRequestProcessor? processor = null)
+        Action<RleTcpServerOptions>? configure = null, IRequestProcessor? processor = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         HostApplicationBuilder builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -61,6 +62,7 @@ public sealed class TestServer : IAsyncDisposable
             ["RleTcp:Port"] = "0",
             ["RleTcp:Workers"] = "2",
         });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         var logs = new LogCollector();
         builder.Services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug).AddProvider(logs));
         if (processor is not null)

@@ -1,0 +1,22 @@
+# RleTcp server image: build with the SDK, run the self-contained single file on the minimal runtime-deps base as
+# the image's non-root user. (Not built in this repository's CI: no container engine or registry access there.)
+#   docker build -t rletcp .
+#   docker run --rm -p 2015:2015 -p 9464:9464 rletcp
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props ./
+COPY protocol/ protocol/
+COPY server/ server/
+RUN dotnet publish server/RleTcp.Server -c Release -p:PublishProfile=linux-x64 -o /app
+
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
+WORKDIR /app
+COPY --from=build /app/RleTcp.Server /app/appsettings.json ./
+# In a container the listener must accept connections from outside the container's loopback.
+ENV RLETCP_BIND=0.0.0.0 \
+    RLETCP_PORT=2015 \
+    RLETCP_METRICS__PORT=9464 \
+    RLETCP_METRICS__BIND=0.0.0.0
+EXPOSE 2015 9464
+USER $APP_UID
+ENTRYPOINT ["/app/RleTcp.Server"]
