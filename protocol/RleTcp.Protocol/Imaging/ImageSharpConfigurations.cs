@@ -1,0 +1,90 @@
+using System.Collections.Concurrent;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.Memory;
+using SixLabors.ImageSharp.Metadata;
+
+namespace RleTcp.Protocol.Imaging;
+
+/// <summary>
+/// Process-wide ImageSharp configurations, one per set of allowed formats, never <c>Configuration.Default</c>:
+/// one thread per decode (the server parallelises across requests, not inside one), a shared allocator that
+/// refuses any single buffer over <see cref="AllocationLimitMegabytes"/>, only the allowed formats' decoders,
+/// and GIF/TIFF decoding the first frame only.
+/// </summary>
+internal static class ImageSharpConfigurations
+{
+    /// <summary>The largest single buffer a decoder may ask for (a 100-Mpixel RGBA image fits).</summary>
+    public const int AllocationLimitMegabytes = 1024;
+
+    private static readonly MemoryAllocator Allocator = MemoryAllocator.Create(new MemoryAllocatorOptions
+    {
+        AllocationLimitMegabytes = AllocationLimitMegabytes,
+        MaximumPoolSizeMegabytes = 64,
+    });
+
+    private static readonly ConcurrentDictionary<ImageFormats, Configuration> Cache = new();
+
+    /// <summary>The configuration that decodes exactly <paramref name="allowed"/>.</summary>
+    public static Configuration For(ImageFormats allowed) => Cache.GetOrAdd(allowed & ImageFormats.All, Create);
+
+    /// <summary>The ImageSharp format of an RleTcp format flag.</summary>
+    public static ImageFormats ToFlag(IImageFormat format) => format switch
+    {
+        PngFormat => ImageFormats.Png,
+        BmpFormat => ImageFormats.Bmp,
+        GifFormat => ImageFormats.Gif,
+        TiffFormat => ImageFormats.Tiff,
+        PbmFormat => ImageFormats.Pbm,
+        TgaFormat => ImageFormats.Tga,
+        JpegFormat => ImageFormats.Jpeg,
+        WebpFormat => ImageFormats.Webp,
+        _ => ImageFormats.None,
+    };
+
+    private static Configuration Create(ImageFormats allowed)
+    {
+        var modules = new List<IConfigurationModule>();
+        void Add(ImageFormats flag, IConfigurationModule module)
+        {
+            if ((allowed & flag) != 0)
+            {
+                modules.Add(module);
+            }
+        }
+
+        Add(ImageFormats.Png, new PngConfigurationModule());
+        Add(ImageFormats.Bmp, new BmpConfigurationModule());
+        Add(ImageFormats.Gif, new GifConfigurationModule());
+        Add(ImageFormats.Tiff, new TiffConfigurationModule());
+        Add(ImageFormats.Pbm, new PbmConfigurationModule());
+        Add(ImageFormats.Tga, new TgaConfigurationModule());
+        Add(ImageFormats.Jpeg, new JpegConfigurationModule());
+        Add(ImageFormats.Webp, new WebpConfigurationModule());
+
+        var configuration = new Configuration(modules.ToArray())
+        {
+            MaxDegreeOfParallelism = 1,
+            MemoryAllocator = Allocator,
+        };
+        if ((allowed & ImageFormats.Gif) != 0)
+        {
+            configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        }
+
+        if ((allowed & ImageFormats.Tiff) != 0)
+        {
+            configuration.ImageFormatsManager.SetDecoder(TiffFormat.Instance, new TiffDecoder { DecodingMode = FrameDecodingMode.First });
+        }
+
+        return configuration;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using RleTcp.Protocol.Imaging.Formats;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace RleTcp.Protocol.Imaging;
+
+/// <summary>
+/// The general path: ImageSharp decodes the file once, into the cheapest exact pixel type, and each row is
+/// turned into bits as Pillow would.
+/// </summary>
+internal static class ImageSharpIntake
+{
+    public static BitImage Decode(
+        Configuration configuration,
+        IImageFormat format,
+        ReadOnlySpan<byte> data,
+        PillowMode mode,
+        DecodePixel pixel,
+        IntakeOptions options,
+        CancellationToken ct)
+    {
+        switch (pixel)
+        {
+            case DecodePixel.L8:
+            {
+                using Image<L8> image = Image.Load<L8>(configuration, data);
+                return Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteGrey(y, row));
+            }
+
+            case DecodePixel.Rgba32 when format is GifFormat:
+            {
+                using Image<Rgba32> image = Image.Load<Rgba32>(configuration, data);
+                (byte r, byte g, byte b) empty = GifFirstFrame.Read(data).EmptyPixelColor(data);
+                return Convert(image, mode, options, ct, (writer, row, y) =>
+                {
+                    FillEmptyPixels(row, empty);
+                    writer.WriteRgb(y, row, 4);
+                });
+            }
+
+            default:
+            {
+                using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
+                return Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteRgb(y, row, 3));
+            }
+        }
+    }
+
+    private delegate void RowAction(BilevelRowWriter writer, Span<byte> row, int y);
+
+    private static BitImage Convert<TPixel>(
+        Image<TPixel> source, PillowMode mode, IntakeOptions options, CancellationToken ct, RowAction writeRow)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        // The decoded size is authoritative (a GIF frame can differ from its screen); check it again.
+        ImageIntake.CheckSize(source.Width, source.Height, options);
+        bool dither = options.Mode == ConversionMode.Pillow && mode is PillowMode.Grey or PillowMode.Colour;
+        BitImage result = BitImage.CreatePooled(source.Width, source.Height);
+        try
+        {
+            using var writer = new BilevelRowWriter(result, dither);
+            for (int y = 0; y < source.Height; y++)
+            {
+                ct.ThrowIfCancellationRequested();
+                Span<byte> row = MemoryMarshal.AsBytes(source.DangerousGetPixelRowMemory(y).Span);
+                writeRow(writer, row, y);
+            }
+
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    // ImageSharp leaves transparent GIF pixels (and those outside the first frame) as transparent black;
+    // Pillow gives them the colour of the transparent index (or index 0).
+    private static void FillEmptyPixels(Span<byte> rgba, (byte R, byte G, byte B) empty)
+    {
+        for (int i = 0; i < rgba.Length; i += 4)
+        {
+            if (rgba[i + 3] == 0)
+            {
+                rgba[i] = empty.R;
+                rgba[i + 1] = empty.G;
+                rgba[i + 2] = empty.B;
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+using RleTcp.Protocol.Imaging;
+using RleTcp.Tests.Support;
+
+namespace RleTcp.Tests.Imaging;
+
+/// <summary>The 1-bit readers that skip ImageSharp give the same pixels ImageSharp's decoders do.</summary>
+public class FastPathTests
+{
+    public static TheoryData<string> FastPathVectors
+    {
+        get
+        {
+            var data = new TheoryData<string>();
+            foreach (VectorCase c in Vectors.All.Where(c => c.Format is "PNG" or "BMP" or "PPM" && c.PilMode is "1" or "P"))
+            {
+                data.Add(c.File);
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(FastPathVectors))]
+    public void Fast_path_equals_the_ImageSharp_path_on_vectors(string file)
+    {
+        byte[] data = File.ReadAllBytes(Vectors.Get(file).InputPath);
+
+        AssertPathsAgree(data);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Png_rows_unfilter_as_ImageSharp_does_for_each_filter_type(byte filter)
+    {
+        // 1-bit grey rows, each raw row encoded with the given filter (bpp = 1 byte).
+        const int width = 37, height = 9;
+        BitImage source = TestImages.Noise(width, height, filter);
+        int rowBytes = BitImage.BytesPerPackedRow(width);
+        var raw = new byte[height][];
+        for (int y = 0; y < height; y++)
+        {
+            raw[y] = new byte[rowBytes];
+            source.CopyRowTo(y, raw[y]);
+        }
+
+        using var scanlines = new MemoryStream();
+        for (int y = 0; y < height; y++)
+        {
+            scanlines.WriteByte(filter);
+            byte[] up = y > 0 ? raw[y - 1] : new byte[rowBytes];
+            for (int i = 0; i < rowBytes; i++)
+            {
+                int left = i > 0 ? raw[y][i - 1] : 0, above = up[i], upLeft = i > 0 ? up[i - 1] : 0;
+                int predictor = filter switch
+                {
+                    1 => left,
+                    2 => above,
+                    3 => (left + above) / 2,
+                    4 => Paeth(left, above, upLeft),
+                    _ => 0,
+                };
+                scanlines.WriteByte((byte)(raw[y][i] - predictor));
+            }
+        }
+
+        byte[] png = HandBuiltFiles.Png(width, height, 1, 0, scanlines.ToArray());
+
+        using BitImage fast = ImageIntake.Decode(png, IntakeOptions.Default);
+        Assert.Equal(source, fast);
+        AssertPathsAgree(png);
+    }
+
+    [Fact]
+    public void Png_two_colour_palette_maps_each_entry_by_luma()
+    {
+        // Entry 0 yellow (luma 225930: white), entry 1 dark red (luma 38272: black): the inverse of grey.
+        BitImage source = TestImages.Noise(20, 5, 42);
+        int rowBytes = BitImage.BytesPerPackedRow(20);
+        using var scanlines = new MemoryStream();
+        var row = new byte[rowBytes];
+        for (int y = 0; y < 5; y++)
+        {
+            source.CopyRowTo(y, row, invert: true); // index 1 where the pixel is black
+            scanlines.WriteByte(0);
+            scanlines.Write(row);
+        }
+
+        byte[] png = HandBuiltFiles.Png(20, 5, 1, 3, scanlines.ToArray(), palette: [255, 255, 0, 128, 0, 0]);
+
+        using BitImage fast = ImageIntake.Decode(png, IntakeOptions.Default);
+        Assert.Equal(source, fast);
+        AssertPathsAgree(png);
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Bmp_inverted_and_upright_palettes_agree_with_ImageSharp(bool inverted)
+    {
+        BitImage source = TestImages.Noise(70, 11, 5);
+        int stride = ((70 + 31) / 32) * 4;
+        var rows = new byte[stride * 11];
+        for (int y = 0; y < 11; y++)
+        {
+            // Bottom-up; a set bit is palette entry 1.
+            source.CopyRowTo(10 - y, rows.AsSpan(y * stride), invert: inverted);
+        }
+
+        byte[] palette = inverted ? [255, 255, 255, 0, 0, 0, 0, 0] : [0, 0, 0, 0, 255, 255, 255, 0];
+        byte[] bmp = HandBuiltFiles.Bmp(70, 11, 1, palette, rows);
+
+        using BitImage fast = ImageIntake.Decode(bmp, IntakeOptions.Default);
+        Assert.Equal(source, fast);
+        AssertPathsAgree(bmp);
+    }
+
+    private static void AssertPathsAgree(byte[] data)
+    {
+        using BitImage fast = ImageIntake.Decode(data, IntakeOptions.Default);
+        using BitImage general = ImageIntake.Decode(data, IntakeOptions.Default, useFastPaths: false, CancellationToken.None);
+        Assert.Equal(general, fast);
+    }
+
+    private static int Paeth(int a, int b, int c)
+    {
+        int p = a + b - c;
+        int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
+        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+    }
+}

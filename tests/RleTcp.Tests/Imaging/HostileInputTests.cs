@@ -1,0 +1,207 @@
+using System.Buffers.Binary;
+using RleTcp.Protocol.Imaging;
+using RleTcp.Tests.Support;
+
+namespace RleTcp.Tests.Imaging;
+
+/// <summary>Hostile and broken files are refused with a clear kind, before anything large is allocated.</summary>
+public class HostileInputTests
+{
+    private const long AllocationBudget = 4 * 1024 * 1024;
+
+    public static TheoryData<string, int> Truncations
+    {
+        get
+        {
+            var data = new TheoryData<string, int>();
+            string[] files =
+            [
+                "syn_drawing_800x600.bmp", "syn_photo_rgb24_480x320.bmp", "syn_w1000_runs.png", "syn_photo_rgb_480x320.png",
+                "syn_gray_gradient_512x128.png", "syn_palette16_320x240.gif", "syn_drawing_333x222.pbm", "syn_drawing_400x300_raw.tif",
+            ];
+            foreach (string file in files)
+            {
+                foreach (int percent in new[] { 1, 10, 50, 90 })
+                {
+                    data.Add(file, percent);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Fact]
+    public void Bmp_with_a_huge_pixel_offset_is_refused_without_allocating()
+    {
+        // 40 bytes: file header claiming pixel data at 2 GB, a core header for a 1x1 1-bit image, a palette.
+        var bmp = new byte[40];
+        bmp[0] = (byte)'B';
+        bmp[1] = (byte)'M';
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(2), 40);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(10), 0x7FFF_FFF0);
+        BinaryPrimitives.WriteUInt32LittleEndian(bmp.AsSpan(14), 12);
+        BinaryPrimitives.WriteUInt16LittleEndian(bmp.AsSpan(18), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(bmp.AsSpan(20), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(bmp.AsSpan(22), 1);
+        BinaryPrimitives.WriteUInt16LittleEndian(bmp.AsSpan(24), 1);
+
+        var ex = AssertRefusedWithinBudget(bmp);
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("offset", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Bmp_whose_palette_size_lies_is_refused()
+    {
+        byte[] bmp = HandBuiltFiles.Bmp(8, 1, 8, HandBuiltFiles.GreyRampPalette(2), new byte[4], colorsUsed: 1_000_000);
+
+        var ex = AssertRefusedWithinBudget(bmp);
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("palette", ex.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public void Png_declaring_60000x60000_in_100_bytes_is_too_large_without_allocating()
+    {
+        byte[] png = HandBuiltFiles.Png(60000, 60000, 1, 0, new byte[64]);
+        Assert.True(png.Length < 120, $"{png.Length} bytes");
+
+        var ex = AssertRefusedWithinBudget(png);
+
+        Assert.Equal(ImageIntakeError.ImageTooLarge, ex.Error);
+    }
+
+    [Theory]
+    [InlineData(1, 70000)]
+    [InlineData(70000, 1)]
+    [InlineData(65536, 1)]
+    public void Side_over_65535_is_too_large(int width, int height)
+    {
+        byte[] png = HandBuiltFiles.Png(width, height, 1, 0, new byte[16]);
+
+        Assert.Equal(ImageIntakeError.ImageTooLarge, AssertRefusedWithinBudget(png).Error);
+    }
+
+    [Fact]
+    public void More_pixels_than_the_budget_is_too_large()
+    {
+        byte[] png = File.ReadAllBytes(Vectors.Get("syn_checker1_512x512.png").InputPath);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(png, IntakeOptions.Default with { MaxPixels = 512 * 511 }));
+
+        Assert.Equal(ImageIntakeError.ImageTooLarge, ex.Error);
+        Assert.Contains("limit", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [MemberData(nameof(Truncations))]
+    public void Truncated_file_is_an_invalid_image(string file, int percent)
+    {
+        byte[] whole = File.ReadAllBytes(Vectors.Get(file).InputPath);
+        byte[] cut = whole[..Math.Max(1, whole.Length * percent / 100)];
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(cut, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+    }
+
+    [Fact]
+    public void Png_with_a_bad_crc_is_an_invalid_image()
+    {
+        byte[] png = HandBuiltFiles.Png(8, 1, 1, 0, [0, 0xAA], badIdatCrc: true);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(png, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("CRC", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("BM")]
+    [InlineData("\x89PNG\r\n\x1a\n")]
+    [InlineData("GIF89a")]
+    [InlineData("P4")]
+    [InlineData("II*\0")]
+    [InlineData("MM\0*")]
+    [InlineData("\xff\xd8\xff")]
+    public void Random_bytes_after_any_magic_are_refused_cleanly(string magic)
+    {
+        var random = new Random(magic.Length * 7919);
+        for (int i = 0; i < 200; i++)
+        {
+            byte[] data = new byte[random.Next(1, 300)];
+            random.NextBytes(data);
+            for (int j = 0; j < magic.Length && j < data.Length; j++)
+            {
+                data[j] = (byte)magic[j];
+            }
+
+            // Any outcome but an exception of another type is acceptable: random bytes can form a valid tiny PBM.
+            try
+            {
+                using BitImage image = ImageIntake.Decode(data, IntakeOptions.Default);
+            }
+            catch (ImageIntakeException)
+            {
+            }
+        }
+    }
+
+    [Fact]
+    public void Random_bytes_are_an_invalid_image()
+    {
+        var random = new Random(12345);
+        byte[] data = new byte[1000];
+        random.NextBytes(data);
+        data[0] = 0; // not any format's magic
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(data, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+    }
+
+    [Fact]
+    public void Empty_payload_is_an_invalid_image()
+    {
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(ReadOnlyMemory<byte>.Empty, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+    }
+
+    [Fact]
+    public void Format_not_allowed_is_an_invalid_image_that_names_it()
+    {
+        byte[] gif = File.ReadAllBytes(Vectors.Get("syn_palette16_320x240.gif").InputPath);
+
+        var ex = Assert.Throws<ImageIntakeException>(
+            () => ImageIntake.Decode(gif, IntakeOptions.Default with { AllowedFormats = ImageFormats.Png | ImageFormats.Bmp }));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("GIF", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Cancelled_token_stops_the_intake()
+    {
+        byte[] bmp = File.ReadAllBytes(Vectors.Get("syn_drawing_800x600.bmp").InputPath);
+        using var cts = new CancellationTokenSource();
+        cts.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => ImageIntake.Decode(bmp, IntakeOptions.Default, cts.Token));
+    }
+
+    private static ImageIntakeException AssertRefusedWithinBudget(byte[] data)
+    {
+        // Warm up the process-wide configurations so that only this call is measured.
+        _ = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(data, IntakeOptions.Default));
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(data, IntakeOptions.Default));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated < AllocationBudget, $"Refusing {data.Length} bytes allocated {allocated} bytes.");
+        return ex;
+    }
+}
