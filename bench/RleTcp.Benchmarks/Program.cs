@@ -3,17 +3,24 @@ using BenchmarkDotNet.Running;
 namespace RleTcp.Benchmarks;
 
 /// <summary>
-/// Entry point. With no mode word the arguments go to BenchmarkDotNet's switcher
-/// (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>, <c>--job short</c>, ...).
+/// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
+/// as table rows), <c>table</c> (prints a results file), <c>images</c> (describes the generated inputs).
+/// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
+/// <c>--job short</c>, ...).
 /// </summary>
 public static class Program
 {
     /// <summary>Runs the benchmarks selected by <paramref name="args"/>.</summary>
     public static int Main(string[] args)
     {
-        if (args.Length > 0 && args[0] == "images")
+        switch (args.FirstOrDefault())
         {
-            return Images.ImagesCommand.Run(args[1..]);
+            case "images":
+                return Images.ImagesCommand.Run(args[1..]);
+            case "micro":
+                return Micro.MicroSuite.Run(args[1..]);
+            case "table":
+                return Report.TableCommand.Run(args[1..]);
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

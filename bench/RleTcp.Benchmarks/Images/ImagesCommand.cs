@@ -4,8 +4,8 @@ using RleTcp.Protocol.Rle;
 namespace RleTcp.Benchmarks.Images;
 
 /// <summary>
-/// <c>images [DIR]</c>: prints each benchmark input's size, RLE length and run count, and with DIR writes them as
-/// binary PBM files so they can be looked at.
+/// <c>images [DIR]</c>: prints each benchmark input's size and RLE length, and with DIR writes each as a 1-bit BMP,
+/// a binary PBM and a 1-bit PNG (<c>LineArt.bmp</c> is the big image run.sh sends through the server).
 /// </summary>
 public static class ImagesCommand
 {
@@ -28,23 +28,21 @@ public static class ImagesCommand
                 $"{which,-10} {image.Width + "x" + image.Height,-11} {packed,12:N0} {rle,12:N0} {(double)rle / packed,10:F3}");
             if (directory is not null)
             {
-                WritePbm(image, Path.Combine(directory, which + ".pbm"));
+                foreach (IntakeFormat format in Enum.GetValues<IntakeFormat>())
+                {
+                    File.WriteAllBytes(Path.Combine(directory, which + Extension(format)), EncodedImages.Write(image, format));
+                }
             }
         }
 
         return 0;
     }
 
-    // P4: a set bit is black, so the rows are written inverted.
-    private static void WritePbm(BitImage image, string path)
+    private static string Extension(IntakeFormat format) => format switch
     {
-        using FileStream file = File.Create(path);
-        file.Write(System.Text.Encoding.ASCII.GetBytes($"P4\n{image.Width} {image.Height}\n"));
-        var row = new byte[BitImage.BytesPerPackedRow(image.Width)];
-        for (int y = 0; y < image.Height; y++)
-        {
-            image.CopyRowTo(y, row, BitOrder.MsbFirst, invert: true);
-            file.Write(row);
-        }
-    }
+        IntakeFormat.Bmp1Bit => ".bmp",
+        IntakeFormat.Pbm => ".pbm",
+        IntakeFormat.Png1BitUp => ".up.png",
+        _ => ".png",
+    };
 }
