@@ -4,7 +4,8 @@ namespace RleTcp.Benchmarks;
 
 /// <summary>
 /// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
-/// as table rows), <c>table</c> (prints a results file), <c>images</c> (describes the generated inputs).
+/// as table rows), <c>table</c> (prints a results file),
+/// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
 /// </summary>
