@@ -38,41 +38,37 @@ public class FastPathTests
     public void Png_rows_unfilter_as_ImageSharp_does_for_each_filter_type(byte filter)
     {
         // 1-bit grey rows, each raw row encoded with the given filter (bpp = 1 byte).
-        const int width = 37, height = 9;
-        BitImage source = TestImages.Noise(width, height, filter);
-        int rowBytes = BitImage.BytesPerPackedRow(width);
-        var raw = new byte[height][];
-        for (int y = 0; y < height; y++)
-        {
-            raw[y] = new byte[rowBytes];
-            source.CopyRowTo(y, raw[y]);
-        }
-
-        using var scanlines = new MemoryStream();
-        for (int y = 0; y < height; y++)
-        {
-            scanlines.WriteByte(filter);
-            byte[] up = y > 0 ? raw[y - 1] : new byte[rowBytes];
-            for (int i = 0; i < rowBytes; i++)
-            {
-                int left = i > 0 ? raw[y][i - 1] : 0, above = up[i], upLeft = i > 0 ? up[i - 1] : 0;
-                int predictor = filter switch
-                {
-                    1 => left,
-                    2 => above,
-                    3 => (left + above) / 2,
-                    4 => Paeth(left, above, upLeft),
-                    _ => 0,
-                };
-                scanlines.WriteByte((byte)(raw[y][i] - predictor));
-            }
-        }
-
-        byte[] png = HandBuiltFiles.Png(width, height, 1, 0, scanlines.ToArray());
+        BitImage source = TestImages.Noise(37, 9, filter);
+        byte[] png = FilteredPng(source, filter);
 
         using BitImage fast = ImageIntake.Decode(png, IntakeOptions.Default);
         Assert.Equal(source, fast);
         AssertPathsAgree(png);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Png_wide_line_art_rows_unfilter_as_ImageSharp_does_for_each_filter_type(byte filter)
+    {
+        // Long runs, rows repeated (zero residuals a word at a time) and changed (the per-byte predictor), a width
+        // that leaves a partial word and a partial byte at the end of each row, and more rows than the reader
+        // inflates in one block (128 KiB), so the row above is carried across blocks.
+        BitImage runs = TestImages.Runs(1003, 12, filter, maxRun: 900);
+        var source = new BitImage(1003, 1100);
+        var row = new byte[BitImage.BytesPerPackedRow(1003)];
+        for (int y = 0; y < source.Height; y++)
+        {
+            runs.CopyRowTo((y * y / 7) % runs.Height, row);
+            source.SetRow(y, row);
+        }
+
+        using BitImage fast = ImageIntake.Decode(FilteredPng(source, filter), IntakeOptions.Default);
+        Assert.Equal(source, fast);
+        AssertPathsAgree(FilteredPng(source, filter));
     }
 
     [Fact]
@@ -117,6 +113,40 @@ public class FastPathTests
         using BitImage fast = ImageIntake.Decode(bmp, IntakeOptions.Default);
         Assert.Equal(source, fast);
         AssertPathsAgree(bmp);
+    }
+
+    // A 1-bit grey PNG whose every row is encoded with the given filter (bpp = 1 byte).
+    private static byte[] FilteredPng(BitImage source, byte filter)
+    {
+        int rowBytes = BitImage.BytesPerPackedRow(source.Width);
+        var raw = new byte[source.Height][];
+        for (int y = 0; y < source.Height; y++)
+        {
+            raw[y] = new byte[rowBytes];
+            source.CopyRowTo(y, raw[y]);
+        }
+
+        using var scanlines = new MemoryStream();
+        for (int y = 0; y < source.Height; y++)
+        {
+            scanlines.WriteByte(filter);
+            byte[] up = y > 0 ? raw[y - 1] : new byte[rowBytes];
+            for (int i = 0; i < rowBytes; i++)
+            {
+                int left = i > 0 ? raw[y][i - 1] : 0, above = up[i], upLeft = i > 0 ? up[i - 1] : 0;
+                int predictor = filter switch
+                {
+                    1 => left,
+                    2 => above,
+                    3 => (left + above) / 2,
+                    4 => Paeth(left, above, upLeft),
+                    _ => 0,
+                };
+                scanlines.WriteByte((byte)(raw[y][i] - predictor));
+            }
+        }
+
+        return HandBuiltFiles.Png(source.Width, source.Height, 1, 0, scanlines.ToArray());
     }
 
     private static void AssertPathsAgree(byte[] data)
