@@ -1,2 +1,3 @@
-// Replaced by the hosted server (issue 3).
-return 0;
+using RleTcp.Server.Hosting;
+
+return await RleTcpServerApp.RunAsync(args);

@@ -43,6 +43,16 @@ public static class RleDecoder
                 RleFormatError.ZeroDimension, width == 0 ? 0 : 2, $"the header declares a {width}x{height} image");
         }
 
+        // Every row needs at least one run byte per 127-pixel chunk. Checking that before allocating keeps a hostile
+        // 4-byte header from costing a 65535x65535 bitmap (512 MB); found by the rle-decoder fuzz target.
+        long minimumLength = RleFormat.HeaderSize + ((long)height * ((width + RleFormat.ChunkPixels - 1) / RleFormat.ChunkPixels));
+        if (rle.Length < minimumLength)
+        {
+            throw new RleFormatException(
+                RleFormatError.TruncatedData, rle.Length,
+                $"{rle.Length} bytes cannot hold a {width}x{height} image, which needs at least {minimumLength}");
+        }
+
         // Pooled: a page is a megabyte or more, and a fresh large-object allocation per decode costs a third of the
         // decode time in gen-2 collections (issue 5's benchmarks). The image must start black: CreatePooled clears it.
         var image = BitImage.CreatePooled(width, height);

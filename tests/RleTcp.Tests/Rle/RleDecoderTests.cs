@@ -60,4 +60,20 @@ public class RleDecoderTests
         Assert.Equal(offset, ex.Offset);
         Assert.Contains($"byte {offset}", ex.Message);
     }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF })]
+    [InlineData(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF })]
+    [InlineData(new byte[] { 0x01, 0x00, 0xFF, 0xEE, 0x81 })]
+    public void AShortStreamDeclaringAHugeImageIsRefusedBeforeTheBitmapIsAllocated(byte[] rle)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<RleFormatException>(() => RleDecoder.Decode(rle));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(RleFormatError.TruncatedData, ex.Error);
+        Assert.Equal(rle.Length, ex.Offset);
+        // The exception and its message only: far below the smallest bitmap these headers declare (~490 KB).
+        Assert.True(allocated < 64 * 1024, $"{allocated} bytes allocated for a {rle.Length}-byte stream");
+    }
 }

@@ -64,17 +64,9 @@ public static class Vectors
 
     private static string FindDirectory()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "RleTcp.sln")))
-            {
-                string vectors = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "vectors"));
-                return System.IO.Directory.Exists(vectors)
-                    ? vectors
-                    : throw new DirectoryNotFoundException($"The reference vectors are missing: expected {vectors}.");
-            }
-        }
-
-        throw new DirectoryNotFoundException("RleTcp.sln not found above " + AppContext.BaseDirectory);
+        string vectors = Path.GetFullPath(Path.Combine(RepositoryRoot.Directory, "..", "shared", "vectors"));
+        return System.IO.Directory.Exists(vectors)
+            ? vectors
+            : throw new DirectoryNotFoundException($"The reference vectors are missing: expected {vectors}.");
     }
 }

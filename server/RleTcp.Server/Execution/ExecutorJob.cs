@@ -1,0 +1,60 @@
+using RleTcp.Protocol.Framing;
+
+namespace RleTcp.Server.Execution;
+
+/// <summary>
+/// One queued request: its payload, its deadline and the task its connection's writer awaits. The task completes
+/// exactly once: with the processor's answer, or with Timeout when the deadline passes first (the late answer is
+/// then disposed).
+/// </summary>
+internal sealed class ExecutorJob
+{
+    private readonly TaskCompletionSource<ServerResponse> _completion =
+        new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private readonly CancellationTokenSource _deadline;
+    private readonly CancellationTokenRegistration _onTimeout;
+
+    public ExecutorJob(PooledPayload payload, TimeSpan timeout)
+    {
+        Payload = payload;
+        _deadline = new CancellationTokenSource(timeout);
+        _onTimeout = _deadline.Token.UnsafeRegister(static state => ((ExecutorJob)state!).CompleteTimedOut(), this);
+    }
+
+    public PooledPayload Payload { get; }
+
+    /// <summary>Cancelled when the request's time is up.</summary>
+    public CancellationToken Cancellation => _deadline.Token;
+
+    public Task<ServerResponse> Completion => _completion.Task;
+
+    /// <summary>Completes the task with <paramref name="response"/>, or disposes it when the task already completed.</summary>
+    public void TryComplete(ServerResponse response)
+    {
+        if (!_completion.TrySetResult(response))
+        {
+            response.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Completes the task with Timeout (if it is not complete yet). Called by the deadline, and again by the worker
+    /// that saw the cancellation: disposing the registration can pre-empt a callback that has not run yet.
+    /// </summary>
+    public void CompleteTimedOut()
+    {
+        if (!_completion.Task.IsCompleted)
+        {
+            TryComplete(ServerResponse.Error(ResponseStatus.Timeout, "The request was not processed within the server's time limit."));
+        }
+    }
+
+    /// <summary>Releases the payload and the deadline timer once the processor is done with the job.</summary>
+    public void Finish()
+    {
+        Payload.Dispose();
+        _onTimeout.Dispose();
+        _deadline.Dispose();
+    }
+}

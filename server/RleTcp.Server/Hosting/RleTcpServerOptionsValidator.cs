@@ -1,0 +1,92 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using RleTcp.Protocol.Imaging;
+
+namespace RleTcp.Server.Hosting;
+
+/// <summary>
+/// Checks <see cref="RleTcpServerOptions"/> at start (ValidateOnStart), naming the configuration key, the bad value and
+/// the accepted range, so a typo fails fast with a message instead of misbehaving under load.
+/// </summary>
+public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServerOptions>
+{
+    /// <inheritdoc/>
+    public ValidateOptionsResult Validate(string? name, RleTcpServerOptions options)
+    {
+        var failures = new List<string>();
+
+        void Range(string key, long value, long min, long max)
+        {
+            if (value < min || value > max)
+            {
+                failures.Add($"{Key(key)} must be between {min} and {max}; got {value}.");
+            }
+        }
+
+        void Positive(string key, TimeSpan value)
+        {
+            if (value <= TimeSpan.Zero || value > TimeSpan.FromDays(1))
+            {
+                failures.Add($"{Key(key)} must be a positive duration of at most a day (e.g. \"00:00:30\"); got {value}.");
+            }
+        }
+
+        if (!TryParseBind(options.Bind, out _))
+        {
+            failures.Add($"{Key(nameof(options.Bind))} must be an IP address literal (e.g. 127.0.0.1, 0.0.0.0, ::1) or 'localhost'; got '{options.Bind}'.");
+        }
+
+        Range(nameof(options.Port), options.Port, 0, 65535);
+        Range(nameof(options.Workers), options.Workers, 1, 1024);
+        Range(nameof(options.QueueCapacity), options.QueueCapacity, 1, 1_000_000);
+        Range(nameof(options.MaxFrameBytes), options.MaxFrameBytes, 1, Array.MaxLength);
+        Range(nameof(options.MaxPixels), options.MaxPixels, 1, (long)ushort.MaxValue * ushort.MaxValue);
+        Range(nameof(options.MaxBufferedRequestBytes), options.MaxBufferedRequestBytes, 1, long.MaxValue);
+        if (options.MaxBufferedRequestBytes < options.MaxFrameBytes)
+        {
+            failures.Add(
+                $"{Key(nameof(options.MaxBufferedRequestBytes))} ({options.MaxBufferedRequestBytes}) must be at least " +
+                $"{Key(nameof(options.MaxFrameBytes))} ({options.MaxFrameBytes}), or a frame of the maximum size could never be admitted.");
+        }
+
+        Range(nameof(options.MaxConnections), options.MaxConnections, 1, 1_000_000);
+        Range(nameof(options.MaxPipelinedRequests), options.MaxPipelinedRequests, 1, 65536);
+        Positive(nameof(options.FrameTimeout), options.FrameTimeout);
+        Positive(nameof(options.IdleTimeout), options.IdleTimeout);
+        Positive(nameof(options.RequestTimeout), options.RequestTimeout);
+        Positive(nameof(options.DrainTimeout), options.DrainTimeout);
+        Range(nameof(options.BandPixels), options.BandPixels, 4096, int.MaxValue);
+        Range(nameof(options.InputBufferBytes), options.InputBufferBytes, 4096, 1 << 30);
+        Range(nameof(options.OutputBufferBytes), options.OutputBufferBytes, 4096, 1 << 30);
+        if (options.AllowedFormats == ImageFormats.None || (options.AllowedFormats & ~ImageFormats.All) != 0)
+        {
+            failures.Add($"{Key(nameof(options.AllowedFormats))} must name at least one of {string.Join(", ", Enum.GetNames<ImageFormats>().Where(n => n is not "None" and not "All"))} (comma-separated) or All; got {options.AllowedFormats}.");
+        }
+
+        if (!Enum.IsDefined(options.Conversion))
+        {
+            failures.Add($"{Key(nameof(options.Conversion))} must be one of {string.Join(", ", Enum.GetNames<ConversionMode>())}; got {options.Conversion}.");
+        }
+
+        if (!Enum.IsDefined(options.Workload))
+        {
+            failures.Add($"{Key(nameof(options.Workload))} must be one of {string.Join(", ", Enum.GetNames<ServerWorkload>())}; got {options.Workload}.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Parses <see cref="RleTcpServerOptions.Bind"/>: an IP literal or <c>localhost</c> (the IPv4 loopback).</summary>
+    public static bool TryParseBind(string? bind, out IPAddress address)
+    {
+        if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+            return true;
+        }
+
+        return IPAddress.TryParse(bind, out address!);
+    }
+
+    private static string Key(string property) => $"{RleTcpServerOptions.SectionName}:{property}";
+}

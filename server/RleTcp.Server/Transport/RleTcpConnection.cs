@@ -1,0 +1,576 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.IO.Pipelines;
+using System.Net;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using RleTcp.Protocol.Framing;
+using RleTcp.Server.Execution;
+using RleTcp.Server.Hosting;
+
+namespace RleTcp.Server.Transport;
+
+/// <summary>
+/// The protocol over one <see cref="SocketPipe"/>: a read loop that parses frames, copies payloads into pooled buffers
+/// and submits them, and a single write loop that sends the answers in request order.
+/// </summary>
+/// <remarks>
+/// Pipelining: the read loop puts one task per request into a bounded channel (at most
+/// <see cref="RleTcpServerOptions.MaxPipelinedRequests"/>) and the write loop awaits them in order. When the channel
+/// is full the read loop waits, so a client that never reads its answers stops being read from.
+/// Timing: one timer per connection. Before each read it is armed with the frame deadline (a frame is in progress:
+/// its first byte has arrived) or the idle deadline (none is); when it fires it cancels the pending read, and the read
+/// loop decides from the clock what has expired, so a stale firing is harmless.
+/// </remarks>
+internal sealed partial class RleTcpConnection
+{
+    private const int WriteSlice = 64 * 1024;
+    private static readonly Task<ServerResponse> PingAnswer = Task.FromResult(ServerResponse.Ping);
+
+    private readonly long _id;
+    private readonly SocketPipe _pipe;
+    private readonly EndPoint? _remote;
+    private readonly RleTcpServerOptions _options;
+    private readonly RequestExecutor _executor;
+    private readonly BufferedBytesBudget _budget;
+    private readonly ILogger _logger;
+    private readonly Channel<Task<ServerResponse>> _pending;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly CancellationToken _stopping;
+    private readonly ITimer _timer;
+    private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ReadState _state = ReadState.Header;
+    private PooledPayload? _payload;
+    private int _payloadFilled;
+    private long _discardRemaining;
+    private bool _frameStarted;
+    private long _frameDeadline;
+    private long _idleDeadline;
+    private int _outstanding;
+    private CancellationTokenSource? _writeGuard;
+    private volatile bool _writeStalled;
+    private long _requests;
+    private volatile bool _peerGone;
+
+    public RleTcpConnection(
+        long id,
+        SocketPipe pipe,
+        EndPoint? remote,
+        RleTcpServerOptions options,
+        RequestExecutor executor,
+        BufferedBytesBudget budget,
+        ILogger logger,
+        CancellationToken stopping)
+    {
+        _id = id;
+        _pipe = pipe;
+        _remote = remote;
+        _options = options;
+        _executor = executor;
+        _budget = budget;
+        _logger = logger;
+        _stopping = stopping;
+        _pending = Channel.CreateBounded<Task<ServerResponse>>(new BoundedChannelOptions(options.MaxPipelinedRequests)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _timer = TimeProvider.System.CreateTimer(
+            static state => ((RleTcpConnection)state!)._pipe.Input.CancelPendingRead(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private enum ReadState
+    {
+        Header,
+        Payload,
+        Discard,
+    }
+
+    /// <summary>Completes when the connection is closed and everything it held is released.</summary>
+    public Task Completion => _completed.Task;
+
+    /// <summary>Closes the socket at once (shutdown past the drain timeout).</summary>
+    public void Abort()
+    {
+        _abort.Cancel();
+        _pipe.Abort();
+    }
+
+    /// <summary>Runs the connection to its end; never throws.</summary>
+    public async Task RunAsync()
+    {
+        ConnectionEnd end = ConnectionEnd.Fault;
+        try
+        {
+            LogOpened(_id, _remote);
+            _pipe.Start();
+            Task writing = WriteLoopAsync();
+            using (_stopping.UnsafeRegister(static s => ((RleTcpConnection)s!)._pipe.Input.CancelPendingRead(), this))
+            {
+                try
+                {
+                    end = await ReadLoopAsync().ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is OperationCanceledException or ChannelClosedException
+                                          && (_abort.IsCancellationRequested || _peerGone))
+                {
+                    end = _peerGone ? ConnectionEnd.Reset : ConnectionEnd.Aborted;
+                }
+                catch (ConnectionResetException)
+                {
+                    end = ConnectionEnd.Reset;
+                }
+                catch (Exception e)
+                {
+                    LogFault(e, _id);
+                    end = ConnectionEnd.Fault;
+                }
+                finally
+                {
+                    _timer.Dispose();
+                    ReleasePartialFrame();
+                    _pending.Writer.TryComplete();
+                    await _pipe.Input.CompleteAsync().ConfigureAwait(false);
+                }
+            }
+
+            await writing.ConfigureAwait(false);
+            if (_writeStalled)
+            {
+                end = ConnectionEnd.WriteStalled;
+            }
+            else if (_peerGone && end is not ConnectionEnd.Aborted and not ConnectionEnd.Fault)
+            {
+                end = ConnectionEnd.Reset;
+            }
+
+            await _pipe.CloseAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            LogFault(e, _id);
+            _pipe.Abort();
+        }
+        finally
+        {
+            LogClosed(_id, end, _requests);
+            // _abort is not disposed: the listener may still call Abort on a finished connection during shutdown.
+            _writeGuard?.Dispose();
+            _completed.TrySetResult();
+        }
+    }
+
+    private async Task<ConnectionEnd> ReadLoopAsync()
+    {
+        PipeReader input = _pipe.Input;
+        while (true)
+        {
+            ArmTimer();
+            ReadResult result = await input.ReadAsync(_abort.Token).ConfigureAwait(false);
+            ReadOnlySequence<byte> buffer = result.Buffer;
+            ConnectionEnd? end = null;
+            try
+            {
+                while (end is null && !buffer.IsEmpty)
+                {
+                    if (_state == ReadState.Header)
+                    {
+                        StartFrameClock();
+                        FrameParseStatus status = FrameParser.TryParseHeader(
+                            buffer, _options.MaxFrameBytes, out SequencePosition consumed, out _, out ulong length);
+                        if (status == FrameParseStatus.Incomplete)
+                        {
+                            break;
+                        }
+
+                        buffer = buffer.Slice(consumed);
+                        if (status == FrameParseStatus.TooLarge)
+                        {
+                            LogFrameTooLarge(_id, length, _options.MaxFrameBytes);
+                            await EnqueueAsync(Task.FromResult(ServerResponse.Error(
+                                ResponseStatus.FrameTooLarge,
+                                $"The frame declares {length} bytes; this server accepts at most {_options.MaxFrameBytes}.",
+                                closesConnection: true))).ConfigureAwait(false);
+                            end = ConnectionEnd.FrameTooLarge;
+                        }
+                        else if (length == 0)
+                        {
+                            _frameStarted = false;
+                            await EnqueueAsync(PingAnswer).ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            BeginPayload((int)length);
+                        }
+                    }
+                    else
+                    {
+                        buffer = TakePayloadBytes(buffer);
+                        if (_state == ReadState.Payload ? _payloadFilled == _payload!.Length : _discardRemaining == 0)
+                        {
+                            await CompleteFrameAsync().ConfigureAwait(false);
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                // Everything not consumed has been examined: wait for more bytes before parsing again.
+                input.AdvanceTo(buffer.Start, result.Buffer.End);
+            }
+
+            if (end is not null)
+            {
+                return end.Value;
+            }
+
+            if (_peerGone)
+            {
+                return ConnectionEnd.Reset;
+            }
+
+            if (result.IsCompleted)
+            {
+                if (_frameStarted)
+                {
+                    LogPartialFrameDropped(_id);
+                }
+
+                return ConnectionEnd.PeerClosed;
+            }
+
+            if (result.IsCanceled && CheckDeadlines() is { } expired)
+            {
+                return expired;
+            }
+        }
+    }
+
+    // Decides what a cancelled read means: shutdown, an expired deadline, or nothing (a stale timer firing).
+    private ConnectionEnd? CheckDeadlines()
+    {
+        if (_stopping.IsCancellationRequested)
+        {
+            if (_frameStarted)
+            {
+                LogPartialFrameDropped(_id);
+            }
+
+            return ConnectionEnd.ServerStopping;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (_frameStarted)
+        {
+            if (now < _frameDeadline)
+            {
+                return null;
+            }
+
+            LogFrameTimeout(_id, _options.FrameTimeout.TotalMilliseconds);
+            ServerResponse answer = ServerResponse.Error(
+                ResponseStatus.Timeout,
+                $"The frame did not arrive within {_options.FrameTimeout.TotalSeconds:0.###} s of its first byte.",
+                closesConnection: true);
+
+            // The answer goes behind the pending ones; the channel may be full, so this is not awaited here.
+            Interlocked.Increment(ref _outstanding);
+            if (!_pending.Writer.TryWrite(Task.FromResult(answer)))
+            {
+                answer.Dispose();
+            }
+
+            return ConnectionEnd.FrameTimeout;
+        }
+
+        if (now < _idleDeadline)
+        {
+            return null;
+        }
+
+        if (Volatile.Read(ref _outstanding) > 0)
+        {
+            // Answers are still being computed or sent: the client is waiting for us, not idle. (A peer that stopped
+            // reading is caught by the writer's stall guard.)
+            return null;
+        }
+
+        LogIdle(_id);
+        return ConnectionEnd.IdleTimeout;
+    }
+
+    private void ArmTimer()
+    {
+        long now = Stopwatch.GetTimestamp();
+        TimeSpan due;
+        if (_frameStarted)
+        {
+            due = Stopwatch.GetElapsedTime(now, _frameDeadline);
+            if (due < TimeSpan.Zero)
+            {
+                due = TimeSpan.Zero;
+            }
+        }
+        else
+        {
+            _idleDeadline = now + ToTicks(_options.IdleTimeout);
+            due = _options.IdleTimeout;
+        }
+
+        _timer.Change(due, Timeout.InfiniteTimeSpan);
+    }
+
+    private void StartFrameClock()
+    {
+        if (!_frameStarted)
+        {
+            _frameStarted = true;
+            _frameDeadline = Stopwatch.GetTimestamp() + ToTicks(_options.FrameTimeout);
+        }
+    }
+
+    private static long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+
+    private void BeginPayload(int length)
+    {
+        // Admission on the declared length, before any payload byte is held.
+        if (_budget.TryReserve(length))
+        {
+            _payload = PooledPayload.Rent(length, _budget);
+            _payloadFilled = 0;
+            _state = ReadState.Payload;
+        }
+        else
+        {
+            LogOverBudget(_id, length, _budget.Used, _budget.Capacity);
+            _discardRemaining = length;
+            _state = ReadState.Discard;
+        }
+    }
+
+    private ReadOnlySequence<byte> TakePayloadBytes(ReadOnlySequence<byte> buffer)
+    {
+        if (_state == ReadState.Payload)
+        {
+            int take = (int)Math.Min(buffer.Length, _payload!.Length - _payloadFilled);
+            buffer.Slice(0, take).CopyTo(_payload.Memory.Span[_payloadFilled..]);
+            _payloadFilled += take;
+            return buffer.Slice(take);
+        }
+
+        long skip = Math.Min(buffer.Length, _discardRemaining);
+        _discardRemaining -= skip;
+        return buffer.Slice(skip);
+    }
+
+    private async ValueTask CompleteFrameAsync()
+    {
+        Task<ServerResponse> answer;
+        if (_state == ReadState.Payload)
+        {
+            PooledPayload payload = _payload!;
+            _payload = null;
+            if (!_executor.TrySubmit(payload, out answer))
+            {
+                payload.Dispose();
+                LogQueueFull(_id);
+                answer = Task.FromResult(ServerResponse.Error(
+                    ResponseStatus.Busy, "The server's work queue is full; retry later."));
+            }
+        }
+        else
+        {
+            answer = Task.FromResult(ServerResponse.Error(
+                ResponseStatus.Busy, "The server is holding as many request bytes as it allows; retry later."));
+        }
+
+        _state = ReadState.Header;
+        _frameStarted = false;
+        await EnqueueAsync(answer).ConfigureAwait(false);
+    }
+
+    private ValueTask EnqueueAsync(Task<ServerResponse> answer)
+    {
+        _requests++;
+        Interlocked.Increment(ref _outstanding);
+
+        return _pending.Writer.WriteAsync(answer, _abort.Token);
+    }
+
+    private void ReleasePartialFrame()
+    {
+        _payload?.Dispose();
+        _payload = null;
+        _state = ReadState.Header;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        PipeWriter output = _pipe.Output;
+        ChannelReader<Task<ServerResponse>> pending = _pending.Reader;
+        try
+        {
+            while (await pending.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            {
+                while (pending.TryRead(out Task<ServerResponse>? next))
+                {
+                    ServerResponse answer = await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    bool sent;
+                    try
+                    {
+                        sent = await WriteAnswerAsync(output, answer).ConfigureAwait(false);
+                        LogAnswered(_id, answer.Status, answer.BodyLength);
+                    }
+                    finally
+                    {
+                        answer.Dispose();
+                        Interlocked.Decrement(ref _outstanding);
+                    }
+
+                    // Flush when nothing else is ready, so a burst of pipelined answers leaves in few sends.
+                    bool more = pending.TryPeek(out Task<ServerResponse>? after) && after.IsCompleted;
+                    if (sent && (!more || answer.ClosesConnection))
+                    {
+                        sent = await GuardedFlushAsync(output).ConfigureAwait(false);
+                    }
+
+                    if (!sent)
+                    {
+                        PeerGone();
+                        return;
+                    }
+
+                    if (answer.ClosesConnection)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is ConnectionResetException or IOException)
+        {
+            PeerGone();
+        }
+        finally
+        {
+            DisposeUnsent();
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    // Copies the answer into the pipe in slices, flushing between them, so a 100 MB answer passes through the bounded
+    // output pipe instead of being copied into it whole. Small answers are only buffered; the loop flushes them.
+    private async ValueTask<bool> WriteAnswerAsync(PipeWriter output, ServerResponse answer)
+    {
+        answer.WriteHead(output);
+        long unflushed = 0;
+        for (int i = 0; i < answer.BodySegmentCount; i++)
+        {
+            ReadOnlyMemory<byte> rest = answer.GetBodySegment(i);
+            while (!rest.IsEmpty)
+            {
+                ReadOnlyMemory<byte> slice = rest[..Math.Min(rest.Length, WriteSlice)];
+                output.Write(slice.Span);
+                rest = rest[slice.Length..];
+                unflushed += slice.Length;
+                if (unflushed >= WriteSlice)
+                {
+                    unflushed = 0;
+                    if (!await GuardedFlushAsync(output).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    // A flush waits only while the output pipe is full, i.e. while the peer is not reading. If that lasts an idle
+    // timeout the peer has stopped reading: the connection is cut rather than held open forever.
+    private async ValueTask<bool> GuardedFlushAsync(PipeWriter output)
+    {
+        _writeGuard ??= CancellationTokenSource.CreateLinkedTokenSource(_abort.Token);
+        _writeGuard.CancelAfter(_options.IdleTimeout);
+        try
+        {
+            FlushResult flushed = await output.FlushAsync(_writeGuard.Token).ConfigureAwait(false);
+            return !flushed.IsCompleted;
+        }
+        catch (OperationCanceledException) when (!_abort.IsCancellationRequested)
+        {
+            LogNotReading(_id);
+            _writeStalled = true;
+            Abort();
+            return false;
+        }
+        finally
+        {
+            if (!_writeGuard.IsCancellationRequested)
+            {
+                _writeGuard.CancelAfter(Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    // The peer cannot take answers any more: stop reading from it too.
+    private void PeerGone()
+    {
+        _peerGone = true;
+        _pending.Writer.TryComplete();
+        _pipe.Input.CancelPendingRead();
+    }
+
+    private void DisposeUnsent()
+    {
+        _pending.Writer.TryComplete();
+        while (_pending.Reader.TryRead(out Task<ServerResponse>? unsent))
+        {
+            Interlocked.Decrement(ref _outstanding);
+            unsent.ContinueWith(
+                static t => t.Result.Dispose(),
+                CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
+                TaskScheduler.Default);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id} opened from {Remote}")]
+    private partial void LogOpened(long id, EndPoint? remote);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id} closed: {End} after {Requests} requests")]
+    private partial void LogClosed(long id, ConnectionEnd end, long requests);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id} answered {Status} with {BodyBytes} body bytes")]
+    private partial void LogAnswered(long id, ResponseStatus status, long bodyBytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Id}: frame declares {Declared} bytes, over the limit of {Limit}; closing")]
+    private partial void LogFrameTooLarge(long id, ulong declared, long limit);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Id}: frame not complete within {TimeoutMs} ms of its first byte; closing")]
+    private partial void LogFrameTimeout(long id, double timeoutMs);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Connection {Id}: the peer took no answer bytes for an idle timeout (not reading); closing")]
+    private partial void LogNotReading(long id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id}: idle timeout; closing")]
+    private partial void LogIdle(long id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id}: a frame cut off by the end of input was dropped")]
+    private partial void LogPartialFrameDropped(long id);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id}: {Declared} bytes do not fit the request buffer budget ({Used} of {Capacity} used); Busy")]
+    private partial void LogOverBudget(long id, int declared, long used, long capacity);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id}: work queue full; Busy")]
+    private partial void LogQueueFull(long id);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Id} failed")]
+    private partial void LogFault(Exception exception, long id);
+}

@@ -1,0 +1,193 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Rle;
+using RleTcp.Server.Execution;
+using RleTcp.Server.Hosting;
+using RleTcp.Tests.Support;
+
+namespace RleTcp.Tests.Server;
+
+/// <summary>The dedicated executor on its own: queue bound, bands, priorities, deadlock freedom.</summary>
+public class RequestExecutorTests
+{
+    private static RequestExecutor Create(IRequestProcessor processor, int workers, int queue = 64, TimeSpan? timeout = null) =>
+        new(Options.Create(new RleTcpServerOptions
+        {
+            Workers = workers,
+            QueueCapacity = queue,
+            RequestTimeout = timeout ?? TestServer.Patience,
+        }), processor, NullLogger<RequestExecutor>.Instance);
+
+    private static byte[] Body(ServerResponse response)
+    {
+        var bytes = new List<byte>();
+        for (int i = 0; i < response.BodySegmentCount; i++)
+        {
+            bytes.AddRange(response.GetBodySegment(i).ToArray());
+        }
+
+        return bytes.ToArray();
+    }
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(300, 7, 4096)]    // bands of 13 rows, the last one short
+    [InlineData(64, 1000, 4096)]  // bands of 64 rows
+    [InlineData(5000, 3, 4096)]   // wider than a band: one row per band
+    [InlineData(129, 129, 1 << 20)] // one band, encoded inline
+    public void BandsEncodedInParallelJoinToTheWholeImagesEncoding(int width, int height, long bandPixels)
+    {
+        using RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 3);
+        BitImage image = TestImages.Runs(width, height, seed: width + height, maxRun: 50);
+
+        using ServerResponse response = BandedRleEncoder.Encode(image, bandPixels, executor, CancellationToken.None);
+
+        Assert.Equal(ResponseStatus.Ok, response.Status);
+        Assert.Equal(RleEncoder.Encode(image), Body(response));
+        Assert.Equal(RleEncoder.Encode(image).Length, response.BodyLength);
+    }
+
+    [Fact]
+    public async Task EveryWorkerHoldingALargeJobStillFinishesThemAll()
+    {
+        // Two workers, two jobs that each split into many bands, both started before either runs a band.
+        using var bothStarted = new Barrier(2);
+        var processor = new DelegateProcessor((payload, bands, ct) =>
+        {
+            Assert.True(bothStarted.SignalAndWait(TestServer.Patience));
+            BitImage image = TestImages.Noise(256, 200, seed: payload.Span[0]);
+            return BandedRleEncoder.Encode(image, bandPixels: 4096, bands, ct);
+        });
+        using RequestExecutor executor = Create(processor, workers: 2);
+
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf([1]), out Task<ServerResponse> first));
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf([2]), out Task<ServerResponse> second));
+
+        using ServerResponse a = await first.WaitAsync(TestServer.Patience);
+        using ServerResponse b = await second.WaitAsync(TestServer.Patience);
+        Assert.Equal(RleEncoder.Encode(TestImages.Noise(256, 200, 1)), Body(a));
+        Assert.Equal(RleEncoder.Encode(TestImages.Noise(256, 200, 2)), Body(b));
+    }
+
+    [Fact]
+    public async Task AFreeWorkerTakesAQueuedSmallRequestBeforeTheBandsOfALargeOne()
+    {
+        // If the freed worker took a band first, every band waits for the small request and nothing moves:
+        // the test would time out. With requests first, the small one runs and lets the bands go.
+        using var holdReleased = new ManualResetEventSlim();
+        using var smallDone = new ManualResetEventSlim();
+        using var bandsQueued = new ManualResetEventSlim();
+        var processor = new DelegateProcessor((payload, bands, ct) =>
+        {
+            switch (payload.Span[0])
+            {
+                case (byte)'h':
+                    Assert.True(holdReleased.Wait(TestServer.Patience));
+                    break;
+                case (byte)'s':
+                    smallDone.Set();
+                    break;
+                case (byte)'L':
+                    bands.Run(new WaitingBands(8, bandsQueued, smallDone), ct);
+                    break;
+            }
+
+            return ServerResponse.Ping;
+        });
+        using RequestExecutor executor = Create(processor, workers: 2);
+
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("h"u8), out Task<ServerResponse> hold));
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("L"u8), out Task<ServerResponse> large));
+        Assert.True(bandsQueued.Wait(TestServer.Patience)); // the large job runs its first band; its tickets are queued
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("s"u8), out Task<ServerResponse> small));
+        holdReleased.Set();
+
+        await Task.WhenAll(hold, large, small).WaitAsync(TestServer.Patience);
+    }
+
+    [Fact]
+    public async Task AFullQueueRefusesAtOnceInsteadOfGrowing()
+    {
+        var processor = new ScriptedProcessor();
+        using RequestExecutor executor = Create(processor, workers: 1, queue: 2);
+
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Hold()), out Task<ServerResponse> running));
+        await processor.WaitEnteredAsync();
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("1")), out Task<ServerResponse> q1));
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("2")), out Task<ServerResponse> q2));
+        using PooledPayload refused = PooledPayload.CopyOf(ScriptedProcessor.Echo("3"));
+
+        Assert.False(executor.TrySubmit(refused, out _));
+        Assert.Equal(2, executor.QueuedCount);
+        processor.Release();
+        await Task.WhenAll(running, q1, q2).WaitAsync(TestServer.Patience);
+        Assert.Equal(0, executor.QueuedCount);
+    }
+
+    [Fact]
+    public async Task AJobThatTimesOutWhileQueuedIsAnsweredTimeoutAndNeverRun()
+    {
+        var processor = new ScriptedProcessor();
+        using RequestExecutor executor = Create(processor, workers: 1, timeout: TimeSpan.FromMilliseconds(100));
+
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Hold("held")), out Task<ServerResponse> held));
+        await processor.WaitEnteredAsync();
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("late")), out Task<ServerResponse> queued));
+
+        // The worker is held, so the queued job's deadline passes while it waits; the held one times out as well.
+        Assert.Equal(ResponseStatus.Timeout, (await queued.WaitAsync(TestServer.Patience)).Status);
+        Assert.Equal(ResponseStatus.Timeout, (await held.WaitAsync(TestServer.Patience)).Status);
+        processor.Release();
+
+        // A later job (whatever its own fate) is dequeued after the timed-out one, so by its end that one was passed over.
+        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("barrier")), out Task<ServerResponse> barrier));
+        await barrier.WaitAsync(TestServer.Patience);
+        Assert.DoesNotContain("Elate", processor.Payloads);
+    }
+
+    [Fact]
+    public void ABandFailureReachesTheJobAfterTheOtherBandsFinish()
+    {
+        using RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 2);
+        var group = new FailingBands(10, failing: 6);
+
+        var error = Assert.Throws<InvalidOperationException>(() => executor.Run(group, CancellationToken.None));
+        Assert.Equal("band 6", error.Message);
+        Assert.Equal(9, group.Completed);
+    }
+
+    private sealed class DelegateProcessor(Func<ReadOnlyMemory<byte>, IBandScheduler, CancellationToken, ServerResponse> process)
+        : IRequestProcessor
+    {
+        public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken) =>
+            process(payload, bands, cancellationToken);
+    }
+
+    private sealed class WaitingBands(int count, ManualResetEventSlim started, ManualResetEventSlim proceed) : BandGroup(count)
+    {
+        protected override void RunBand(int index)
+        {
+            started.Set();
+            Assert.True(proceed.Wait(TestServer.Patience), "The small request never ran: a band was preferred to it.");
+        }
+    }
+
+    private sealed class FailingBands(int count, int failing) : BandGroup(count)
+    {
+        private int _completed;
+
+        public int Completed => _completed;
+
+        protected override void RunBand(int index)
+        {
+            if (index == failing)
+            {
+                throw new InvalidOperationException($"band {index}");
+            }
+
+            Interlocked.Increment(ref _completed);
+        }
+    }
+}
