@@ -38,7 +38,8 @@ public static class MicroSuite
 
         IConfig config = DefaultConfig.Instance.AddJob(job.AsDefault());
         Summary[] summaries = BenchmarkRunner.Run(
-            [typeof(RleEncodeBenchmarks), typeof(RleDecodeBenchmarks), typeof(ImageIntakeBenchmarks)], config);
+            [typeof(RleEncodeBenchmarks), typeof(RleDecodeBenchmarks), typeof(ImageIntakeBenchmarks), typeof(SmallRequestBenchmarks)],
+            config);
         var means = new Measurements(summaries);
 
         var rows = new List<ResultRow>();
@@ -46,6 +47,7 @@ public static class MicroSuite
         rows.AddRange(CodecRows(means, nameof(RleDecodeBenchmarks), nameof(RleDecodeBenchmarks.Decode), "decode"));
         rows.AddRange(RunBoundRows(means));
         rows.AddRange(IntakeRows(means));
+        rows.AddRange(SmallRequestRows(means));
         ResultRow.Append(output, rows);
         return means.Failed == 0 ? 0 : 1;
     }
@@ -131,6 +133,22 @@ public static class MicroSuite
         }
     }
 
+    // Context for the end-to-end small-request rows: the image work of one request, outside the server.
+    private static IEnumerable<ResultRow> SmallRequestRows(Measurements m)
+    {
+        if (m.TryGetSingle(nameof(SmallRequestBenchmarks), nameof(SmallRequestBenchmarks.Intake), out Measurement intake)
+            && m.TryGetSingle(nameof(SmallRequestBenchmarks), nameof(SmallRequestBenchmarks.Encode), out Measurement encode))
+        {
+            yield return new ResultRow(
+                "small request work",
+                "256x256 1-bit PNG crop outside the server: intake + encode",
+                $"intake {Time(intake.MeanNs)} (alloc {intake.AllocatedBytes:N0} B) + encode {Time(encode.MeanNs)} (alloc {encode.AllocatedBytes:N0} B)",
+                ResultRow.Num(1e9 / (intake.MeanNs + encode.MeanNs), "N0") + " req/s per core",
+                "-",
+                "info");
+        }
+    }
+
     private static long RunCount(BenchImage image)
     {
         using BitImage bits = BenchImages.Create(image);
@@ -158,7 +176,7 @@ public static class MicroSuite
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
     }
 
-    private readonly record struct Key(string Type, string Method, BenchImage Image, IntakeFormat? Format);
+    private readonly record struct Key(string Type, string Method, BenchImage? Image, IntakeFormat? Format);
 
     private readonly record struct Measurement(double MeanNs, long AllocatedBytes);
 
@@ -181,7 +199,9 @@ public static class MicroSuite
                 var key = new Key(
                     c.Descriptor.Type.Name,
                     c.Descriptor.WorkloadMethod.Name,
-                    (BenchImage)c.Parameters[MegapixelsPerSecondColumn.ImageParameter],
+                    c.Parameters.Items.Any(p => p.Name == MegapixelsPerSecondColumn.ImageParameter)
+                        ? (BenchImage)c.Parameters[MegapixelsPerSecondColumn.ImageParameter]
+                        : null,
                     c.Parameters.Items.Any(p => p.Name == "Format") ? (IntakeFormat)c.Parameters["Format"] : null);
                 _byKey[key] = new Measurement(stats.Mean, report.GcStats.GetBytesAllocatedPerOperation(c) ?? -1);
             }
@@ -190,5 +210,8 @@ public static class MicroSuite
         public int Failed { get; }
 
         public bool TryGet(Key key, out Measurement measurement) => _byKey.TryGetValue(key, out measurement);
+
+        public bool TryGetSingle(string type, string method, out Measurement measurement) =>
+            TryGet(new Key(type, method, null, null), out measurement);
     }
 }
