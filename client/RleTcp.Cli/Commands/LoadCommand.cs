@@ -1,0 +1,181 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using RleTcp.Cli.Common;
+using RleTcp.Cli.Load;
+using RleTcp.Protocol;
+using RleTcp.Protocol.Imaging;
+
+namespace RleTcp.Cli.Commands;
+
+/// <summary>
+/// <c>rletcp load --server host:port -c CONNECTIONS (-n REQUESTS | -d DURATION) [--pipeline K] [--rate R] FILE... [--verify] [--json]</c>:
+/// a load generator in the manner of wrk, hey and redis-benchmark.
+/// </summary>
+internal static class LoadCommand
+{
+    public static Command Create()
+    {
+        var files = new Argument<FileInfo[]>("files") { Description = "Images to send, in turn.", Arity = ArgumentArity.OneOrMore };
+        var server = CommonOptions.Server();
+        var connections = new Option<int>("--connections", "-c") { Description = "TCP connections.", DefaultValueFactory = _ => 1 };
+        var requests = new Option<long?>("--requests", "-n") { Description = "Stop after this many requests." };
+        var duration = new Option<TimeSpan?>("--duration", "-d")
+        {
+            Description = "Stop sending after this long (500ms, 10s, 2m).",
+            HelpName = "duration",
+            CustomParser = ParseDuration,
+        };
+        var pipeline = new Option<int>("--pipeline", "-k") { Description = "Requests in flight per connection.", DefaultValueFactory = _ => 1 };
+        var rate = new Option<double?>("--rate", "-r") { Description = "Open loop: send this many requests per second in total, whatever the answers do; latency counts from the intended send time." };
+        var timeout = new Option<TimeSpan>("--timeout", "-t")
+        {
+            Description = "A connection whose oldest answer is this late is failed (its requests count as timeouts).",
+            HelpName = "duration",
+            DefaultValueFactory = _ => TimeSpan.FromSeconds(10),
+            CustomParser = r => ParseDuration(r) ?? default,
+        };
+        var verify = new Option<bool>("--verify") { Description = "Compare every answer byte for byte with a local compression; any mismatch fails the run." };
+        var mode = CommonOptions.Mode();
+        mode.Description = "The conversion the server is configured with, for --verify.";
+        var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
+
+        Range(connections, 1, 1024);
+        Range(pipeline, 1, 1024);
+        var command = new Command("load", "Load-test a server: throughput, latency percentiles, errors.")
+        {
+            files, server, connections, requests, duration, pipeline, rate, timeout, verify, mode, json,
+        };
+        requests.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<long?>() is < 1)
+            {
+                r.AddError("-n must be at least 1.");
+            }
+        });
+        rate.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<double?>() is { } value && !(value > 0 && value <= 10_000_000))
+            {
+                r.AddError("--rate must be above 0 (requests per second).");
+            }
+        });
+        command.Validators.Add(result =>
+        {
+            // Presence only: a value that failed to parse already has its own error, and reading it would throw.
+            if ((result.GetResult(requests) is not null) == (result.GetResult(duration) is not null))
+            {
+                result.AddError("give exactly one of -n REQUESTS or -d DURATION: the run must stop by itself.");
+            }
+        });
+        command.SetAction(async (result, cancellationToken) =>
+        {
+            IReadOnlyList<LoadPayload>? payloads = await ReadPayloadsAsync(result.GetRequiredValue(files), result.GetValue(verify), result.GetValue(mode), cancellationToken);
+            if (payloads is null)
+            {
+                return ExitCodes.SomeFailed;
+            }
+
+            var settings = new LoadSettings(
+                result.GetRequiredValue(server), result.GetValue(connections), result.GetValue(pipeline),
+                result.GetValue(requests), result.GetValue(duration), result.GetValue(rate), result.GetValue(timeout), payloads);
+            return await RunAsync(settings, result.GetValue(json), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(LoadSettings settings, bool json, CancellationToken cancellationToken)
+    {
+        if (!json)
+        {
+            string bound = settings.Requests is { } n ? $"{n} requests" : $"{settings.Duration!.Value.TotalSeconds:0.###} s";
+            Console.Error.WriteLine($"rletcp load: {bound} to {settings.Server}, {settings.Connections} connection(s) x pipeline {settings.Pipeline}, {settings.Payloads.Count} file(s)");
+        }
+
+        LoadResult result = await new LoadRunner(settings).RunAsync(cancellationToken);
+        if (result.UnreachableReason is { } reason)
+        {
+            Failures.WriteError($"cannot reach the server at {settings.Server}: {reason}");
+            return ExitCodes.Unreachable;
+        }
+
+        if (json)
+        {
+            LoadReport.WriteJson(result);
+        }
+        else
+        {
+            LoadReport.WriteText(result);
+        }
+
+        if (result.Stats.Mismatches > 0)
+        {
+            Failures.WriteError($"{result.Stats.Mismatches} answers differ from the local compression");
+            return ExitCodes.SomeFailed;
+        }
+
+        return result.Failed > 0 || result.Stats.Ok == 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
+    }
+
+    private static async Task<IReadOnlyList<LoadPayload>?> ReadPayloadsAsync(FileInfo[] files, bool verify, ConversionMode mode, CancellationToken cancellationToken)
+    {
+        var payloads = new List<LoadPayload>(files.Length);
+        var intake = new IntakeOptions { Mode = mode };
+        foreach (FileInfo file in files)
+        {
+            byte[] data;
+            try
+            {
+                data = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+            }
+            catch (Exception ex) when (Failures.IsInputFailure(ex))
+            {
+                Failures.WriteError($"{file.Name}: {Failures.Describe(ex)}");
+                return null;
+            }
+
+            if (data.Length == 0)
+            {
+                Failures.WriteError($"{file.Name}: the file is empty (an empty frame would be a ping)");
+                return null;
+            }
+
+            byte[]? expected = null;
+            if (verify)
+            {
+                try
+                {
+                    expected = RleCompressor.Compress(data, intake, cancellationToken);
+                }
+                catch (ImageIntakeException)
+                {
+                    expected = null; // the server must refuse it too
+                }
+            }
+
+            payloads.Add(new LoadPayload(file.Name, data, verify, expected));
+        }
+
+        return payloads;
+    }
+
+    private static void Range(Option<int> option, int min, int max) => option.Validators.Add(r =>
+    {
+        int value = r.GetValueOrDefault<int>();
+        if (value < min || value > max)
+        {
+            r.AddError($"{option.Name} must be {min}..{max}.");
+        }
+    });
+
+    private static TimeSpan? ParseDuration(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (DurationParser.TryParse(text, out TimeSpan duration))
+        {
+            return duration;
+        }
+
+        result.AddError($"'{text}' is not a duration (like 500ms, 10s, 2m; at most 24h).");
+        return null;
+    }
+}

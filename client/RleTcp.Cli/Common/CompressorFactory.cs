@@ -1,0 +1,28 @@
+using RleTcp.Client;
+using RleTcp.Protocol.Imaging;
+
+namespace RleTcp.Cli.Common;
+
+/// <summary>Makes the compressor a command asked for, reporting an unreachable server as exit code 3.</summary>
+internal static class CompressorFactory
+{
+    /// <summary>Returns the compressor, or null after writing the error line (the caller exits with <see cref="ExitCodes.Unreachable"/>).</summary>
+    public static async Task<IImageCompressor?> CreateAsync(
+        bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken)
+    {
+        if (local)
+        {
+            return new LocalImageCompressor(mode);
+        }
+
+        try
+        {
+            return await RemoteImageCompressor.ConnectAsync(server, connections, cancellationToken);
+        }
+        catch (Exception ex) when (ex is RleTcpConnectionException or RleTcpException)
+        {
+            Failures.WriteError($"cannot reach the server at {server}: {ex.Message}");
+            return null;
+        }
+    }
+}

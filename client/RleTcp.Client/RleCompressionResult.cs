@@ -1,0 +1,40 @@
+using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Rle;
+
+namespace RleTcp.Client;
+
+/// <summary>An RLE image the server (or a local compression) produced, with its header already read.</summary>
+public sealed class RleCompressionResult
+{
+    private RleCompressionResult(byte[] rle, int width, int height)
+    {
+        Rle = rle;
+        Width = width;
+        Height = height;
+    }
+
+    /// <summary>The RLE bytes, header included, exactly as sent by the server.</summary>
+    public byte[] Rle { get; }
+
+    /// <summary>Width in pixels, from the RLE header.</summary>
+    public int Width { get; }
+
+    /// <summary>Height in pixels, from the RLE header.</summary>
+    public int Height { get; }
+
+    /// <summary>Wraps RLE bytes, reading width and height from their header.</summary>
+    /// <exception cref="InvalidDataException">The bytes do not start with a valid RLE header.</exception>
+    public static RleCompressionResult FromRle(byte[] rle)
+    {
+        ArgumentNullException.ThrowIfNull(rle);
+        if (!RleDecoder.TryReadHeader(rle, out int width, out int height) || width == 0 || height == 0)
+        {
+            throw new InvalidDataException($"The {rle.Length}-byte answer does not start with a valid RLE header.");
+        }
+
+        return new RleCompressionResult(rle, width, height);
+    }
+
+    /// <summary>Decodes the runs into a bit image (strict: a malformed body throws <see cref="RleFormatException"/>).</summary>
+    public BitImage ToBitImage() => RleDecoder.Decode(Rle);
+}

@@ -1,0 +1,59 @@
+namespace RleTcp.Client;
+
+/// <summary>Limits and timeouts of one <see cref="RleTcpClient"/> connection.</summary>
+public sealed record RleTcpClientOptions
+{
+    /// <summary>The options used when none are given.</summary>
+    public static RleTcpClientOptions Default { get; } = new();
+
+    /// <summary>How long <see cref="RleTcpClient.ConnectAsync(string, int, RleTcpClientOptions?, CancellationToken)"/> waits for the TCP handshake.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How long the oldest unanswered request may wait for its answer. Answers come back in order, so when the
+    /// oldest one is late the server is stuck and the whole connection is failed (every pending request gets a
+    /// <see cref="RleTcpConnectionException"/> with <see cref="RleTcpConnectionError.RequestTimeout"/>).
+    /// <see cref="Timeout.InfiniteTimeSpan"/> disables the check.
+    /// </summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest request payload sent; larger images are refused before anything is written (the server's default is 64 MiB).</summary>
+    public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The largest response frame accepted. A frame header declaring more fails the connection at once, before the
+    /// body is buffered: the server is not trusted with the client's memory.
+    /// </summary>
+    public long MaxResponseBytes { get; init; } = 256L * 1024 * 1024;
+
+    /// <summary>How long <see cref="RleTcpClient.DisposeAsync"/> waits for pending answers after half-closing.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    internal void Validate()
+    {
+        if (ConnectTimeout <= TimeSpan.Zero && ConnectTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), ConnectTimeout, "The connect timeout must be positive.");
+        }
+
+        if (RequestTimeout <= TimeSpan.Zero && RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, "The request timeout must be positive.");
+        }
+
+        if (MaxRequestBytes < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxRequestBytes), MaxRequestBytes, "The request limit must be at least 1 byte.");
+        }
+
+        if (MaxResponseBytes < 1 || MaxResponseBytes > Array.MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"The response limit must be 1..{Array.MaxLength} bytes.");
+        }
+
+        if (DrainTimeout < TimeSpan.Zero && DrainTimeout != Timeout.InfiniteTimeSpan)
+        {
+            throw new ArgumentOutOfRangeException(nameof(DrainTimeout), DrainTimeout, "The drain timeout must not be negative.");
+        }
+    }
+}
