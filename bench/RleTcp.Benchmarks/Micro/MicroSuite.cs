@@ -38,7 +38,8 @@ public static class MicroSuite
 
         IConfig config = DefaultConfig.Instance.AddJob(job.AsDefault());
         Summary[] summaries = BenchmarkRunner.Run(
-            [typeof(RleEncodeBenchmarks), typeof(RleDecodeBenchmarks), typeof(ImageIntakeBenchmarks), typeof(SmallRequestBenchmarks)],
+            [typeof(RleEncodeBenchmarks), typeof(RleDecodeBenchmarks), typeof(ImageIntakeBenchmarks), typeof(SmallRequestBenchmarks),
+                typeof(BandedEncodeBenchmarks)],
             config);
         var means = new Measurements(summaries);
 
@@ -46,6 +47,7 @@ public static class MicroSuite
         rows.AddRange(CodecRows(means, nameof(RleEncodeBenchmarks), nameof(RleEncodeBenchmarks.EncodeToWriter), "encode"));
         rows.AddRange(CodecRows(means, nameof(RleDecodeBenchmarks), nameof(RleDecodeBenchmarks.Decode), "decode"));
         rows.AddRange(RunBoundRows(means));
+        rows.AddRange(BandRows(means));
         rows.AddRange(IntakeRows(means));
         rows.AddRange(SmallRequestRows(means));
         ResultRow.Append(output, rows);
@@ -105,6 +107,24 @@ public static class MicroSuite
                 ResultRow.Num(ratio, "F2") + "x",
                 "per-run cost ~ text's (<= 2x)",
                 ResultRow.Judge(ratio <= 2));
+        }
+    }
+
+    // The compute side of the 2-workers target: the same encode split over two threads, no network in the way.
+    private static IEnumerable<ResultRow> BandRows(Measurements m)
+    {
+        var one = new Key(nameof(BandedEncodeBenchmarks), nameof(BandedEncodeBenchmarks.OneThread), BenchImage.LineArt, null);
+        var two = one with { Method = nameof(BandedEncodeBenchmarks.TwoThreads) };
+        if (m.TryGet(one, out Measurement a) && m.TryGet(two, out Measurement b))
+        {
+            double speedup = a.MeanNs / b.MeanNs;
+            yield return new ResultRow(
+                "encode",
+                "line art 7200x5600: 2 bands on 2 threads vs 1 thread (compute only)",
+                $"{Time(b.MeanNs)} vs {Time(a.MeanNs)}",
+                ResultRow.Num(speedup, "F2") + "x faster",
+                ">= 1.6x faster",
+                ResultRow.Judge(speedup >= 1.6));
         }
     }
 
