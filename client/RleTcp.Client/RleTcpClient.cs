@@ -15,7 +15,7 @@ namespace RleTcp.Client;
 public sealed partial class RleTcpClient : IAsyncDisposable
 {
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly RleTcpClientOptions _options;
@@ -33,12 +33,12 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     private int _queuedCount;
     private int _disposed;
 
-    private RleTcpClient(Socket socket, string remote, RleTcpClientOptions options)
+    private RleTcpClient(Socket socket, Stream? tls, string remote, RleTcpClientOptions options)
     {
         _socket = socket;
         _options = options;
         Remote = remote;
-        _stream = new NetworkStream(socket, ownsSocket: false);
+        _stream = tls ?? new NetworkStream(socket, ownsSocket: false);
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
         if (options.RequestTimeout != Timeout.InfiniteTimeSpan)
@@ -72,7 +72,7 @@ public sealed partial class RleTcpClient : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(port, IPEndPoint.MinPort);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(port, IPEndPoint.MaxPort);
         EndPoint target = IPAddress.TryParse(host, out IPAddress? address) ? new IPEndPoint(address, port) : new DnsEndPoint(host, port);
-        return ConnectAsync(target, FormatRemote(host, port), options, cancellationToken);
+        return ConnectAsync(target, host, FormatRemote(host, port), options, cancellationToken);
     }
 
     /// <summary>Connects to <paramref name="endPoint"/>.</summary>
@@ -80,10 +80,10 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     public static Task<RleTcpClient> ConnectAsync(IPEndPoint endPoint, RleTcpClientOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
-        return ConnectAsync(endPoint, endPoint.ToString(), options, cancellationToken);
+        return ConnectAsync(endPoint, endPoint.Address.ToString(), endPoint.ToString(), options, cancellationToken);
     }
 
-    private static async Task<RleTcpClient> ConnectAsync(EndPoint target, string remote, RleTcpClientOptions? options, CancellationToken cancellationToken)
+    private static async Task<RleTcpClient> ConnectAsync(EndPoint target, string host, string remote, RleTcpClientOptions? options, CancellationToken cancellationToken)
     {
         options ??= RleTcpClientOptions.Default;
         options.Validate();
@@ -114,7 +114,21 @@ public sealed partial class RleTcpClient : IAsyncDisposable
             throw;
         }
 
-        return new RleTcpClient(socket, remote, options);
+        if (options.Tls is null)
+        {
+            return new RleTcpClient(socket, tls: null, remote, options);
+        }
+
+        try
+        {
+            var tls = await TlsClientHandshake.AuthenticateAsync(socket, host, remote, options.Tls, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+            return new RleTcpClient(socket, tls, remote, options);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -224,9 +238,14 @@ public sealed partial class RleTcpClient : IAsyncDisposable
 
         try
         {
+            if (_stream is System.Net.Security.SslStream tls)
+            {
+                await tls.ShutdownAsync().ConfigureAwait(false); // close_notify before the FIN
+            }
+
             _socket.Shutdown(SocketShutdown.Send);
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
         {
             return; // already gone: the receive loop sees it and fails whatever is pending
         }

@@ -6,7 +6,7 @@ public sealed record RleTcpClientOptions
     /// <summary>The options used when none are given.</summary>
     public static RleTcpClientOptions Default { get; } = new();
 
-    /// <summary>How long <see cref="RleTcpClient.ConnectAsync(string, int, RleTcpClientOptions?, CancellationToken)"/> waits for the TCP handshake.</summary>
+    /// <summary>How long <see cref="RleTcpClient.ConnectAsync(string, int, RleTcpClientOptions?, CancellationToken)"/> waits for the TCP handshake (and the TLS handshake, with <see cref="Tls"/>).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
@@ -28,6 +28,9 @@ public sealed record RleTcpClientOptions
 
     /// <summary>How long <see cref="RleTcpClient.DisposeAsync"/> waits for pending answers after half-closing.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>TLS for the connection; null (the default) is plain TCP. The server must be configured for TLS too.</summary>
+    public RleTcpClientTlsOptions? Tls { get; init; }
 
     internal void Validate()
     {

@@ -23,4 +23,7 @@ public enum RleTcpConnectionError
 
     /// <summary>The client was disposed before the request was answered.</summary>
     Disposed,
+
+    /// <summary>The TLS handshake failed: the server certificate is not trusted or not for this host, or the server refused ours.</summary>
+    TlsFailed,
 }

@@ -8,6 +8,7 @@ internal static class FuzzTargets
     [
         new RleDecoderTarget(),
         new ImageIntakeTarget(),
+        new FrameParserTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>, or null.</summary>

@@ -1,3 +1,4 @@
+using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Imaging;
 using RleTcp.Protocol.Rle;
 using SixLabors.ImageSharp;
@@ -18,14 +19,15 @@ namespace RleTcp.Fuzz;
 /// <summary>
 /// Writes the generated part of the seed corpus (<c>--write-seeds CORPUS_DIR</c>): tiny images in every format and
 /// encoder variant the reference vectors do not cover, and tiny RLE streams. Small seeds keep AFL++ fast; variety of
-/// containers and pixel layouts gets it past each decoder's header checks from the first minute.
+/// containers and pixel layouts gets it past each decoder's header checks from the first minute. The frame-parser
+/// seeds are short streams of pings, small frames, cut headers and payloads, and the extreme declared lengths.
 /// </summary>
 internal static class SeedWriter
 {
     private const int Width = 13;
     private const int Height = 7;
 
-    /// <summary>Writes the seeds under <paramref name="corpus"/>/intake and <paramref name="corpus"/>/rle-decoder.</summary>
+    /// <summary>Writes the seeds under <paramref name="corpus"/>/intake, /rle-decoder and /frame-parser.</summary>
     public static void Write(string corpus)
     {
         string intake = Directory.CreateDirectory(Path.Combine(corpus, "intake")).FullName;
@@ -43,6 +45,43 @@ internal static class SeedWriter
             using BitImage bits = ImageIntake.Decode(PngOf(w, h), IntakeOptions.Default);
             File.WriteAllBytes(Path.Combine(rle, $"gen-{w}x{h}.rle"), RleEncoder.Encode(bits));
         }
+
+        string frames = Directory.CreateDirectory(Path.Combine(corpus, "frame-parser")).FullName;
+        foreach ((string name, byte[] seed) in FrameSeeds())
+        {
+            File.WriteAllBytes(Path.Combine(frames, "gen-" + name), seed);
+        }
+    }
+
+    // Byte 0 is the shape (segment cutting, frame limit: see FrameParserTarget), then the stream.
+    private static IEnumerable<(string Name, byte[] Seed)> FrameSeeds()
+    {
+        static byte[] Frame(ulong declared, int payloadBytes)
+        {
+            byte[] frame = new byte[FrameHeader.Size + payloadBytes];
+            FrameHeader.Write(frame, declared);
+            for (int i = 0; i < payloadBytes; i++)
+            {
+                frame[FrameHeader.Size + i] = (byte)(i * 37);
+            }
+
+            return frame;
+        }
+
+        const byte Limit16 = 2 << 6;
+        const byte Limit300 = 3 << 6;
+        yield return ("ping.bin", [0x00, .. Frame(0, 0)]);
+        yield return ("pings-1byte-segments.bin", [0x00, .. Frame(0, 0), .. Frame(0, 0), .. Frame(0, 0)]);
+        yield return ("one-byte-frame.bin", [(1 << 6) | 0x03, .. Frame(1, 1), .. Frame(0, 0)]);
+        yield return ("frames-alternating.bin", [Limit16 | 0x10 | 0x04, .. Frame(3, 3), .. Frame(0, 0), .. Frame(16, 16)]);
+        yield return ("frames-with-empties.bin", [Limit300 | 0x20 | 0x06, .. Frame(5, 5), .. Frame(200, 200), .. Frame(2, 2)]);
+        yield return ("header-cut.bin", [Limit16 | 0x02, .. Frame(4, 4), .. Frame(9, 0).AsSpan(0, 5)]);
+        yield return ("payload-cut.bin", [Limit300 | 0x07, .. Frame(100, 40)]);
+        yield return ("over-limit.bin", [Limit16 | 0x01, .. Frame(17, 17)]);
+        yield return ("len-2e31.bin", [Limit300 | 0x0F, .. Frame(1UL << 31, 0)]);
+        yield return ("len-2e32.bin", [Limit300 | 0x13, .. Frame(1UL << 32, 0)]);
+        yield return ("len-2e63.bin", [Limit300 | 0x30, .. Frame(1UL << 63, 3)]);
+        yield return ("len-max.bin", [Limit300 | 0x00, .. Frame(ulong.MaxValue, 0)]);
     }
 
     private static IEnumerable<(string Name, IImageEncoder Encoder)> Encoders()

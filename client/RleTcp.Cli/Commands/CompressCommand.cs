@@ -18,8 +18,11 @@ internal static class CompressCommand
         var mode = CommonOptions.Mode();
         var command = new Command("compress", "Compress images to .rle files, through the server or locally.") { files, output, server, local, mode };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
-        command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetRequiredValue(files), result.GetValue(output), result.GetRequiredValue(server), result.GetValue(local), result.GetValue(mode), cancellationToken));
+        var tls = new TlsOptions();
+        tls.AddTo(command);
+        command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
+            ? await RunAsync(result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode), cancellationToken)
+            : ExitCodes.Usage);
         return command;
     }
 

@@ -39,9 +39,13 @@ internal static class CompressDirCommand
         var mode = CommonOptions.Mode();
         var command = new Command("compress-dir", "Compress every image in a folder, with progress and a summary.") { input, output, parallel, server, local, mode };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
-        command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetRequiredValue(input), result.GetRequiredValue(output), result.GetValue(parallel),
-            result.GetRequiredValue(server), result.GetValue(local), result.GetValue(mode), cancellationToken));
+        var tls = new TlsOptions();
+        tls.AddTo(command);
+        command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
+            ? await RunAsync(
+                result.GetRequiredValue(input), result.GetRequiredValue(output), result.GetValue(parallel),
+                address, result.GetValue(local), result.GetValue(mode), cancellationToken)
+            : ExitCodes.Usage);
         return command;
     }
 

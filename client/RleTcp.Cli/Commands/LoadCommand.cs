@@ -8,7 +8,7 @@ using RleTcp.Protocol.Imaging;
 namespace RleTcp.Cli.Commands;
 
 /// <summary>
-/// <c>rletcp load --server host:port -c CONNECTIONS (-n REQUESTS | -d DURATION) [--pipeline K] [--rate R] FILE... [--verify] [--json]</c>:
+/// <c>rletcp load --server host:port -c CONNECTIONS (-n REQUESTS | -d DURATION) [--pipeline K] [--rate R] FILE... [--verify] [--json] [--tls [--ca FILE] [--client-cert FILE [--client-key FILE]]]</c>:
 /// a load generator in the manner of wrk, hey and redis-benchmark.
 /// </summary>
 internal static class LoadCommand
@@ -67,8 +67,15 @@ internal static class LoadCommand
                 result.AddError("give exactly one of -n REQUESTS or -d DURATION: the run must stop by itself.");
             }
         });
+        var tls = new TlsOptions();
+        tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) =>
         {
+            if (tls.Apply(result, result.GetRequiredValue(server)) is not { } address)
+            {
+                return ExitCodes.Usage;
+            }
+
             IReadOnlyList<LoadPayload>? payloads = await ReadPayloadsAsync(result.GetRequiredValue(files), result.GetValue(verify), result.GetValue(mode), cancellationToken);
             if (payloads is null)
             {
@@ -76,7 +83,7 @@ internal static class LoadCommand
             }
 
             var settings = new LoadSettings(
-                result.GetRequiredValue(server), result.GetValue(connections), result.GetValue(pipeline),
+                address, result.GetValue(connections), result.GetValue(pipeline),
                 result.GetValue(requests), result.GetValue(duration), result.GetValue(rate), result.GetValue(timeout), payloads);
             return await RunAsync(settings, result.GetValue(json), cancellationToken);
         });

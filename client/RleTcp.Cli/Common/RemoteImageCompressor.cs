@@ -10,7 +10,7 @@ internal sealed class RemoteImageCompressor : IImageCompressor
     private RemoteImageCompressor(RleTcpClientPool pool, ServerAddress server)
     {
         _pool = pool;
-        Description = $"server {server}";
+        Description = server.Tls is null ? $"server {server}" : $"server {server} (TLS)";
     }
 
     public string Description { get; }
@@ -19,7 +19,7 @@ internal sealed class RemoteImageCompressor : IImageCompressor
     /// <exception cref="RleTcpConnectionException">The server cannot be reached.</exception>
     public static async Task<RemoteImageCompressor> ConnectAsync(ServerAddress server, int connections, CancellationToken cancellationToken)
     {
-        var pool = new RleTcpClientPool(server.Host, server.Port, connections);
+        var pool = new RleTcpClientPool(server.Host, server.Port, connections, server.ClientOptions());
         try
         {
             await pool.PingAsync(cancellationToken);

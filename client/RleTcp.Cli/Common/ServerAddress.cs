@@ -6,6 +6,13 @@ namespace RleTcp.Cli.Common;
 /// <summary>A <c>host:port</c> from the command line; the port defaults to 2015.</summary>
 internal sealed record ServerAddress(string Host, int Port)
 {
+    /// <summary>TLS to use with this server (from --tls, --ca, --client-cert), or null for plain TCP.</summary>
+    public RleTcp.Client.RleTcpClientTlsOptions? Tls { get; init; }
+
+    /// <summary><paramref name="options"/> (default: the client's defaults) with this address's TLS settings.</summary>
+    public RleTcp.Client.RleTcpClientOptions ClientOptions(RleTcp.Client.RleTcpClientOptions? options = null) =>
+        (options ?? RleTcp.Client.RleTcpClientOptions.Default) with { Tls = Tls };
+
     public const int DefaultPort = 2015;
 
     public static ServerAddress Default { get; } = new("127.0.0.1", DefaultPort);

@@ -20,7 +20,7 @@ internal sealed class LoadRunner(LoadSettings settings)
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
     {
-        var options = new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) };
+        var options = settings.Server.ClientOptions(new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) });
         ConnectionSlot[] slots = Enumerable.Range(0, settings.Connections).Select(_ => new ConnectionSlot(settings.Server, options)).ToArray();
         try
         {

@@ -71,6 +71,12 @@ public static class ImageIntake
                 }
             }
 
+            if (format is PngFormat)
+            {
+                // Only on the ImageSharp path: the 1-bit reader checks its own rows as it inflates them.
+                PngStructure.CheckImageDataComplete(data, ct);
+            }
+
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
                 ? (t.PillowMode, t.PillowMode == PillowMode.Palette ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);

@@ -16,20 +16,17 @@ namespace RleTcp.Protocol.Imaging;
 
 /// <summary>
 /// Process-wide ImageSharp configurations, one per set of allowed formats, never <c>Configuration.Default</c>:
-/// one thread per decode (the server parallelises across requests, not inside one), a shared allocator that
-/// refuses any single buffer over <see cref="AllocationLimitMegabytes"/>, only the allowed formats' decoders,
+/// one thread per decode (the server parallelises across requests, not inside one), an allocator that hands out
+/// zeroed memory only, only the allowed formats' decoders,
 /// and GIF/TIFF decoding the first frame only.
 /// </summary>
 internal static class ImageSharpConfigurations
 {
-    /// <summary>The largest single buffer a decoder may ask for (a 100-Mpixel RGBA image fits).</summary>
-    public const int AllocationLimitMegabytes = 1024;
-
-    private static readonly MemoryAllocator Allocator = MemoryAllocator.Create(new MemoryAllocatorOptions
-    {
-        AllocationLimitMegabytes = AllocationLimitMegabytes,
-        MaximumPoolSizeMegabytes = 64,
-    });
+    // A fresh, zeroed managed array per buffer, never a pooled one: some 2.1.13 decoders (TGA, WebP, ...) leave the
+    // pixels a truncated file does not cover untouched, and with a pooled allocator those would carry an earlier
+    // request's pixels (possibly another client's) into this answer. Its built-in limits (1 GB per buffer, 4 GB per
+    // image) sit above what MaxPixels lets through, which is checked from the header before any decoder runs.
+    private static readonly MemoryAllocator Allocator = new SimpleGcMemoryAllocator();
 
     private static readonly ConcurrentDictionary<ImageFormats, Configuration> Cache = new();
 

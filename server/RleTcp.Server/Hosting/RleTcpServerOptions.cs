@@ -78,6 +78,9 @@ public sealed class RleTcpServerOptions
     /// </summary>
     public int OutputBufferBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Optional TLS (section <c>RleTcp:Tls</c>); off unless a certificate is configured.</summary>
+    public RleTcpTlsOptions Tls { get; set; } = new();
+
     /// <summary>What the executor does with a request: compress the image (default) or echo the frame as a transport baseline.</summary>
     public ServerWorkload Workload { get; set; } = ServerWorkload.Compress;
 }

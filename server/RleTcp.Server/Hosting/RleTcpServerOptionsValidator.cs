@@ -73,7 +73,87 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
             failures.Add($"{Key(nameof(options.Workload))} must be one of {string.Join(", ", Enum.GetNames<ServerWorkload>())}; got {options.Workload}.");
         }
 
+        ValidateTls(options.Tls, failures);
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // The files exist and the certificate loads with its private key now, not at the first client's handshake.
+    private static void ValidateTls(RleTcpTlsOptions tls, List<string> failures)
+    {
+        string Tls(string property) => $"{Key(nameof(RleTcpServerOptions.Tls))}:{property}";
+        int before = failures.Count;
+        if (tls.HandshakeTimeout <= TimeSpan.Zero || tls.HandshakeTimeout > TimeSpan.FromDays(1))
+        {
+            failures.Add($"{Tls(nameof(tls.HandshakeTimeout))} must be a positive duration of at most a day; got {tls.HandshakeTimeout}.");
+        }
+
+        if (!tls.Enabled)
+        {
+            if (tls.RequireClientCertificate || !string.IsNullOrWhiteSpace(tls.KeyPath) || !string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath) || tls.AllowedClientThumbprints.Count > 0)
+            {
+                failures.Add($"{Tls(nameof(tls.CertificatePath))} must be set to use the other TLS options (TLS is off without a certificate).");
+            }
+
+            return;
+        }
+
+        foreach ((string property, string? path) in new[]
+                 {
+                     (nameof(tls.CertificatePath), tls.CertificatePath),
+                     (nameof(tls.KeyPath), tls.KeyPath),
+                     (nameof(tls.ClientCertificateAuthorityPath), tls.ClientCertificateAuthorityPath),
+                 })
+        {
+            if (!string.IsNullOrWhiteSpace(path) && !File.Exists(path))
+            {
+                failures.Add($"{Tls(property)}: no file at '{path}'.");
+            }
+        }
+
+        foreach (string thumbprint in tls.AllowedClientThumbprints)
+        {
+            int digits = Transport.TlsAuthenticator.NormalizeThumbprint(thumbprint).Length;
+            if (digits is not (40 or 64) || thumbprint.Any(c => !Uri.IsHexDigit(c) && c is not ':' and not ' '))
+            {
+                failures.Add($"{Tls(nameof(tls.AllowedClientThumbprints))}: '{thumbprint}' is not a SHA-1 (40 hex digits) or SHA-256 (64) thumbprint.");
+            }
+        }
+
+        if (tls.AllowedClientThumbprints.Count > 0 && !tls.RequireClientCertificate)
+        {
+            failures.Add($"{Tls(nameof(tls.AllowedClientThumbprints))} needs {Tls(nameof(tls.RequireClientCertificate))} = true.");
+        }
+
+        if (failures.Count > before)
+        {
+            return;
+        }
+
+        try
+        {
+            using var certificate = Transport.TlsAuthenticator.LoadCertificate(tls);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or InvalidOperationException or ArgumentException)
+        {
+            failures.Add($"{Tls(nameof(tls.CertificatePath))}: the certificate cannot be used: {e.Message}");
+        }
+
+        if (!string.IsNullOrWhiteSpace(tls.ClientCertificateAuthorityPath))
+        {
+            try
+            {
+                var authorities = new System.Security.Cryptography.X509Certificates.X509Certificate2Collection();
+                authorities.ImportFromPemFile(tls.ClientCertificateAuthorityPath);
+                if (authorities.Count == 0)
+                {
+                    failures.Add($"{Tls(nameof(tls.ClientCertificateAuthorityPath))}: no PEM certificate in '{tls.ClientCertificateAuthorityPath}'.");
+                }
+            }
+            catch (System.Security.Cryptography.CryptographicException e)
+            {
+                failures.Add($"{Tls(nameof(tls.ClientCertificateAuthorityPath))}: cannot be read: {e.Message}");
+            }
+        }
     }
 
     /// <summary>Parses <see cref="RleTcpServerOptions.Bind"/>: an IP literal or <c>localhost</c> (the IPv4 loopback).</summary>

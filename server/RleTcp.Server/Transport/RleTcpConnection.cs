@@ -11,7 +11,7 @@ using RleTcp.Server.Hosting;
 namespace RleTcp.Server.Transport;
 
 /// <summary>
-/// The protocol over one <see cref="SocketPipe"/>: a read loop that parses frames, copies payloads into pooled buffers
+/// The protocol over one <see cref="IConnectionTransport"/> (plain TCP or TLS): a read loop that parses frames, copies payloads into pooled buffers
 /// and submits them, and a single write loop that sends the answers in request order.
 /// </summary>
 /// <remarks>
@@ -28,7 +28,7 @@ internal sealed partial class RleTcpConnection
     private static readonly Task<ServerResponse> PingAnswer = Task.FromResult(ServerResponse.Ping);
 
     private readonly long _id;
-    private readonly SocketPipe _pipe;
+    private readonly IConnectionTransport _pipe;
     private readonly EndPoint? _remote;
     private readonly RleTcpServerOptions _options;
     private readonly RequestExecutor _executor;
@@ -55,7 +55,7 @@ internal sealed partial class RleTcpConnection
 
     public RleTcpConnection(
         long id,
-        SocketPipe pipe,
+        IConnectionTransport pipe,
         EndPoint? remote,
         RleTcpServerOptions options,
         RequestExecutor executor,
@@ -87,6 +87,12 @@ internal sealed partial class RleTcpConnection
         Payload,
         Discard,
     }
+
+    /// <summary>
+    /// Requests read and not yet answered: at most <see cref="RleTcpServerOptions.MaxPipelinedRequests"/> queued, plus
+    /// the one the writer is sending and the one the reader is waiting to queue.
+    /// </summary>
+    public int PendingAnswers => Volatile.Read(ref _outstanding);
 
     /// <summary>Completes when the connection is closed and everything it held is released.</summary>
     public Task Completion => _completed.Task;

@@ -27,6 +27,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ConcurrentDictionary<long, RleTcpConnection> _connections = new();
     private readonly CancellationTokenSource _stopping = new();
+    private TlsAuthenticator? _tls;
     private Socket? _listenSocket;
     private Task _accepting = Task.CompletedTask;
     private long _nextId;
@@ -54,6 +55,9 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     /// <summary>Open connections now.</summary>
     public int ConnectionCount => Volatile.Read(ref _open);
 
+    /// <summary>The most answers any open connection has pending now (for tests of the per-connection bound).</summary>
+    internal int MaxPendingAnswers => _connections.Values.Select(c => c.PendingAnswers).DefaultIfEmpty(0).Max();
+
     /// <summary>Whether shutdown has begun (no new connections are accepted).</summary>
     public bool IsStopping => _stopping.IsCancellationRequested;
 
@@ -61,6 +65,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         RleTcpServerOptionsValidator.TryParseBind(_options.Bind, out IPAddress address);
+        _tls = _options.Tls.Enabled ? new TlsAuthenticator(_options.Tls) : null;
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
@@ -83,7 +88,11 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             LocalEndPoint, _executor.Workers, _options.QueueCapacity, _options.MaxFrameBytes, _options.MaxPixels,
             _options.MaxBufferedRequestBytes, _options.MaxConnections, _options.FrameTimeout, _options.IdleTimeout,
             _options.RequestTimeout, _options.Workload);
-        if (!IPAddress.IsLoopback(address))
+        if (_tls is not null)
+        {
+            LogTls(_tls.Subject, _options.Tls.RequireClientCertificate);
+        }
+        else if (!IPAddress.IsLoopback(address))
         {
             LogNotLoopback(LocalEndPoint);
         }
@@ -137,6 +146,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     public void Dispose()
     {
         _listenSocket?.Dispose();
+        _tls?.Dispose();
         _stopping.Dispose();
     }
 
@@ -176,7 +186,17 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             if (Interlocked.Increment(ref _open) > _options.MaxConnections)
             {
                 Interlocked.Decrement(ref _open);
-                _ = RefuseAsync(socket);
+                if (_tls is null)
+                {
+                    _ = RefuseAsync(socket);
+                }
+                else
+                {
+                    // A Busy frame would need a TLS handshake first: under a flood, closing costs less.
+                    LogRefused(socket.RemoteEndPoint, _options.MaxConnections);
+                    socket.Dispose();
+                }
+
                 continue;
             }
 
@@ -187,12 +207,31 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     private async Task RunConnectionAsync(Socket socket)
     {
         long id = Interlocked.Increment(ref _nextId);
-        var pipe = new SocketPipe(socket, _options.InputBufferBytes, _options.OutputBufferBytes);
-        var connection = new RleTcpConnection(
-            id, pipe, socket.RemoteEndPoint, _options, _executor, _budget, _loggers.CreateLogger<RleTcpConnection>(), _stopping.Token);
-        _connections[id] = connection;
+        EndPoint? remote = socket.RemoteEndPoint;
         try
         {
+            IConnectionTransport transport;
+            if (_tls is null)
+            {
+                transport = new SocketPipe(socket, _options.InputBufferBytes, _options.OutputBufferBytes);
+            }
+            else
+            {
+                // Off the accept loop: a handshake must not delay the next accept.
+                await Task.Yield();
+                if (await HandshakeAsync(socket, remote).ConfigureAwait(false) is not { } tls)
+                {
+                    return;
+                }
+
+                transport = tls;
+            }
+
+            // Registered before it runs, so a shutdown that starts now waits for it (it reads nothing once stopping).
+            var connection = new RleTcpConnection(
+                id, transport, remote, _options, _executor, _budget, _loggers.CreateLogger<RleTcpConnection>(), _stopping.Token);
+            _connections[id] = connection;
+
             // Off the accept loop: the connection's first steps must not delay the next accept.
             await Task.Yield();
             await connection.RunAsync().ConfigureAwait(false);
@@ -201,6 +240,23 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         {
             _connections.TryRemove(id, out _);
             Interlocked.Decrement(ref _open);
+        }
+    }
+
+    // The TLS transport once the handshake succeeded; null (socket closed) when it failed: plaintext on a TLS port,
+    // an untrusted or missing client certificate, a handshake slower than its timeout, or shutdown.
+    private async Task<IConnectionTransport?> HandshakeAsync(Socket socket, EndPoint? remote)
+    {
+        try
+        {
+            System.Net.Security.SslStream stream = await _tls!.AuthenticateAsync(socket, _stopping.Token).ConfigureAwait(false);
+            return new StreamPipe(stream, socket, _options.InputBufferBytes, _options.OutputBufferBytes);
+        }
+        catch (Exception e)
+        {
+            LogHandshakeFailed(remote, e.GetBaseException().Message);
+            socket.Dispose();
+            return null;
         }
     }
 
@@ -250,6 +306,12 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Listening on {EndPoint}, beyond loopback, without TLS: anyone who can reach it can use it and read its traffic")]
     private partial void LogNotLoopback(IPEndPoint endPoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "TLS on: certificate {Subject}, client certificate required {RequireClientCertificate}")]
+    private partial void LogTls(string subject, bool requireClientCertificate);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "TLS handshake with {Remote} failed: {Reason}")]
+    private partial void LogHandshakeFailed(EndPoint? remote, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Stopping: draining {Connections} connections for up to {DrainTimeout}")]
     private partial void LogDraining(int connections, TimeSpan drainTimeout);

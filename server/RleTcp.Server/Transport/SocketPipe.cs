@@ -5,37 +5,18 @@ namespace RleTcp.Server.Transport;
 
 /// <summary>
 /// Moves bytes between a connected socket and a duplex pipe, and nothing else (Kestrel's transport shape): one receive
-/// loop fills <see cref="Input"/>, one send loop drains <see cref="Output"/>. Both pipes are bounded: the receive loop
-/// stops reading when <see cref="Input"/> holds the pause threshold, and writers to <see cref="Output"/> wait when it
-/// does, each resuming at half. Receives start with a zero-byte read so an idle connection holds no buffer.
+/// loop fills <see cref="PipeTransport.Input"/>, one send loop drains <see cref="PipeTransport.Output"/>. Receives start
+/// with a zero-byte read so an idle connection holds no buffer.
 /// </summary>
-internal sealed class SocketPipe
+internal sealed class SocketPipe : PipeTransport
 {
-    // Unread input left in the kernel when a socket is closed makes it send a reset, which can destroy the answer
-    // the peer has not read yet (a FrameTooLarge sent while the client is still uploading). So after the last
-    // answer the input is read and dropped for up to this long before the socket is closed ("lingering close").
-    private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(1);
-    private const int MinimumReceive = 4096;
-
     private readonly Socket _socket;
-    private readonly Pipe _input;
-    private readonly Pipe _output;
-    private Task _receiving = Task.CompletedTask;
-    private Task _sending = Task.CompletedTask;
-    private int _disposed;
 
     public SocketPipe(Socket socket, int inputBufferBytes, int outputBufferBytes)
+        : base(inputBufferBytes, outputBufferBytes)
     {
         _socket = socket;
-        _input = new Pipe(Options(inputBufferBytes));
-        _output = new Pipe(Options(outputBufferBytes));
     }
-
-    /// <summary>Bytes received from the peer.</summary>
-    public PipeReader Input => _input.Reader;
-
-    /// <summary>Bytes to send to the peer; completing it sends a FIN once everything is sent.</summary>
-    public PipeWriter Output => _output.Writer;
 
     /// <summary>How the receive side ended, once it has.</summary>
     public ConnectionEnd ReceiveEnd { get; private set; } = ConnectionEnd.None;
@@ -43,53 +24,13 @@ internal sealed class SocketPipe
     /// <summary>How the send side ended, once it has.</summary>
     public ConnectionEnd SendEnd { get; private set; } = ConnectionEnd.None;
 
-    public void Start()
+    /// <inheritdoc/>
+    protected override void Close() => _socket.Dispose();
+
+    /// <inheritdoc/>
+    protected override async Task ReceiveLoopAsync()
     {
-        _receiving = ReceiveLoopAsync();
-        _sending = SendLoopAsync();
-    }
-
-    /// <summary>
-    /// Waits for <see cref="Output"/> (which the caller has completed) to be sent, lingers for the peer's remaining input,
-    /// then closes the socket. <paramref name="abort"/> cuts both short.
-    /// </summary>
-    public async Task CloseAsync(CancellationToken abort)
-    {
-        try
-        {
-            await _sending.WaitAsync(abort).ConfigureAwait(false);
-            await _receiving.WaitAsync(LingerTimeout, abort).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is OperationCanceledException or TimeoutException)
-        {
-            // Cut short: the socket is closed below regardless.
-        }
-        finally
-        {
-            Abort();
-        }
-
-        await Task.WhenAll(_sending, _receiving).ConfigureAwait(false);
-    }
-
-    /// <summary>Closes the socket at once; both loops end.</summary>
-    public void Abort()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            _socket.Dispose();
-        }
-    }
-
-    private static PipeOptions Options(int pauseBytes) => new(
-        pauseWriterThreshold: pauseBytes,
-        resumeWriterThreshold: pauseBytes / 2,
-        minimumSegmentSize: MinimumReceive,
-        useSynchronizationContext: false);
-
-    private async Task ReceiveLoopAsync()
-    {
-        PipeWriter writer = _input.Writer;
+        PipeWriter writer = InputWriter;
         Exception? error = null;
         try
         {
@@ -141,9 +82,10 @@ internal sealed class SocketPipe
         }
     }
 
-    private async Task SendLoopAsync()
+    /// <inheritdoc/>
+    protected override async Task SendLoopAsync()
     {
-        PipeReader reader = _output.Reader;
+        PipeReader reader = OutputReader;
         Exception? error = null;
         try
         {
@@ -182,12 +124,19 @@ internal sealed class SocketPipe
         }
     }
 
-    private ConnectionEnd Classify(Exception e) => e switch
+    private ConnectionEnd Classify(Exception e) => Classify(e, Disposed);
+
+    /// <summary>
+    /// Names how a socket operation's exception ended a direction: reset, aborted by us (<paramref name="disposed"/>),
+    /// or a fault. An <see cref="IOException"/> wrapping a <see cref="SocketException"/> (as streams throw) is unwrapped.
+    /// </summary>
+    internal static ConnectionEnd Classify(Exception e, bool disposed) => e switch
     {
+        IOException { InnerException: SocketException inner } => Classify(inner, disposed),
         ObjectDisposedException => ConnectionEnd.Aborted,
         SocketException { SocketErrorCode: SocketError.OperationAborted or SocketError.Interrupted } => ConnectionEnd.Aborted,
         SocketException { SocketErrorCode: SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.Shutdown or SocketError.TimedOut or SocketError.NetworkReset }
-            => Volatile.Read(ref _disposed) != 0 ? ConnectionEnd.Aborted : ConnectionEnd.Reset,
-        _ => Volatile.Read(ref _disposed) != 0 ? ConnectionEnd.Aborted : ConnectionEnd.Fault,
+            => disposed ? ConnectionEnd.Aborted : ConnectionEnd.Reset,
+        _ => disposed ? ConnectionEnd.Aborted : ConnectionEnd.Fault,
     };
 }

@@ -71,6 +71,40 @@ internal static class HandBuiltFiles
         return palette;
     }
 
+    /// <summary>
+    /// <paramref name="png"/> with its IDAT data joined into one chunk and cut to half its length, the CRCs correct:
+    /// a structurally complete file whose zlib stream ends before the rows do.
+    /// </summary>
+    public static byte[] WithIdatCutShort(byte[] png)
+    {
+        using var file = new MemoryStream();
+        file.Write(png.AsSpan(0, 8));
+        var idat = new List<byte>();
+        for (int pos = 8; pos + 12 <= png.Length;)
+        {
+            int length = BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(pos));
+            string type = Encoding.ASCII.GetString(png, pos + 4, 4);
+            byte[] body = png[(pos + 8)..(pos + 8 + length)];
+            if (type == "IDAT")
+            {
+                idat.AddRange(body);
+            }
+            else
+            {
+                if (type == "IEND")
+                {
+                    Chunk(file, "IDAT", idat.Take(idat.Count / 2).ToArray());
+                }
+
+                Chunk(file, type, body);
+            }
+
+            pos += 12 + length;
+        }
+
+        return file.ToArray();
+    }
+
     private static void Chunk(Stream file, string type, byte[] body, bool corruptCrc = false)
     {
         Span<byte> length = stackalloc byte[4];

@@ -108,6 +108,30 @@ public class HostileInputTests
         Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Png_whose_zlib_stream_ends_before_its_rows_is_an_invalid_image(bool interlaced)
+    {
+        // Every chunk is whole and CRC-correct up to IEND; only the compressed rows stop early. ImageSharp would fill
+        // the missing rows with black, Pillow refuses the file as truncated.
+        using var image = new SixLabors.ImageSharp.Image<SixLabors.ImageSharp.PixelFormats.L8>(300, 200, new SixLabors.ImageSharp.PixelFormats.L8(200));
+        using var encoded = new MemoryStream();
+        image.Save(encoded, new SixLabors.ImageSharp.Formats.Png.PngEncoder
+        {
+            ColorType = SixLabors.ImageSharp.Formats.Png.PngColorType.Grayscale,
+            BitDepth = SixLabors.ImageSharp.Formats.Png.PngBitDepth.Bit8,
+            InterlaceMethod = interlaced ? SixLabors.ImageSharp.Formats.Png.PngInterlaceMode.Adam7 : SixLabors.ImageSharp.Formats.Png.PngInterlaceMode.None,
+        });
+        byte[] whole = encoded.ToArray();
+        Assert.NotNull(ImageIntake.Decode(whole, IntakeOptions.Default)); // the intact file is accepted
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(HandBuiltFiles.WithIdatCutShort(whole), IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("zlib stream ends", ex.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Png_with_a_bad_crc_is_an_invalid_image()
     {
