@@ -3,7 +3,7 @@
 # the servers it needs on 127.0.0.1, runs the end-to-end loads with `rletcp load`, prints one table of figures and
 # same-run ratios, and stops every process it started (by PID, in an EXIT trap).
 #
-#   bench/run.sh                 everything (about 10 minutes on 2 cores)
+#   bench/run.sh                 everything (about 8 minutes on 2 cores)
 #   bench/run.sh --e2e-only      skip the micro benchmarks
 #   bench/run.sh --micro-only    skip the end-to-end part
 #   RLETCP_BENCH_PORT=27100      first of the 4 loopback ports used (27100..27103 by default)
