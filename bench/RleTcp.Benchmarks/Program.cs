@@ -1,2 +1,32 @@
-// Replaced by the benchmarks (issue 5).
-return 0;
+using BenchmarkDotNet.Running;
+
+namespace RleTcp.Benchmarks;
+
+/// <summary>
+/// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
+/// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>table</c> (prints a results file),
+/// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG).
+/// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
+/// <c>--job short</c>, ...).
+/// </summary>
+public static class Program
+{
+    /// <summary>Runs the benchmarks selected by <paramref name="args"/>.</summary>
+    public static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "images":
+                return Images.ImagesCommand.Run(args[1..]);
+            case "micro":
+                return Micro.MicroSuite.Run(args[1..]);
+            case "e2e":
+                return EndToEnd.EndToEndSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
+            case "table":
+                return Report.TableCommand.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+}

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using CommunityToolkit.HighPerformance.Buffers;
 using RleTcp.Protocol.Imaging;
 
@@ -11,9 +12,10 @@ namespace RleTcp.Protocol.Rle;
 /// Writes a <see cref="BitImage"/> in the RLE format, byte-identical to the textbook encoder.
 /// </summary>
 /// <remarks>
-/// Runs are found a 64-bit word at a time: the word is XORed with the current run's value, so the next change is
-/// the first set bit, found with one leading-zero count. The cost is one step per run plus one per word, never one
-/// per pixel, and nothing is allocated beyond the output.
+/// Runs are found a 64-bit word at a time: XORing a word with itself shifted by one pixel marks every pixel that
+/// differs from its left neighbour, the chunk starts (multiples of 127) are ORed in, and each marked bit, found
+/// with one leading-zero count, writes one byte. The cost is one step per run plus one per word, never one per
+/// pixel, and nothing is allocated beyond the output.
 /// </remarks>
 public static class RleEncoder
 {
@@ -90,56 +92,52 @@ public static class RleEncoder
             throw new ArgumentException("The destination is shorter than the longest possible row.", nameof(destination));
         }
 
+        // Every run ends at a boundary: a pixel that differs from its left neighbour, or a chunk start (a multiple
+        // of 127). Both kinds are made into one mask per word, and each set bit, found with one leading-zero count,
+        // writes exactly one byte. The only data-dependent branch is the loop over a word's set bits; a run of any
+        // length costs one iteration, and the colour of the next run is simply the pixel at the boundary.
+        ref byte output = ref MemoryMarshal.GetReference(destination);
         int written = 0;
-        int chunkEnd = RleFormat.ChunkPixels;
-        int x = 0;
-        while (x < width)
+        int start = 0;
+        ulong color = row[0] >> 63;
+        ulong carry = color; // the pixel left of the current word (pixel 0 itself for the first word: no boundary)
+        int nextChunk = RleFormat.ChunkPixels;
+        int last = row.Length - 1;
+        for (int i = 0; i <= last; i++)
         {
-            bool white = (row[x >> 6] & BitImage.BitFor(x)) != 0;
-            int end = NextChange(row, x, width, white);
-            byte flag = white ? RleFormat.WhiteFlag : (byte)0;
+            ulong word = row[i];
+            ulong boundaries = word ^ ((word >> 1) | (carry << 63));
+            carry = word & 1;
 
-            // Cut the run at every chunk boundary it crosses; each piece is then at most 127 long.
-            while (x < end)
+            // A word spans 64 < 127 pixels, so it holds at most one chunk start.
+            int wordStart = i << 6;
+            int chunkOffset = nextChunk - wordStart;
+            if (chunkOffset < 64)
             {
-                int pieceEnd = Math.Min(end, chunkEnd);
-                destination[written++] = (byte)(flag | (pieceEnd - x));
-                x = pieceEnd;
-                if (x == chunkEnd)
-                {
-                    chunkEnd += RleFormat.ChunkPixels;
-                }
+                boundaries |= 0x8000_0000_0000_0000UL >> chunkOffset;
+                nextChunk += RleFormat.ChunkPixels;
+            }
+
+            if (i == last)
+            {
+                // The padding is zero, so a white last pixel looks like a change at the width: not a boundary.
+                boundaries &= BitImage.LastWordMaskFor(width);
+            }
+
+            while (boundaries != 0)
+            {
+                int bit = BitOperations.LeadingZeroCount(boundaries);
+                int x = wordStart + bit;
+                Unsafe.Add(ref output, written++) = (byte)((int)(color << 7) | (x - start));
+                color = (word >> (63 - bit)) & 1;
+                start = x;
+                boundaries ^= 0x8000_0000_0000_0000UL >> bit;
             }
         }
 
+        // The last run ends at the row's end; the chunk starts guarantee it is at most 127 long.
+        Unsafe.Add(ref output, written++) = (byte)((int)(color << 7) | (width - start));
         return written;
-    }
-
-    // The first position after x whose pixel differs from `white`, or width.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int NextChange(ReadOnlySpan<ulong> row, int x, int width, bool white)
-    {
-        ulong flip = white ? ulong.MaxValue : 0UL;
-        int i = x >> 6;
-
-        // Bits before x are shifted out; a set bit in `diff` is a pixel that differs from the run's value.
-        ulong diff = (row[i] ^ flip) << (x & 63);
-        if (diff != 0)
-        {
-            return Math.Min(x + BitOperations.LeadingZeroCount(diff), width);
-        }
-
-        for (i++; i < row.Length; i++)
-        {
-            diff = row[i] ^ flip;
-            if (diff != 0)
-            {
-                // Padding bits are zero, so a white run "changes" at the padding: the Min clamps it to the width.
-                return Math.Min((i << 6) + BitOperations.LeadingZeroCount(diff), width);
-            }
-        }
-
-        return width;
     }
 
     // A first guess at the output size, to spare the writer a few regrowths; correctness does not depend on it.
