@@ -50,6 +50,15 @@ public static class ImageIntake
             if (format is PngFormat)
             {
                 PngStructure.CheckComplete(bytes);
+                if (useFastPaths && PngHeader.Read(bytes) is { IsPacked1Bit: true } png)
+                {
+                    // The IHDR alone admits a 1-bit PNG: ImageSharp's Identify is only paid by images it decodes.
+                    CheckSize(png.Width, png.Height, options);
+                    if (Png1BitReader.TryRead(data, png, ct) is { } packed)
+                    {
+                        return packed;
+                    }
+                }
             }
 
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
@@ -61,7 +70,6 @@ public static class ImageIntake
                 {
                     BmpFormat => Bmp1BitReader.TryRead(bytes, bmp!.Value, ct),
                     PbmFormat => Pbm4Reader.TryRead(bytes, ct),
-                    PngFormat => Png1BitReader.TryRead(data, ct),
                     TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
                     _ => null,
                 };
