@@ -16,7 +16,8 @@ namespace RleTcp.Protocol.Imaging;
 /// <remarks>
 /// The input is treated as hostile: the format is detected and the size identified before anything is decoded,
 /// a BMP header's offsets are checked against the payload, and any failure inside a decoder becomes an
-/// <see cref="ImageIntakeException"/>. 1-bit BMP, binary PBM and 1-bit PNG are read straight into packed rows;
+/// <see cref="ImageIntakeException"/>. Uncompressed 1-bit BMP, binary PBM, non-interlaced 1-bit PNG and uncompressed
+/// 1-bit TIFF are read straight into packed rows;
 /// everything else is decoded by ImageSharp once.
 /// </remarks>
 public static class ImageIntake
@@ -78,7 +79,7 @@ public static class ImageIntake
             }
 
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
-                ? (t.PillowMode, t.PillowMode == PillowMode.Palette ? DecodePixel.Rgb24 : DecodePixel.L8)
+                ? (t.PillowMode, t.PillowMode is PillowMode.Palette or PillowMode.Colour ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);
             return ImageSharpIntake.Decode(configuration, format, bytes, mode, pixel, options, ct);
         }
