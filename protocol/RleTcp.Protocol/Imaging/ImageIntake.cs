@@ -48,6 +48,11 @@ public static class ImageIntake
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
             TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
             tiff?.CheckStripsInside(bytes);
+            if (bmp is { } b)
+            {
+                BmpRleExtent.Check(bytes, b, ct);
+            }
+
             if (format is PngFormat)
             {
                 PngStructure.CheckComplete(bytes);
@@ -81,7 +86,9 @@ public static class ImageIntake
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
                 ? (t.PillowMode, t.PillowMode is PillowMode.Palette or PillowMode.Colour ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);
-            return ImageSharpIntake.Decode(configuration, format, bytes, mode, pixel, options, ct);
+            byte[]? pillowColorMap = tiff is { PillowMode: PillowMode.Palette } p ? p.WithPillowColorMap(bytes) : null;
+            bool invert = tiff is { DecodesInverted: true };
+            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct);
         }
         catch (ImageIntakeException)
         {

@@ -150,12 +150,16 @@ def bmp_rle(rle4, truncated=False, eob_early=False):
             n = 1
             while x + n < stop and n < 200 and row[x + n] == row[x]:
                 n += 1
-            if n >= 3 or stop - x < 3:
+            odd4 = rle4 and min(stop - x, 9) < 4  # an absolute run must be 3+ pixels (even for RLE4, see below)
+            if n >= 3 or stop - x < 3 or odd4:
                 v = row[x]
                 data += bytes((n, (v << 4) | v if rle4 else v))
                 x += n
             else:
+                # Even lengths only for RLE4: Pillow 9.4 reads an odd absolute run short (count // 2 bytes).
                 n = min(stop - x, 9)
+                if rle4 and n % 2:
+                    n -= 1
                 seg = row[x:x + n]
                 if rle4:
                     packed = bytearray()
