@@ -132,19 +132,19 @@ def bmp4():
     return bmp(4, bmp_palette16(), bytes(data))
 
 
-def bmp_rle(rle4, truncated=False, eob_early=False):
+def bmp_rle(rle4, truncated=False, eob_early=False, delta=True, early_eol=True):
     """RLE8/RLE4 with encoded runs, absolute runs, end-of-line before the row is full and a delta: the skipped
     pixels are index 0 in Pillow."""
     idx = bmp_indices()
     data = bytearray()
     for r, y in enumerate(reversed(range(H))):
         row = idx[y * W:(y + 1) * W]
-        if r == 3:
+        if r == 3 and delta:
             data += bytes((0, 2, 5, 1))  # delta: 5 right, 1 up -> the rest of this row and 5 of the next are skipped
             continue
-        if r == 4:
+        if r == 4 and delta:
             row = row[5:]
-        stop = len(row) - 6 if r % 5 == 1 else len(row)  # end of line 6 pixels early on some rows
+        stop = len(row) - 6 if r % 5 == 1 and early_eol else len(row)  # end of line 6 pixels early on some rows
         x = 0
         while x < stop:
             n = 1
@@ -245,6 +245,10 @@ def cases():
     yield "bmp_24.bmp", saved(rgb, "BMP")
     yield "bmp_rle8.bmp", bmp_rle(False)
     yield "bmp_rle4.bmp", bmp_rle(True)
+    yield "bmp_rle8_plain.bmp", bmp_rle(False, delta=False, early_eol=False)
+    yield "bmp_rle8_eol.bmp", bmp_rle(False, delta=False)
+    yield "bmp_rle8_delta.bmp", bmp_rle(False, early_eol=False)
+    yield "bmp_rle4_plain.bmp", bmp_rle(True, delta=False, early_eol=False)
     yield "bmp_rle8_truncated.bmp", bmp_rle(False, truncated=True)
     yield "bmp_rle8_eob_early.bmp", bmp_rle(False, eob_early=True)
     yield "gif_greyramp.gif", saved(ramp, "GIF")
