@@ -22,8 +22,13 @@ public class PillowReferenceTests
         // takes those as dx, dy, so it decodes the rest of the bitmap out of step; RleTcp follows the format.
         "bmp_rle8.bmp", "bmp_rle8_delta.bmp", "bmp_rle4.bmp",
 
-        // PGM/PPM with maxval != 255: Pillow rescales each sample to round(v / maxval * 255); ImageSharp 2.1.13 does not.
-        "pgm_p2_max100.pgm", "pgm_p5_max100.pgm", "ppm_p3_max1000.ppm", "ppm_p6_max100.ppm", "ppm_p6_max1000.ppm",
+        // PGM with maxval > 255: Pillow opens it in mode "I" (32-bit samples up to 65535) and convert('1') clips
+        // those to 255, so nearly everything is white; RleTcp scales to 8 bits (the 16-bit-sample difference).
+        "pgm_p2_max1000.pgm", "pgm_p5_max1000.pgm",
+
+        // Binary PPM with 255 < maxval < 65535: ImageSharp 2.1.13's 16-bit binary decode plus its brightness
+        // upscaling does not keep the samples recoverable (plain P3 and maxval 65535 are fine and checked).
+        "ppm_p6_max1000.ppm",
 
         // 16-bit (5-5-5) TGA: Pillow widens a 5-bit channel as v * 255 / 31 truncated, ImageSharp by bit replication.
         "tga_rgb16.tga",

@@ -275,6 +275,9 @@ def cases():
     yield "ppm_p6_max100.ppm", pnm_raw(b"P6", 100)
     yield "ppm_p6_max1000.ppm", pnm_raw(b"P6", 1000)
     yield "ppm_p6_max65535.ppm", pnm_raw(b"P6", 65535)
+    yield "pgm_p5_max1000.pgm", pnm_raw(b"P5", 1000)
+    yield "pgm_p2_max1000.pgm", pnm_plain(b"P2", 1000)
+    yield "pgm_p5_max1.pgm", pnm_raw(b"P5", 1)
 
 
 def main():
