@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.PixelFormats;
 
 namespace RleTcp.Protocol.Imaging;
@@ -78,6 +79,22 @@ internal static class ImageSharpIntake
                 });
             }
 
+            case DecodePixel.Rgb24 when format is TgaFormat && data.Length > 16 && data[2] is 2 or 10 && data[16] == 16:
+            {
+                // 16-bit true colour (5-5-5): Pillow widens each channel as v * 255 / 31, truncated ("BGR;5");
+                // ImageSharp's widening keeps v in the top five bits, so the channel is re-widened Pillow's way.
+                using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
+                return Convert(image, mode, options, ct, static (writer, row, y) =>
+                {
+                    for (int i = 0; i < row.Length; i++)
+                    {
+                        row[i] = Tga16Channel[row[i]];
+                    }
+
+                    writer.WriteRgb(y, row, 3);
+                });
+            }
+
             default:
             {
                 using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
@@ -85,6 +102,9 @@ internal static class ImageSharpIntake
             }
         }
     }
+
+    // Pillow's value of a 5-bit channel, indexed by any 8-bit widening of it that keeps it in the top five bits.
+    private static readonly byte[] Tga16Channel = Enumerable.Range(0, 256).Select(v => (byte)((v >> 3) * 255 / 31)).ToArray();
 
     private delegate void RowAction(BilevelRowWriter writer, Span<byte> row, int y);
 

@@ -207,6 +207,13 @@ def tga16():
     return struct.pack("<BBBHHBHHHHBB", 0, 0, 2, 0, 0, 0, 0, 0, W, H, 16, 0) + bytes(data)
 
 
+def tga16_ramp():
+    # Every 5-bit value in every channel: where v * 255 / 31 and other widenings part.
+    data = b"".join(struct.pack("<H", (((x + y) % 32) << 10) | ((x * 3 % 32) << 5) | ((y * 7 + x) % 32))
+                    for y in range(H) for x in range(W))
+    return struct.pack("<BBBHHBHHHHBB", 0, 0, 2, 0, 0, 0, 0, 0, W, H, 16, 0x20) + data
+
+
 def saved(im, fmt, **kw):
     buf = io.BytesIO()
     im.save(buf, fmt, **kw)
@@ -264,6 +271,7 @@ def cases():
         yield f"tga_{mode}.tga", saved(im, "TGA")
         yield f"tga_{mode}_rle.tga", saved(im, "TGA", compression="tga_rle")
     yield "tga_rgb16.tga", tga16()
+    yield "tga_rgb16_ramp.tga", tga16_ramp()
     yield "pbm_p4.pbm", saved(bilevel, "PPM")
     yield "pgm_p5.pgm", saved(grey, "PPM")
     yield "ppm_p6.ppm", saved(rgb, "PPM")
