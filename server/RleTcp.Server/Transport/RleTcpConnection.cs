@@ -248,16 +248,25 @@ internal sealed partial class RleTcpConnection
                 return ConnectionEnd.PeerClosed;
             }
 
-            if (result.IsCanceled && CheckDeadlines() is { } expired)
+            if (result.IsCanceled && CheckDeadlines(out ServerResponse? lastAnswer) is { } expired)
             {
+                if (lastAnswer is not null)
+                {
+                    // The last frame goes behind the pending answers; a full pipeline is waited out (the writer's stall
+                    // guard and _abort bound the wait), never skipped: the protocol promises this answer.
+                    await EnqueueAsync(Task.FromResult(lastAnswer)).ConfigureAwait(false);
+                }
+
                 return expired;
             }
         }
     }
 
     // Decides what a cancelled read means: shutdown, an expired deadline, or nothing (a stale timer firing).
-    private ConnectionEnd? CheckDeadlines()
+    // lastAnswer is the frame to send before closing (the frame Timeout), if any; the caller queues it.
+    private ConnectionEnd? CheckDeadlines(out ServerResponse? lastAnswer)
     {
+        lastAnswer = null;
         if (_stopping.IsCancellationRequested)
         {
             if (_frameStarted)
@@ -277,18 +286,10 @@ internal sealed partial class RleTcpConnection
             }
 
             LogFrameTimeout(_id, _options.FrameTimeout.TotalMilliseconds);
-            ServerResponse answer = ServerResponse.Error(
+            lastAnswer = ServerResponse.Error(
                 ResponseStatus.Timeout,
                 $"The frame did not arrive within {_options.FrameTimeout.TotalSeconds:0.###} s of its first byte.",
                 closesConnection: true);
-
-            // The answer goes behind the pending ones; the channel may be full, so this is not awaited here.
-            Interlocked.Increment(ref _outstanding);
-            if (!_pending.Writer.TryWrite(Task.FromResult(answer)))
-            {
-                answer.Dispose();
-            }
-
             return ConnectionEnd.FrameTimeout;
         }
 
