@@ -401,12 +401,22 @@ internal sealed partial class RleTcpConnection
         await EnqueueAsync(answer).ConfigureAwait(false);
     }
 
-    private ValueTask EnqueueAsync(Task<ServerResponse> answer)
+    private async ValueTask EnqueueAsync(Task<ServerResponse> answer)
     {
         _requests++;
         Interlocked.Increment(ref _outstanding);
-
-        return _pending.Writer.WriteAsync(answer, _abort.Token);
+        try
+        {
+            await _pending.Writer.WriteAsync(answer, _abort.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Closed by a gone peer or aborted: the answer (possibly still being computed) will never be sent, but its
+            // pooled buffers must still go back.
+            Interlocked.Decrement(ref _outstanding);
+            DisposeWhenDone(answer);
+            throw;
+        }
     }
 
     private void ReleasePartialFrame()
@@ -426,7 +436,20 @@ internal sealed partial class RleTcpConnection
             {
                 while (pending.TryRead(out Task<ServerResponse>? next))
                 {
-                    ServerResponse answer = await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    ServerResponse answer;
+                    try
+                    {
+                        answer = await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        // Aborted while the answer was being computed: it is already out of the channel, so
+                        // DisposeUnsent will not see it.
+                        Interlocked.Decrement(ref _outstanding);
+                        DisposeWhenDone(next);
+                        throw;
+                    }
+
                     bool sent;
                     try
                     {
@@ -544,13 +567,17 @@ internal sealed partial class RleTcpConnection
         while (_pending.Reader.TryRead(out Task<ServerResponse>? unsent))
         {
             Interlocked.Decrement(ref _outstanding);
-            unsent.ContinueWith(
-                static t => t.Result.Dispose(),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
-                TaskScheduler.Default);
+            DisposeWhenDone(unsent);
         }
     }
+
+    // An answer that will not be sent still owns pooled buffers once computed: release them when it completes.
+    private static void DisposeWhenDone(Task<ServerResponse> answer) =>
+        answer.ContinueWith(
+            static t => t.Result.Dispose(),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id} opened from {Remote}")]
     private partial void LogOpened(long id, EndPoint? remote);
