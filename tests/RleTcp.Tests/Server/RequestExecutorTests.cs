@@ -90,7 +90,11 @@ public class RequestExecutorTests
                     smallDone.Set();
                     break;
                 case (byte)'L':
-                    bands.Run(new WaitingBands(8, bandsQueued, smallDone), ct);
+                    using (var group = new WaitingBands(8, bandsQueued, smallDone))
+                    {
+                        bands.Run(group, ct);
+                    }
+
                     break;
             }
 
@@ -151,11 +155,26 @@ public class RequestExecutorTests
     public void ABandFailureReachesTheJobAfterTheOtherBandsFinish()
     {
         using RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 2);
-        var group = new FailingBands(10, failing: 6);
+        using var group = new FailingBands(10, failing: 6);
 
         var error = Assert.Throws<InvalidOperationException>(() => executor.Run(group, CancellationToken.None));
         Assert.Equal("band 6", error.Message);
         Assert.Equal(9, group.Completed);
+    }
+
+    [Fact]
+    public void AStaleBandTicketReachingADisposedGroupFindsNoBandAndDoesNotThrow()
+    {
+        // One worker helps a group of three: the owner may claim every band before the helper's ticket is taken, so
+        // tickets can outlive the group; taking one after Dispose must be harmless.
+        using RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 2);
+        var group = new FailingBands(3, failing: -1);
+        executor.Run(group, CancellationToken.None);
+        group.Dispose();
+
+        group.Help();
+
+        Assert.Equal(3, group.Completed);
     }
 
     private sealed class DelegateProcessor(Func<ReadOnlyMemory<byte>, IBandScheduler, CancellationToken, ServerResponse> process)
