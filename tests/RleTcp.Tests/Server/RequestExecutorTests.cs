@@ -177,6 +177,50 @@ public class RequestExecutorTests
         Assert.Equal(3, group.Completed);
     }
 
+    [Fact]
+    public async Task EveryRequestAcceptedWhileTheExecutorIsDisposedIsAnsweredByTheTimeDisposeReturns()
+    {
+        // Submissions race Dispose; whichever side wins, an accepted request must be run or answered Busy by Dispose,
+        // never left queued until its (here very long) deadline.
+        for (int round = 0; round < 200; round++)
+        {
+            RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 1, queue: 16, timeout: TimeSpan.FromMinutes(10));
+            var accepted = new List<Task<ServerResponse>>();
+            using var submitting = new ManualResetEventSlim(false);
+            bool disposed = false;
+            var submitter = new Thread(() =>
+            {
+                // Refusals (queue full, then stopping) are fine; the submitter stops once Dispose has returned.
+                while (!Volatile.Read(ref disposed))
+                {
+                    var payload = PooledPayload.CopyOf(ScriptedProcessor.Echo("race"));
+                    if (executor.TrySubmit(payload, out Task<ServerResponse> answer))
+                    {
+                        accepted.Add(answer);
+                    }
+                    else
+                    {
+                        payload.Dispose();
+                    }
+
+                    submitting.Set();
+                }
+            });
+            submitter.Start();
+            Assert.True(submitting.Wait(TestServer.Patience));
+
+            executor.Dispose();
+            Volatile.Write(ref disposed, true);
+            Assert.True(submitter.Join(TestServer.Patience));
+
+            Assert.All(accepted, answer => Assert.True(answer.IsCompleted, $"Round {round}: an accepted request was left queued."));
+            foreach (Task<ServerResponse> answer in accepted)
+            {
+                (await answer).Dispose();
+            }
+        }
+    }
+
     private sealed class DelegateProcessor(Func<ReadOnlyMemory<byte>, IBandScheduler, CancellationToken, ServerResponse> process)
         : IRequestProcessor
     {
