@@ -28,6 +28,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     private readonly IRequestProcessor _processor;
     private readonly ILogger<RequestExecutor> _logger;
     private readonly TimeSpan _requestTimeout;
+    private readonly DeadlinePool _deadlines;
     private readonly int _capacity;
     private readonly RleTcpMetrics _metrics;
     // Orders submissions against Dispose: a job is either queued before the stop flag is set (then a worker runs it or
@@ -49,6 +50,9 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         _requestTimeout = o.RequestTimeout;
         _capacity = o.QueueCapacity;
         _threads = new Thread[o.Workers];
+
+        // Enough for every job that can be in the executor at once (queued or running).
+        _deadlines = new DeadlinePool(o.QueueCapacity + o.Workers);
         for (int i = 0; i < _threads.Length; i++)
         {
             _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"rletcp-worker-{i}" };
@@ -88,7 +92,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
                 return false;
             }
 
-            var job = new ExecutorJob(payload, _requestTimeout);
+            var job = new ExecutorJob(payload, _deadlines, _requestTimeout);
             response = job.Completion;
             _requests.Enqueue(job);
         }

@@ -101,6 +101,10 @@ internal sealed partial class RleTcpConnection
     public void Abort()
     {
         _abort.Cancel();
+
+        // Wakes the writer's token-less wait (see WriteLoopAsync); the reader, if it is queueing, sees the channel
+        // closed with _abort set, which RunAsync reads as Aborted.
+        _pending.Writer.TryComplete();
         _pipe.Abort();
     }
 
@@ -432,14 +436,17 @@ internal sealed partial class RleTcpConnection
         ChannelReader<Task<ServerResponse>> pending = _pending.Reader;
         try
         {
-            while (await pending.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            // No token here: a cancellable wait allocates an operation per call, a token-less one reuses the channel's
+            // single waiter. Abort completes the channel instead, which ends this wait.
+            while (await pending.WaitToReadAsync().ConfigureAwait(false) && !_abort.IsCancellationRequested)
             {
-                while (pending.TryRead(out Task<ServerResponse>? next))
+                while (!_abort.IsCancellationRequested && pending.TryRead(out Task<ServerResponse>? next))
                 {
                     ServerResponse answer;
                     try
                     {
-                        answer = await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                        // WaitAsync only when there is something to wait for: it allocates.
+                        answer = next.IsCompleted ? await next.ConfigureAwait(false) : await next.WaitAsync(_abort.Token).ConfigureAwait(false);
                     }
                     catch
                     {
