@@ -16,7 +16,8 @@ namespace RleTcp.Protocol.Imaging;
 /// <remarks>
 /// The input is treated as hostile: the format is detected and the size identified before anything is decoded,
 /// a BMP header's offsets are checked against the payload, and any failure inside a decoder becomes an
-/// <see cref="ImageIntakeException"/>. 1-bit BMP, binary PBM and 1-bit PNG are read straight into packed rows;
+/// <see cref="ImageIntakeException"/>. Uncompressed 1-bit BMP, binary PBM, non-interlaced 1-bit PNG and uncompressed
+/// 1-bit TIFF are read straight into packed rows;
 /// everything else is decoded by ImageSharp once.
 /// </remarks>
 public static class ImageIntake
@@ -47,9 +48,23 @@ public static class ImageIntake
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
             TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
             tiff?.CheckStripsInside(bytes);
+            if (bmp is { } b)
+            {
+                BmpRleExtent.Check(bytes, b, ct);
+            }
+
             if (format is PngFormat)
             {
                 PngStructure.CheckComplete(bytes);
+                if (useFastPaths && PngHeader.Read(bytes) is { IsPacked1Bit: true } png)
+                {
+                    // The IHDR alone admits a 1-bit PNG: ImageSharp's Identify is only paid by images it decodes.
+                    CheckSize(png.Width, png.Height, options);
+                    if (Png1BitReader.TryRead(data, png, ct) is { } packed)
+                    {
+                        return packed;
+                    }
+                }
             }
 
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
@@ -61,7 +76,6 @@ public static class ImageIntake
                 {
                     BmpFormat => Bmp1BitReader.TryRead(bytes, bmp!.Value, ct),
                     PbmFormat => Pbm4Reader.TryRead(bytes, ct),
-                    PngFormat => Png1BitReader.TryRead(data, ct),
                     TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
                     _ => null,
                 };
@@ -78,9 +92,11 @@ public static class ImageIntake
             }
 
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
-                ? (t.PillowMode, t.PillowMode == PillowMode.Palette ? DecodePixel.Rgb24 : DecodePixel.L8)
+                ? (t.PillowMode, t.PillowMode is PillowMode.Palette or PillowMode.Colour ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);
-            return ImageSharpIntake.Decode(configuration, format, bytes, mode, pixel, options, ct);
+            byte[]? pillowColorMap = tiff is { PillowMode: PillowMode.Palette } p ? p.WithPillowColorMap(bytes) : null;
+            bool invert = tiff is { DecodesInverted: true };
+            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct);
         }
         catch (ImageIntakeException)
         {

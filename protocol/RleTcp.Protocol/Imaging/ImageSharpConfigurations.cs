@@ -17,7 +17,7 @@ namespace RleTcp.Protocol.Imaging;
 /// <summary>
 /// Process-wide ImageSharp configurations, one per set of allowed formats, never <c>Configuration.Default</c>:
 /// one thread per decode (the server parallelises across requests, not inside one), an allocator that hands out
-/// zeroed memory only, only the allowed formats' decoders,
+/// zeroed memory only, only the allowed formats' decoders, RLE bitmaps' skipped pixels as palette entry 0,
 /// and GIF/TIFF decoding the first frame only.
 /// </summary>
 internal static class ImageSharpConfigurations
@@ -75,6 +75,12 @@ internal static class ImageSharpConfigurations
         if ((allowed & ImageFormats.Gif) != 0)
         {
             configuration.ImageFormatsManager.SetDecoder(GifFormat.Instance, new GifDecoder { DecodingMode = FrameDecodingMode.First });
+        }
+
+        if ((allowed & ImageFormats.Bmp) != 0)
+        {
+            // Pixels an RLE bitmap skips (end of line, delta) are index 0 in Pillow, not black.
+            configuration.ImageFormatsManager.SetDecoder(BmpFormat.Instance, new BmpDecoder { RleSkippedPixelHandling = RleSkippedPixelHandling.FirstColorOfPalette });
         }
 
         if ((allowed & ImageFormats.Tiff) != 0)

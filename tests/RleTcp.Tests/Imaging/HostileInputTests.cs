@@ -74,6 +74,19 @@ public class HostileInputTests
         Assert.Equal(ImageIntakeError.ImageTooLarge, ex.Error);
     }
 
+    [Fact]
+    public void Png_declaring_60000x60000_with_a_bad_ihdr_crc_is_an_invalid_image_not_a_large_one()
+    {
+        // The 1-bit fast path reads the IHDR itself: its CRC is checked before the size is, as ImageSharp's Identify did.
+        byte[] png = HandBuiltFiles.Png(60000, 60000, 1, 0, new byte[64]);
+        png[29] ^= 0xFF; // first byte of the IHDR CRC (8 signature + 4 length + 4 type + 13 data)
+
+        var ex = AssertRefusedWithinBudget(png);
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("CRC", ex.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(1, 70000)]
     [InlineData(70000, 1)]

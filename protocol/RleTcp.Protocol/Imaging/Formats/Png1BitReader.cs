@@ -11,25 +11,16 @@ namespace RleTcp.Protocol.Imaging.Formats;
 /// </summary>
 internal static class Png1BitReader
 {
-    private static ReadOnlySpan<byte> Signature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
-
-    /// <summary>The image, or null when the file is not a non-interlaced 1-bit grey or two-colour palette PNG.</summary>
-    public static BitImage? TryRead(ReadOnlyMemory<byte> file, CancellationToken ct)
+    /// <summary>
+    /// The image, or null when the palette cannot be read this way (fewer than two entries). The caller has read
+    /// <paramref name="header"/> with <see cref="PngHeader.Read"/>, checked <see cref="PngHeader.IsPacked1Bit"/>
+    /// and admitted its size.
+    /// </summary>
+    public static BitImage? TryRead(ReadOnlyMemory<byte> file, PngHeader header, CancellationToken ct)
     {
         ReadOnlySpan<byte> data = file.Span;
-        if (data.Length < 8 + 25 || !data[..8].SequenceEqual(Signature) || !data.Slice(12, 4).SequenceEqual("IHDR"u8))
-        {
-            return null;
-        }
-
-        ReadOnlySpan<byte> ihdr = data.Slice(16, 13);
-        int width = BinaryPrimitives.ReadInt32BigEndian(ihdr);
-        int height = BinaryPrimitives.ReadInt32BigEndian(ihdr[4..]);
-        byte bitDepth = ihdr[8], colorType = ihdr[9], interlace = ihdr[12];
-        if (bitDepth != 1 || colorType is not (0 or 3) || interlace != 0 || ihdr[10] != 0 || ihdr[11] != 0)
-        {
-            return null;
-        }
+        int width = header.Width, height = header.Height;
+        byte colorType = header.ColorType;
 
         var idat = new List<ReadOnlyMemory<byte>>();
         ReadOnlySpan<byte> palette = default;

@@ -33,7 +33,16 @@ internal readonly struct TiffHeader
     /// <summary>Tag 279, as <see cref="StripOffsets"/>.</summary>
     public (int Type, long Count, long Value) StripByteCounts { get; init; }
 
+    /// <summary>Tag 320 as stored (type, count, offset): the 16-bit colour map of a palette image.</summary>
+    public (int Type, long Count, long Value) ColorMap { get; init; }
+
     public bool LittleEndian { get; init; }
+
+    /// <summary>
+    /// CCITT G3/G4 (compression 2, 3, 4) with BlackIsZero: ImageSharp 2.1.13 decodes these inverted relative to
+    /// libtiff (and so Pillow, which writes its group4 files this way).
+    /// </summary>
+    public bool DecodesInverted => Compression is 2 or 3 or 4 && Photometric == 1;
 
     public PillowMode PillowMode => Photometric switch
     {
@@ -70,7 +79,7 @@ internal readonly struct TiffHeader
 
         long width = 0, height = 0, rowsPerStrip = uint.MaxValue;
         int photometric = -1, bits = 1, compression = 1, samples = 1, fillOrder = 1;
-        (int, long, long) offsets = default, byteCounts = default;
+        (int, long, long) offsets = default, byteCounts = default, colorMap = default;
         for (int i = 0; i < count; i++)
         {
             int entry = (int)ifd + 2 + (i * 12);
@@ -91,6 +100,7 @@ internal readonly struct TiffHeader
                 case 278: rowsPerStrip = value; break;
                 case 273: offsets = (type, count1, value); break;
                 case 279: byteCounts = (type, count1, value); break;
+                case 320: colorMap = (type, count1, value); break;
                 case 258 when count1 == 1 || type == 3 && count1 <= 2: bits = (int)value; break;
                 case 258 when type == 3 && count1 > 2 && value + 2 <= data.Length: bits = U16(data, (int)value, little); break;
             }
@@ -108,6 +118,7 @@ internal readonly struct TiffHeader
             RowsPerStrip = rowsPerStrip,
             StripOffsets = offsets,
             StripByteCounts = byteCounts,
+            ColorMap = colorMap,
             LittleEndian = little,
         };
     }
@@ -127,6 +138,37 @@ internal readonly struct TiffHeader
                 throw ImageIntakeException.Invalid($"The TIFF file is truncated: strip {i} runs past its end.");
             }
         }
+    }
+
+    /// <summary>
+    /// A copy of the file whose colour map entries are rewritten to <c>(c &gt;&gt; 8) * 257</c>, so that ImageSharp's
+    /// <c>c * 255 / 65535</c> gives Pillow's value, the high byte (it rounds <c>v * 256</c> down to <c>v - 1</c> for
+    /// <c>v &gt;= 129</c>); null when there is no colour map of SHORTs inside the file.
+    /// </summary>
+    public byte[]? WithPillowColorMap(ReadOnlySpan<byte> data)
+    {
+        if (ColorMap.Type != 3 || ColorMap.Count <= 2 || ColorMap.Value < 0 || ColorMap.Value + (ColorMap.Count * 2) > data.Length)
+        {
+            return null;
+        }
+
+        byte[] copy = data.ToArray();
+        for (long i = 0; i < ColorMap.Count; i++)
+        {
+            Span<byte> entry = copy.AsSpan((int)(ColorMap.Value + (i * 2)), 2);
+            int c = LittleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(entry) : BinaryPrimitives.ReadUInt16BigEndian(entry);
+            ushort pillow = (ushort)((c >> 8) * 257);
+            if (LittleEndian)
+            {
+                BinaryPrimitives.WriteUInt16LittleEndian(entry, pillow);
+            }
+            else
+            {
+                BinaryPrimitives.WriteUInt16BigEndian(entry, pillow);
+            }
+        }
+
+        return copy;
     }
 
     /// <summary>Element <paramref name="index"/> of an array field such as <see cref="StripOffsets"/>.</summary>

@@ -1,0 +1,133 @@
+using System.Diagnostics;
+using RleTcp.Protocol;
+using RleTcp.Protocol.Imaging;
+using RleTcp.Tests.Support;
+
+namespace RleTcp.Tests.Imaging;
+
+/// <summary>
+/// Cross-checks RleTcp against the reference pipeline itself: pillow_reference.py has Debian's Pillow 9.4 generate a
+/// matrix of small edge-case files (every PNG mode, BMP 1/4/8/24-bit and RLE4/RLE8, GIF, TIFF raw/LZW/PackBits/G3/G4,
+/// TGA raw/RLE, PBM/PGM/PPM plain and binary, odd maxvals) and what <c>Image.open(f).convert('1')</c> plus the textbook
+/// RLE encoder make of each; every file must compress to exactly those bytes, or be refused when Pillow refuses it.
+/// </summary>
+public class PillowReferenceTests
+{
+    private const string Python = "/usr/bin/python3";
+
+    // Files with no byte-identity promise (docs/IMAGING.md, "Known differences"); every other file must match.
+    private static readonly HashSet<string> Excluded = new(StringComparer.Ordinal)
+    {
+        // BMP RLE delta code (0, 2, dx, dy): Pillow 9.4's BmpRleDecoder reads two more bytes than the code has and
+        // takes those as dx, dy, so it decodes the rest of the bitmap out of step; RleTcp follows the format.
+        "bmp_rle8.bmp", "bmp_rle8_delta.bmp", "bmp_rle4.bmp",
+
+        // PGM with maxval > 255: Pillow opens it in mode "I" (32-bit samples up to 65535) and convert('1') clips
+        // those to 255, so nearly everything is white; RleTcp scales to 8 bits (the 16-bit-sample difference).
+        "pgm_p2_max1000.pgm", "pgm_p5_max1000.pgm",
+
+        // Binary PPM with 255 < maxval < 65535: still differs after PnmSampleMap's correction (ImageSharp 2.1.13's
+        // binary 16-bit path; plain P3 with maxval 1000 and binary P6 with 65535 match and are checked).
+        "ppm_p6_max1000.ppm",
+    };
+
+    [Fact]
+    public void Every_pillow_generated_file_compresses_to_the_reference_bytes()
+    {
+        string folder = Directory.CreateTempSubdirectory("rletcp-pillow-").FullName;
+        try
+        {
+            GenerateMatrix(folder);
+            string[] inputs = Directory.GetFiles(folder)
+                .Where(f => !f.EndsWith(".expected.rle", StringComparison.Ordinal) && !f.EndsWith(".expected.error", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToArray();
+            Assert.True(inputs.Length >= 60, $"The script generated only {inputs.Length} files in {folder}.");
+
+            var mismatches = new List<string>();
+            foreach (string input in inputs)
+            {
+                string name = Path.GetFileName(input);
+                if (!Excluded.Contains(name))
+                {
+                    string? problem = Check(input);
+                    if (problem is not null)
+                    {
+                        mismatches.Add($"{name}: {problem}");
+                    }
+                }
+            }
+
+            Assert.True(mismatches.Count == 0, $"{mismatches.Count} of {inputs.Length} files differ from Pillow 9.4:\n" + string.Join('\n', mismatches));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string? Check(string input)
+    {
+        byte[] data = File.ReadAllBytes(input);
+        string errorPath = input + ".expected.error";
+        if (File.Exists(errorPath))
+        {
+            try
+            {
+                byte[] unexpected = RleCompressor.Compress(data, IntakeOptions.Default);
+                return $"Pillow refuses it ({File.ReadAllText(errorPath)}) but RleTcp gave {unexpected.Length} bytes";
+            }
+            catch (ImageIntakeException ex) when (ex.Error == ImageIntakeError.InvalidImage)
+            {
+                return null;
+            }
+        }
+
+        byte[] expected = File.ReadAllBytes(input + ".expected.rle");
+        byte[] actual;
+        try
+        {
+            actual = RleCompressor.Compress(data, IntakeOptions.Default);
+        }
+        catch (ImageIntakeException ex)
+        {
+            return $"refused ({ex.Error}: {ex.Message})";
+        }
+
+        if (expected.AsSpan().SequenceEqual(actual))
+        {
+            return null;
+        }
+
+        int first = 0;
+        while (first < Math.Min(expected.Length, actual.Length) && expected[first] == actual[first])
+        {
+            first++;
+        }
+
+        return $"{actual.Length} bytes, expected {expected.Length}; first difference at byte {first}";
+    }
+
+    private static void GenerateMatrix(string folder)
+    {
+        const string Missing = "Debian's Pillow 9.4 (/usr/bin/python3 with python3-pil) is required for this cross-check; .ci/run installs python3-pil.";
+        Assert.True(File.Exists(Python), $"{Python} is missing. {Missing}");
+        string script = Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "pillow_reference.py");
+        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(script);
+        start.ArgumentList.Add(folder);
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} did not start.");
+        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"{script} did not finish within 30 s.");
+        }
+
+        string errors = stderr.GetAwaiter().GetResult();
+        _ = stdout.GetAwaiter().GetResult();
+        Assert.False(errors.Contains("No module named 'PIL'", StringComparison.Ordinal), $"PIL is not importable by {Python}. {Missing}");
+        Assert.True(process.ExitCode == 0, $"{script} failed (exit {process.ExitCode}): {errors}");
+    }
+}
