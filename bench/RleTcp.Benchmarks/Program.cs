@@ -4,7 +4,7 @@ namespace RleTcp.Benchmarks;
 
 /// <summary>
 /// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
-/// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>table</c> (prints a results file),
+/// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>alloc</c> (only the per-small-request allocation figure), <c>table</c> (prints a results file),
 /// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
@@ -22,6 +22,8 @@ public static class Program
                 return Micro.MicroSuite.Run(args[1..]);
             case "e2e":
                 return EndToEnd.EndToEndSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
+            case "alloc":
+                return EndToEnd.AllocationCommand.RunAsync(args[1..]).GetAwaiter().GetResult();
             case "table":
                 return Report.TableCommand.Run(args[1..]);
         }

@@ -15,7 +15,14 @@ public sealed record RleTcpClientOptions
     /// <see cref="RleTcpConnectionException"/> with <see cref="RleTcpConnectionError.RequestTimeout"/>).
     /// <see cref="Timeout.InfiniteTimeSpan"/> disables the check.
     /// </summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    /// <remarks>
+    /// The default, 70 s, is the server's default <c>RequestTimeout</c> (60 s) plus 10 s on purpose. The server counts its
+    /// 60 s from the request's last byte and then answers status 5 Timeout on a connection that stays usable; this
+    /// clock starts earlier (when the request is sent). With equal values the client would tend to give up, and tear
+    /// the connection down with every request on it, just as the server's recoverable Timeout answer is due. The margin
+    /// covers the upload time and the trip back. Against a server with a longer <c>RequestTimeout</c>, raise this too.
+    /// </remarks>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(70);
 
     /// <summary>The largest request payload sent; larger images are refused before anything is written (the server's default is 64 MiB).</summary>
     public long MaxRequestBytes { get; init; } = 64L * 1024 * 1024;

@@ -28,8 +28,11 @@ public sealed class AllocationProbe : IAsyncDisposable
     /// <summary>Where the in-process server listens.</summary>
     public IPEndPoint EndPoint { get; }
 
-    /// <summary>Starts the in-process server with <paramref name="workers"/> executor threads and no log output.</summary>
-    public static async Task<AllocationProbe> StartAsync(int workers, CancellationToken ct)
+    /// <summary>
+    /// Starts the in-process server with <paramref name="workers"/> executor threads and no log output, doing
+    /// <paramref name="workload"/> (the server's default, compression, when null).
+    /// </summary>
+    public static async Task<AllocationProbe> StartAsync(int workers, CancellationToken ct, ServerWorkload? workload = null)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -42,6 +45,11 @@ public sealed class AllocationProbe : IAsyncDisposable
             ["RleTcp:Port"] = "0",
             ["RleTcp:Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        if (workload is { } w)
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RleTcp:Workload"] = w.ToString() });
+        }
+
         builder.Logging.ClearProviders();
         builder.AddRleTcpServer();
         IHost host = builder.Build();

@@ -6,8 +6,10 @@ namespace RleTcp.Server.Execution;
 /// A job split into <see cref="Count"/> independent bands (rows of one image) that any thread may run, each exactly once.
 /// Bands are claimed with one <see cref="Interlocked.Increment(ref int)"/>, so the thread that owns the job and any idle
 /// workers share them without a lock, and a band is never waited for unless another thread is already running it.
+/// Dispose the group once every band has finished (after <see cref="IBandScheduler.Run"/> returns or throws); a helper
+/// that picks up a stale ticket afterwards finds no band left and never touches the released event.
 /// </summary>
-public abstract class BandGroup
+public abstract class BandGroup : IDisposable
 {
     private readonly ManualResetEventSlim _done = new(initialState: false);
     private int _next = -1;
@@ -73,5 +75,21 @@ public abstract class BandGroup
         _done.Wait();
         _failure?.Throw();
         _cancellation.ThrowIfCancellationRequested();
+    }
+
+    /// <summary>Releases the completion event. Call only when every band has finished.</summary>
+    public void Dispose()
+    {
+        Dispose(disposing: true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases what the group holds; subclasses add their own resources.</summary>
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _done.Dispose();
+        }
     }
 }

@@ -18,7 +18,8 @@ public static class BandedRleEncoder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bandPixels);
         int rowsPerBand = (int)Math.Clamp(bandPixels / image.Width, 1, image.Height);
         int bands = (image.Height + rowsPerBand - 1) / rowsPerBand;
-        var group = new EncodeBands(image, rowsPerBand, bands);
+        // Disposed on the way out: Run returns (or throws) only once every band has finished.
+        using var group = new EncodeBands(image, rowsPerBand, bands);
         try
         {
             RleEncoder.WriteHeader(image.Width, image.Height, group.Outputs[0]);

@@ -12,13 +12,17 @@ internal sealed class ExecutorJob
     private readonly TaskCompletionSource<ServerResponse> _completion =
         new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly DeadlinePool _deadlines;
+    private readonly TimeSpan _timeout;
     private readonly CancellationTokenSource _deadline;
     private readonly CancellationTokenRegistration _onTimeout;
 
-    public ExecutorJob(PooledPayload payload, TimeSpan timeout)
+    public ExecutorJob(PooledPayload payload, DeadlinePool deadlines, TimeSpan timeout)
     {
         Payload = payload;
-        _deadline = new CancellationTokenSource(timeout);
+        _deadlines = deadlines;
+        _timeout = timeout;
+        _deadline = deadlines.Rent(timeout);
         _onTimeout = _deadline.Token.UnsafeRegister(static state => ((ExecutorJob)state!).CompleteTimedOut(), this);
     }
 
@@ -53,11 +57,13 @@ internal sealed class ExecutorJob
         }
     }
 
-    /// <summary>Releases the payload and the deadline timer once the processor is done with the job.</summary>
+    /// <summary>Releases the payload and the deadline once the processor is done with the job (called once).</summary>
     public void Finish()
     {
         Payload.Dispose();
         _onTimeout.Dispose();
-        _deadline.Dispose();
+
+        // Back to the pool (or disposed): Cancellation must not be used after this.
+        _deadlines.Return(_deadline, EnqueuedTimestamp, _timeout);
     }
 }

@@ -28,8 +28,12 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     private readonly IRequestProcessor _processor;
     private readonly ILogger<RequestExecutor> _logger;
     private readonly TimeSpan _requestTimeout;
+    private readonly DeadlinePool _deadlines;
     private readonly int _capacity;
     private readonly RleTcpMetrics _metrics;
+    // Orders submissions against Dispose: a job is either queued before the stop flag is set (then a worker runs it or
+    // Dispose drains it) or refused; none can slip in after the drain and sit there until its deadline.
+    private readonly Lock _submitGate = new();
     private int _queued;
     private int _busy;
     private volatile bool _stopping;
@@ -46,6 +50,9 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         _requestTimeout = o.RequestTimeout;
         _capacity = o.QueueCapacity;
         _threads = new Thread[o.Workers];
+
+        // Enough for every job that can be in the executor at once (queued or running).
+        _deadlines = new DeadlinePool(o.QueueCapacity + o.Workers);
         for (int i = 0; i < _threads.Length; i++)
         {
             _threads[i] = new Thread(WorkerLoop) { IsBackground = true, Name = $"rletcp-worker-{i}" };
@@ -72,20 +79,24 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     public bool TrySubmit(PooledPayload payload, out Task<ServerResponse> response)
     {
         response = null!;
-        if (_stopping)
+        lock (_submitGate)
         {
-            return false;
+            if (_stopping)
+            {
+                return false;
+            }
+
+            if (Interlocked.Increment(ref _queued) > _capacity)
+            {
+                Interlocked.Decrement(ref _queued);
+                return false;
+            }
+
+            var job = new ExecutorJob(payload, _deadlines, _requestTimeout);
+            response = job.Completion;
+            _requests.Enqueue(job);
         }
 
-        if (Interlocked.Increment(ref _queued) > _capacity)
-        {
-            Interlocked.Decrement(ref _queued);
-            return false;
-        }
-
-        var job = new ExecutorJob(payload, _requestTimeout);
-        response = job.Completion;
-        _requests.Enqueue(job);
         _available.Release();
         return true;
     }
@@ -115,12 +126,16 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     /// </summary>
     public void Dispose()
     {
-        if (_stopping)
+        lock (_submitGate)
         {
-            return;
+            if (_stopping)
+            {
+                return;
+            }
+
+            _stopping = true;
         }
 
-        _stopping = true;
         _available.Release(_threads.Length);
         foreach (Thread thread in _threads)
         {

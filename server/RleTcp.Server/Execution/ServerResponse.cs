@@ -22,7 +22,7 @@ public sealed class ServerResponse : IDisposable
         _parts = parts;
         ClosesConnection = closes;
         _shared = shared;
-        BodyLength = message?.Length ?? parts?.Sum(p => (long)p.WrittenCount) ?? 0;
+        BodyLength = message?.Length ?? TotalLength(parts);
     }
 
     /// <summary>The answer to a ping: status 0, empty body.</summary>
@@ -89,6 +89,21 @@ public sealed class ServerResponse : IDisposable
         {
             part.Dispose();
         }
+    }
+
+    // A plain loop: this runs once per answer, and LINQ's Sum would allocate a delegate and an enumerator each time.
+    private static long TotalLength(ArrayPoolBufferWriter<byte>[]? parts)
+    {
+        long total = 0;
+        if (parts is not null)
+        {
+            foreach (ArrayPoolBufferWriter<byte> part in parts)
+            {
+                total += part.WrittenCount;
+            }
+        }
+
+        return total;
     }
 
     /// <inheritdoc/>

@@ -5,7 +5,8 @@ namespace RleTcp.Server.Transport;
 /// <summary>
 /// What every transport shares: the two bounded pipes (the receive loop stops reading when <see cref="Input"/> holds
 /// the pause threshold, writers to <see cref="Output"/> wait when it does, each resuming at half), starting both loops,
-/// the lingering close, and an abort that happens once. Subclasses move the bytes (<see cref="SocketPipe"/>,
+/// the receive loop itself (zero-byte wait, receive into the pipe, flush, discard after the protocol side is done), the
+/// lingering close, and an abort that happens once. Subclasses move the bytes (<see cref="SocketPipe"/>,
 /// <see cref="StreamPipe"/>).
 /// </summary>
 internal abstract class PipeTransport : IConnectionTransport
@@ -36,11 +37,11 @@ internal abstract class PipeTransport : IConnectionTransport
     /// <inheritdoc/>
     public PipeWriter Output => _output.Writer;
 
-    /// <summary>The receive loop's end of the input pipe.</summary>
-    protected PipeWriter InputWriter => _input.Writer;
-
     /// <summary>The send loop's end of the output pipe.</summary>
     protected PipeReader OutputReader => _output.Reader;
+
+    /// <summary>How the receive side ended, once it has.</summary>
+    public ConnectionEnd ReceiveEnd { get; private set; } = ConnectionEnd.None;
 
     /// <summary>Whether <see cref="Abort"/> has closed the connection (an error after it is ours, not the peer's).</summary>
     protected bool Disposed => Volatile.Read(ref _disposed) != 0;
@@ -81,14 +82,67 @@ internal abstract class PipeTransport : IConnectionTransport
         }
     }
 
-    /// <summary>Fills <see cref="InputWriter"/> until the peer's end, and completes it (with the error, if any).</summary>
-    protected abstract Task ReceiveLoopAsync();
+    /// <summary>
+    /// Receives into <paramref name="buffer"/>: the count, 0 at the peer's end. An empty buffer waits until data is
+    /// available without consuming any (a zero-byte read), so an idle connection holds no pipe buffer.
+    /// </summary>
+    protected abstract ValueTask<int> ReceiveAsync(Memory<byte> buffer);
+
+    /// <summary>
+    /// The error the input pipe completes with when a receive threw <paramref name="e"/>, classified as
+    /// <paramref name="end"/>: null for our own abort, a <see cref="ConnectionResetException"/> for the peer's doing.
+    /// </summary>
+    protected abstract Exception? ReceiveError(Exception e, ConnectionEnd end);
 
     /// <summary>Drains <see cref="OutputReader"/> to the peer until it completes, then ends the sending side.</summary>
     protected abstract Task SendLoopAsync();
 
     /// <summary>Releases the socket (and stream); both loops then end.</summary>
     protected abstract void Close();
+
+    // Fills the input pipe until the peer's end, and completes it (with the error, if any).
+    private async Task ReceiveLoopAsync()
+    {
+        PipeWriter writer = _input.Writer;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                await ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                Memory<byte> memory = writer.GetMemory(MinimumReceive);
+                int received = await ReceiveAsync(memory).ConfigureAwait(false);
+                if (received == 0)
+                {
+                    ReceiveEnd = ConnectionEnd.PeerClosed;
+                    return;
+                }
+
+                writer.Advance(received);
+                FlushResult flushed = await writer.FlushAsync().ConfigureAwait(false);
+                if (flushed.IsCompleted)
+                {
+                    // The protocol side is done reading: drop whatever else arrives (see LingerTimeout).
+                    ReceiveEnd = ConnectionEnd.LocalClosed;
+                    byte[] scratch = new byte[MinimumReceive];
+                    while (await ReceiveAsync(scratch).ConfigureAwait(false) > 0)
+                    {
+                    }
+
+                    return;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            ReceiveEnd = SocketPipe.Classify(e, Disposed);
+            error = ReceiveError(e, ReceiveEnd);
+        }
+        finally
+        {
+            await writer.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
 
     private static PipeOptions Options(int pauseBytes) => new(
         pauseWriterThreshold: pauseBytes,

@@ -101,6 +101,10 @@ internal sealed partial class RleTcpConnection
     public void Abort()
     {
         _abort.Cancel();
+
+        // Wakes the writer's token-less wait (see WriteLoopAsync); the reader, if it is queueing, sees the channel
+        // closed with _abort set, which RunAsync reads as Aborted.
+        _pending.Writer.TryComplete();
         _pipe.Abort();
     }
 
@@ -248,16 +252,25 @@ internal sealed partial class RleTcpConnection
                 return ConnectionEnd.PeerClosed;
             }
 
-            if (result.IsCanceled && CheckDeadlines() is { } expired)
+            if (result.IsCanceled && CheckDeadlines(out ServerResponse? lastAnswer) is { } expired)
             {
+                if (lastAnswer is not null)
+                {
+                    // The last frame goes behind the pending answers; a full pipeline is waited out (the writer's stall
+                    // guard and _abort bound the wait), never skipped: the protocol promises this answer.
+                    await EnqueueAsync(Task.FromResult(lastAnswer)).ConfigureAwait(false);
+                }
+
                 return expired;
             }
         }
     }
 
     // Decides what a cancelled read means: shutdown, an expired deadline, or nothing (a stale timer firing).
-    private ConnectionEnd? CheckDeadlines()
+    // lastAnswer is the frame to send before closing (the frame Timeout), if any; the caller queues it.
+    private ConnectionEnd? CheckDeadlines(out ServerResponse? lastAnswer)
     {
+        lastAnswer = null;
         if (_stopping.IsCancellationRequested)
         {
             if (_frameStarted)
@@ -277,18 +290,10 @@ internal sealed partial class RleTcpConnection
             }
 
             LogFrameTimeout(_id, _options.FrameTimeout.TotalMilliseconds);
-            ServerResponse answer = ServerResponse.Error(
+            lastAnswer = ServerResponse.Error(
                 ResponseStatus.Timeout,
                 $"The frame did not arrive within {_options.FrameTimeout.TotalSeconds:0.###} s of its first byte.",
                 closesConnection: true);
-
-            // The answer goes behind the pending ones; the channel may be full, so this is not awaited here.
-            Interlocked.Increment(ref _outstanding);
-            if (!_pending.Writer.TryWrite(Task.FromResult(answer)))
-            {
-                answer.Dispose();
-            }
-
             return ConnectionEnd.FrameTimeout;
         }
 
@@ -400,12 +405,22 @@ internal sealed partial class RleTcpConnection
         await EnqueueAsync(answer).ConfigureAwait(false);
     }
 
-    private ValueTask EnqueueAsync(Task<ServerResponse> answer)
+    private async ValueTask EnqueueAsync(Task<ServerResponse> answer)
     {
         _requests++;
         Interlocked.Increment(ref _outstanding);
-
-        return _pending.Writer.WriteAsync(answer, _abort.Token);
+        try
+        {
+            await _pending.Writer.WriteAsync(answer, _abort.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Closed by a gone peer or aborted: the answer (possibly still being computed) will never be sent, but its
+            // pooled buffers must still go back.
+            Interlocked.Decrement(ref _outstanding);
+            DisposeWhenDone(answer);
+            throw;
+        }
     }
 
     private void ReleasePartialFrame()
@@ -421,11 +436,27 @@ internal sealed partial class RleTcpConnection
         ChannelReader<Task<ServerResponse>> pending = _pending.Reader;
         try
         {
-            while (await pending.WaitToReadAsync(_abort.Token).ConfigureAwait(false))
+            // No token here: a cancellable wait allocates an operation per call, a token-less one reuses the channel's
+            // single waiter. Abort completes the channel instead, which ends this wait.
+            while (await pending.WaitToReadAsync().ConfigureAwait(false) && !_abort.IsCancellationRequested)
             {
-                while (pending.TryRead(out Task<ServerResponse>? next))
+                while (!_abort.IsCancellationRequested && pending.TryRead(out Task<ServerResponse>? next))
                 {
-                    ServerResponse answer = await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    ServerResponse answer;
+                    try
+                    {
+                        // WaitAsync only when there is something to wait for: it allocates.
+                        answer = next.IsCompleted ? await next.ConfigureAwait(false) : await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        // Aborted while the answer was being computed: it is already out of the channel, so
+                        // DisposeUnsent will not see it.
+                        Interlocked.Decrement(ref _outstanding);
+                        DisposeWhenDone(next);
+                        throw;
+                    }
+
                     bool sent;
                     try
                     {
@@ -543,13 +574,17 @@ internal sealed partial class RleTcpConnection
         while (_pending.Reader.TryRead(out Task<ServerResponse>? unsent))
         {
             Interlocked.Decrement(ref _outstanding);
-            unsent.ContinueWith(
-                static t => t.Result.Dispose(),
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
-                TaskScheduler.Default);
+            DisposeWhenDone(unsent);
         }
     }
+
+    // An answer that will not be sent still owns pooled buffers once computed: release them when it completes.
+    private static void DisposeWhenDone(Task<ServerResponse> answer) =>
+        answer.ContinueWith(
+            static t => t.Result.Dispose(),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id} opened from {Remote}")]
     private partial void LogOpened(long id, EndPoint? remote);

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 namespace RleTcp.Server.Transport;
 
 /// <summary>
-/// Moves bytes between a connected socket and a duplex pipe, and nothing else (Kestrel's transport shape): one receive
-/// loop fills <see cref="PipeTransport.Input"/>, one send loop drains <see cref="PipeTransport.Output"/>. Receives start
-/// with a zero-byte read so an idle connection holds no buffer.
+/// Moves bytes between a connected socket and a duplex pipe, and nothing else (Kestrel's transport shape): the shared
+/// receive loop fills <see cref="PipeTransport.Input"/> from the socket, one send loop drains
+/// <see cref="PipeTransport.Output"/> to it.
 /// </summary>
 internal sealed class SocketPipe : PipeTransport
 {
@@ -18,9 +18,6 @@ internal sealed class SocketPipe : PipeTransport
         _socket = socket;
     }
 
-    /// <summary>How the receive side ended, once it has.</summary>
-    public ConnectionEnd ReceiveEnd { get; private set; } = ConnectionEnd.None;
-
     /// <summary>How the send side ended, once it has.</summary>
     public ConnectionEnd SendEnd { get; private set; } = ConnectionEnd.None;
 
@@ -28,59 +25,15 @@ internal sealed class SocketPipe : PipeTransport
     protected override void Close() => _socket.Dispose();
 
     /// <inheritdoc/>
-    protected override async Task ReceiveLoopAsync()
-    {
-        PipeWriter writer = InputWriter;
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
-                Memory<byte> memory = writer.GetMemory(MinimumReceive);
-                int received = await _socket.ReceiveAsync(memory, SocketFlags.None).ConfigureAwait(false);
-                if (received == 0)
-                {
-                    ReceiveEnd = ConnectionEnd.PeerClosed;
-                    return;
-                }
+    protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer) => _socket.ReceiveAsync(buffer, SocketFlags.None);
 
-                writer.Advance(received);
-                FlushResult flushed = await writer.FlushAsync().ConfigureAwait(false);
-                if (flushed.IsCompleted)
-                {
-                    // The protocol side is done reading: drop whatever else arrives (see LingerTimeout).
-                    ReceiveEnd = ConnectionEnd.LocalClosed;
-                    await DiscardUntilEndAsync().ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            ReceiveEnd = Classify(e);
-            if (ReceiveEnd == ConnectionEnd.Reset)
-            {
-                error = new ConnectionResetException(e);
-            }
-            else if (ReceiveEnd != ConnectionEnd.Aborted)
-            {
-                error = e;
-            }
-        }
-        finally
-        {
-            await writer.CompleteAsync(error).ConfigureAwait(false);
-        }
-    }
-
-    private async Task DiscardUntilEndAsync()
+    /// <inheritdoc/>
+    protected override Exception? ReceiveError(Exception e, ConnectionEnd end) => end switch
     {
-        byte[] scratch = new byte[MinimumReceive];
-        while (await _socket.ReceiveAsync(scratch, SocketFlags.None).ConfigureAwait(false) > 0)
-        {
-        }
-    }
+        ConnectionEnd.Aborted => null,
+        ConnectionEnd.Reset => new ConnectionResetException(e),
+        _ => e,
+    };
 
     /// <inheritdoc/>
     protected override async Task SendLoopAsync()

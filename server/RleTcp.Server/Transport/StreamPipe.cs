@@ -6,8 +6,8 @@ namespace RleTcp.Server.Transport;
 
 /// <summary>
 /// The TLS transport: the same bounded duplex pipe as <see cref="SocketPipe"/>, filled from and drained to an
-/// authenticated <see cref="SslStream"/> instead of the socket. Receives start with a zero-byte read (SslStream supports
-/// them), so an idle TLS connection holds no pipe buffer either. Ending the sending side sends TLS close_notify, then FIN.
+/// authenticated <see cref="SslStream"/> instead of the socket. The shared receive loop's zero-byte reads work on
+/// SslStream too, so an idle TLS connection holds no pipe buffer either. Ending the sending side sends TLS close_notify, then FIN.
 /// </summary>
 internal sealed class StreamPipe : PipeTransport
 {
@@ -30,45 +30,10 @@ internal sealed class StreamPipe : PipeTransport
     }
 
     /// <inheritdoc/>
-    protected override async Task ReceiveLoopAsync()
-    {
-        PipeWriter writer = InputWriter;
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                await _stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                Memory<byte> memory = writer.GetMemory(MinimumReceive);
-                int received = await _stream.ReadAsync(memory).ConfigureAwait(false);
-                if (received == 0)
-                {
-                    return;
-                }
+    protected override ValueTask<int> ReceiveAsync(Memory<byte> buffer) => _stream.ReadAsync(buffer);
 
-                writer.Advance(received);
-                FlushResult flushed = await writer.FlushAsync().ConfigureAwait(false);
-                if (flushed.IsCompleted)
-                {
-                    // The protocol side is done reading: drop whatever else arrives (PipeTransport.LingerTimeout says why).
-                    byte[] scratch = new byte[MinimumReceive];
-                    while (await _stream.ReadAsync(scratch).ConfigureAwait(false) > 0)
-                    {
-                    }
-
-                    return;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            error = Wrap(e);
-        }
-        finally
-        {
-            await writer.CompleteAsync(error).ConfigureAwait(false);
-        }
-    }
+    /// <inheritdoc/>
+    protected override Exception? ReceiveError(Exception e, ConnectionEnd end) => Wrap(e);
 
     /// <inheritdoc/>
     protected override async Task SendLoopAsync()

@@ -90,7 +90,11 @@ public class RequestExecutorTests
                     smallDone.Set();
                     break;
                 case (byte)'L':
-                    bands.Run(new WaitingBands(8, bandsQueued, smallDone), ct);
+                    using (var group = new WaitingBands(8, bandsQueued, smallDone))
+                    {
+                        bands.Run(group, ct);
+                    }
+
                     break;
             }
 
@@ -151,11 +155,70 @@ public class RequestExecutorTests
     public void ABandFailureReachesTheJobAfterTheOtherBandsFinish()
     {
         using RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 2);
-        var group = new FailingBands(10, failing: 6);
+        using var group = new FailingBands(10, failing: 6);
 
         var error = Assert.Throws<InvalidOperationException>(() => executor.Run(group, CancellationToken.None));
         Assert.Equal("band 6", error.Message);
         Assert.Equal(9, group.Completed);
+    }
+
+    [Fact]
+    public void AStaleBandTicketReachingADisposedGroupFindsNoBandAndDoesNotThrow()
+    {
+        // One worker helps a group of three: the owner may claim every band before the helper's ticket is taken, so
+        // tickets can outlive the group; taking one after Dispose must be harmless.
+        using RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 2);
+        var group = new FailingBands(3, failing: -1);
+        executor.Run(group, CancellationToken.None);
+        group.Dispose();
+
+        group.Help();
+
+        Assert.Equal(3, group.Completed);
+    }
+
+    [Fact]
+    public async Task EveryRequestAcceptedWhileTheExecutorIsDisposedIsAnsweredByTheTimeDisposeReturns()
+    {
+        // Submissions race Dispose; whichever side wins, an accepted request must be run or answered Busy by Dispose,
+        // never left queued until its (here very long) deadline.
+        for (int round = 0; round < 200; round++)
+        {
+            RequestExecutor executor = Create(new FrameEchoProcessor(), workers: 1, queue: 16, timeout: TimeSpan.FromMinutes(10));
+            var accepted = new List<Task<ServerResponse>>();
+            using var submitting = new ManualResetEventSlim(false);
+            bool disposed = false;
+            var submitter = new Thread(() =>
+            {
+                // Refusals (queue full, then stopping) are fine; the submitter stops once Dispose has returned.
+                while (!Volatile.Read(ref disposed))
+                {
+                    var payload = PooledPayload.CopyOf(ScriptedProcessor.Echo("race"));
+                    if (executor.TrySubmit(payload, out Task<ServerResponse> answer))
+                    {
+                        accepted.Add(answer);
+                    }
+                    else
+                    {
+                        payload.Dispose();
+                    }
+
+                    submitting.Set();
+                }
+            });
+            submitter.Start();
+            Assert.True(submitting.Wait(TestServer.Patience));
+
+            executor.Dispose();
+            Volatile.Write(ref disposed, true);
+            Assert.True(submitter.Join(TestServer.Patience));
+
+            Assert.All(accepted, answer => Assert.True(answer.IsCompleted, $"Round {round}: an accepted request was left queued."));
+            foreach (Task<ServerResponse> answer in accepted)
+            {
+                (await answer).Dispose();
+            }
+        }
     }
 
     private sealed class DelegateProcessor(Func<ReadOnlyMemory<byte>, IBandScheduler, CancellationToken, ServerResponse> process)
