@@ -3,9 +3,10 @@ using System.Globalization;
 namespace RleTcp.Benchmarks.EndToEnd;
 
 /// <summary>
-/// <c>alloc --rletcp rletcp.dll --small SMALL.png [--seconds 5] [--connections 64] [--pipeline 1] [--echo] [--by-type]</c>: only
-/// the e2e suite's "allocated bytes per small request" figure (same probe, same load), printed, for quick before/after
-/// comparisons while working on allocations. <c>--echo</c> runs the frame-echo workload (transport and executor
+/// <c>alloc --rletcp rletcp.dll --small SMALL.png [--seconds 5] [--connections 64] [--pipeline 1] [--echo] [--by-type]
+/// [--big BIG.bmp [--big-requests 8]]</c>: only the e2e suite's "allocated bytes per small request" figure (same probe,
+/// same load), printed, for quick before/after comparisons while working on allocations; with <c>--big</c> also its
+/// "bytes per big request" figure (that image sent alone, back to back on one connection, after a warm-up). <c>--echo</c> runs the frame-echo workload (transport and executor
 /// only, no image work). <c>--by-type</c> also ranks the allocated types (<see cref="AllocationSampler"/>;
 /// the figure is then inflated by the sampler's own allocations).
 /// </summary>
@@ -36,11 +37,29 @@ public static class AllocationCommand
             () => load.RunAsync(address, small, connections, run, pipeline: pipeline)).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{bytes:N0} B over {summary.Requests:N0} requests ({summary.Failed} failed): {(double)bytes / Math.Max(1, summary.Requests):F0} B/request"));
-        foreach ((string type, long sampled) in sampler?.Top(25) ?? [])
+        PrintTop(sampler, summary.Requests);
+
+        if (Array.IndexOf(args, "--big") >= 0)
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(double)sampled / Math.Max(1, summary.Requests),8:F0} B/request  {type}"));
+            string big = Get("--big");
+            int bigRequests = int.Parse(Get("--big-requests", "8"), CultureInfo.InvariantCulture);
+            await load.RunAsync(address, big, 1, TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+            sampler?.Reset();
+            (LoadSummary bigSummary, long bigBytes) = await AllocationProbe.MeasureAsync(
+                () => load.RunAsync(address, big, 1, requests: bigRequests)).ConfigureAwait(false);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"big: {bigBytes:N0} B over {bigSummary.Requests:N0} requests ({bigSummary.Failed} failed): {(double)bigBytes / Math.Max(1, bigSummary.Requests):F0} B/request"));
+            PrintTop(sampler, bigSummary.Requests);
         }
 
         return 0;
+    }
+
+    private static void PrintTop(AllocationSampler? sampler, long requests)
+    {
+        foreach ((string type, long sampled) in sampler?.Top(25) ?? [])
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{(double)sampled / Math.Max(1, requests),8:F0} B/request  {type}"));
+        }
     }
 }

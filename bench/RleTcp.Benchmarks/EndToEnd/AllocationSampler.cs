@@ -17,6 +17,9 @@ public sealed class AllocationSampler : EventListener
     /// <summary>Starts counting.</summary>
     public void Enable() => _enabled = true;
 
+    /// <summary>Forgets what was counted so far (to rank a second workload on its own).</summary>
+    public void Reset() => _bytes.Clear();
+
     /// <summary>The sampled types, most bytes first.</summary>
     public IEnumerable<(string Type, long Bytes)> Top(int count) =>
         _bytes.OrderByDescending(p => p.Value).Take(count).Select(p => (p.Key, p.Value));

@@ -6,7 +6,7 @@ namespace RleTcp.Server.Execution;
 
 /// <summary>
 /// Encodes a <see cref="BitImage"/> as an OK answer, splitting a large image into bands of rows that are encoded in
-/// parallel (into separate pooled buffers) and joined in order: the RLE format has no state across rows, so the
+/// parallel (into separate buffers from <see cref="ServerArrayPool"/>) and joined in order: the RLE format has no state across rows, so the
 /// concatenation equals the whole image's encoding.
 /// </summary>
 public static class BandedRleEncoder
@@ -58,7 +58,7 @@ public static class BandedRleEncoder
             Outputs = new ArrayPoolBufferWriter<byte>[count];
             for (int i = 0; i < count; i++)
             {
-                Outputs[i] = new ArrayPoolBufferWriter<byte>(EstimateBytes(image.Width, Rows(i)));
+                Outputs[i] = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, EstimateBytes(image.Width, Rows(i)));
             }
         }
 

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace RleTcp.Server.Execution;
 
 /// <summary>
-/// A request payload copied out of the connection's pipe into an array rented from <see cref="ArrayPool{T}.Shared"/>,
+/// A request payload copied out of the connection's pipe into an array rented from <see cref="ServerArrayPool"/>,
 /// so the pipe can be advanced at once and a worker thread can read the bytes later. Disposing it returns the array
 /// and the bytes reserved in the <see cref="BufferedBytesBudget"/>.
 /// </summary>
@@ -32,7 +32,7 @@ public sealed class PooledPayload : IDisposable
     public static PooledPayload Rent(int length, BufferedBytesBudget? budget)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        return new PooledPayload(ArrayPool<byte>.Shared.Rent(length), length, budget);
+        return new PooledPayload(ServerArrayPool.Instance.Rent(length), length, budget);
     }
 
     /// <summary>Copies <paramref name="bytes"/> into a new payload (for tests and in-process callers).</summary>
@@ -52,7 +52,7 @@ public sealed class PooledPayload : IDisposable
             return;
         }
 
-        ArrayPool<byte>.Shared.Return(array);
+        ServerArrayPool.Instance.Return(array);
         _budget?.Release(Length);
     }
 }

@@ -145,6 +145,7 @@ internal abstract class PipeTransport : IConnectionTransport
     }
 
     private static PipeOptions Options(int pauseBytes) => new(
+        pool: ServerMemoryPool.Instance,
         pauseWriterThreshold: pauseBytes,
         resumeWriterThreshold: pauseBytes / 2,
         minimumSegmentSize: MinimumReceive,
