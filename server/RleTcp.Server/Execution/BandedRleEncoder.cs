@@ -18,20 +18,29 @@ public static class BandedRleEncoder
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bandPixels);
         int rowsPerBand = (int)Math.Clamp(bandPixels / image.Width, 1, image.Height);
         int bands = (image.Height + rowsPerBand - 1) / rowsPerBand;
+        if (bands == 1)
+        {
+            // One band (every small image): encoded here, without a band group and its completion event.
+            var output = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, EstimateBytes(image.Width, image.Height));
+            try
+            {
+                RleEncoder.WriteHeader(image.Width, image.Height, output);
+                RleEncoder.EncodeRows(image, 0, image.Height, output);
+                return ServerResponse.Ok([output]);
+            }
+            catch
+            {
+                output.Dispose();
+                throw;
+            }
+        }
+
         // Disposed on the way out: Run returns (or throws) only once every band has finished.
         using var group = new EncodeBands(image, rowsPerBand, bands);
         try
         {
             RleEncoder.WriteHeader(image.Width, image.Height, group.Outputs[0]);
-            if (bands == 1)
-            {
-                RleEncoder.EncodeRows(image, 0, image.Height, group.Outputs[0]);
-            }
-            else
-            {
-                scheduler.Run(group, cancellationToken);
-            }
-
+            scheduler.Run(group, cancellationToken);
             return ServerResponse.Ok(group.Outputs);
         }
         catch
@@ -44,6 +53,10 @@ public static class BandedRleEncoder
             throw;
         }
     }
+
+    // Text pages encode to a fraction of their packed size; start there and let the writer double for noise.
+    private static int EstimateBytes(int width, int rows) =>
+        (int)Math.Min(RleFormat.HeaderSize + (((long)width / 8) + RleEncoder.MaxRowLength(width)) + ((long)rows * ((width / 16) + 2)), 1 << 26);
 
     private sealed class EncodeBands : BandGroup
     {
@@ -68,9 +81,5 @@ public static class BandedRleEncoder
             RleEncoder.EncodeRows(_image, index * _rowsPerBand, Rows(index), Outputs[index]);
 
         private int Rows(int index) => Math.Min(_rowsPerBand, _image.Height - (index * _rowsPerBand));
-
-        // Text pages encode to a fraction of their packed size; start there and let the writer double for noise.
-        private static int EstimateBytes(int width, int rows) =>
-            (int)Math.Min(RleFormat.HeaderSize + (((long)width / 8) + RleEncoder.MaxRowLength(width)) + ((long)rows * ((width / 16) + 2)), 1 << 26);
     }
 }

@@ -11,6 +11,14 @@ namespace RleTcp.Protocol.Imaging.Formats;
 /// </summary>
 internal static class Png1BitReader
 {
+    // The chunk list and its stream, kept per thread between images (a small image's intake would otherwise allocate
+    // both each time). Taken while in use, so a nested call on the same thread gets its own.
+    [ThreadStatic]
+    private static List<ReadOnlyMemory<byte>>? t_idat;
+
+    [ThreadStatic]
+    private static SegmentStream? t_stream;
+
     /// <summary>
     /// The image, or null when the palette cannot be read this way (fewer than two entries). The caller has read
     /// <paramref name="header"/> with <see cref="PngHeader.Read"/>, checked <see cref="PngHeader.IsPacked1Bit"/>
@@ -22,7 +30,23 @@ internal static class Png1BitReader
         int width = header.Width, height = header.Height;
         byte colorType = header.ColorType;
 
-        var idat = new List<ReadOnlyMemory<byte>>();
+        List<ReadOnlyMemory<byte>> idat = t_idat ?? [];
+        t_idat = null;
+        try
+        {
+            return TryRead(file, data, width, height, colorType, idat, ct);
+        }
+        finally
+        {
+            // Drops the references into the payload, which goes back to its pool.
+            idat.Clear();
+            t_idat = idat;
+        }
+    }
+
+    private static BitImage? TryRead(
+        ReadOnlyMemory<byte> file, ReadOnlySpan<byte> data, int width, int height, byte colorType, List<ReadOnlyMemory<byte>> idat, CancellationToken ct)
+    {
         ReadOnlySpan<byte> palette = default;
         for (int pos = 8; ;)
         {
@@ -92,10 +116,13 @@ internal static class Png1BitReader
         int scratchLength = stride * (blockRows + 1);
         byte[] scratch = ArrayPool<byte>.Shared.Rent(scratchLength);
         BitImage image = BitImage.CreatePooled(width, height);
+        SegmentStream segments = t_stream ?? new SegmentStream(idat);
+        t_stream = null;
+        segments.Reset(idat);
         try
         {
             Array.Clear(scratch, 0, stride);
-            using var zlib = new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress);
+            using var zlib = new ZLibStream(segments, CompressionMode.Decompress, leaveOpen: true);
             for (int first = 0; first < height; first += blockRows)
             {
                 int rows = Math.Min(blockRows, height - first);
@@ -141,6 +168,7 @@ internal static class Png1BitReader
         finally
         {
             ArrayPool<byte>.Shared.Return(scratch);
+            t_stream = segments;
         }
     }
 }

@@ -1,10 +1,22 @@
 namespace RleTcp.Protocol.Imaging.Formats;
 
-/// <summary>The IDAT chunk bodies read one after another, without copying them together.</summary>
+/// <summary>
+/// The IDAT chunk bodies read one after another, without copying them together. <see cref="Reset"/> starts it over on
+/// other segments, so a thread can keep one instead of allocating one per image.
+/// </summary>
 internal sealed class SegmentStream(List<ReadOnlyMemory<byte>> segments) : Stream
 {
+    private List<ReadOnlyMemory<byte>> _segments = segments;
     private int _index;
     private int _offset;
+
+    /// <summary>Reads <paramref name="segments"/> from their start.</summary>
+    public void Reset(List<ReadOnlyMemory<byte>> segments)
+    {
+        _segments = segments;
+        _index = 0;
+        _offset = 0;
+    }
 
     public override bool CanRead => true;
 
@@ -20,18 +32,18 @@ internal sealed class SegmentStream(List<ReadOnlyMemory<byte>> segments) : Strea
 
     public override int Read(Span<byte> buffer)
     {
-        while (_index < segments.Count && _offset == segments[_index].Length)
+        while (_index < _segments.Count && _offset == _segments[_index].Length)
         {
             _index++;
             _offset = 0;
         }
 
-        if (_index == segments.Count || buffer.IsEmpty)
+        if (_index == _segments.Count || buffer.IsEmpty)
         {
             return 0;
         }
 
-        ReadOnlySpan<byte> rest = segments[_index].Span[_offset..];
+        ReadOnlySpan<byte> rest = _segments[_index].Span[_offset..];
         int n = Math.Min(rest.Length, buffer.Length);
         rest[..n].CopyTo(buffer);
         _offset += n;
