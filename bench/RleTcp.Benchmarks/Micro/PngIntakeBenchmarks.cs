@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
+using RleTcp.Benchmarks.Images;
 using RleTcp.Protocol.Imaging;
 using RleTcp.Protocol.Imaging.Formats;
 using SixLabors.ImageSharp;
@@ -9,7 +10,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace RleTcp.Benchmarks.Micro;
 
 /// <summary>
-/// Where the 1-bit PNG intake's time goes, on a 7200x5600 line-art page written by ImageSharp's 1-bit grey encoder
+/// Where the 1-bit PNG intake's time goes, on the 7200x5600 line-art page of the other benchmarks (<see cref="LineArtGenerator"/>) written by ImageSharp's 1-bit grey encoder
 /// (which filters every row with Paeth): the whole intake against ImageSharp's <c>Image.Load&lt;L8&gt;</c> of the
 /// same bytes (the baseline; the target is a ratio of 0.05), and its two stages alone: inflating the IDAT
 /// data (zlib, the floor no PNG reader can go under) and unfiltering the inflated rows.
@@ -29,7 +30,7 @@ public class PngIntakeBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        using BitImage page = Page();
+        using BitImage page = LineArtGenerator.Create(Width, Height);
         _png = BitImageWriter.ToPng(page);
         using BitImage back = ImageIntake.Decode(_png, IntakeOptions.Default);
         if (!back.Equals(page))
@@ -96,72 +97,5 @@ public class PngIntakeBenchmarks
         }
 
         return _work[^1];
-    }
-
-    // A deterministic page of text-like glyph strokes in lines, rectangle outlines and thick straight lines on white.
-    private static BitImage Page()
-    {
-        var page = new BitImage(Width, Height);
-        page.Fill(white: true);
-        var random = new Random(7200);
-        for (int line = 300; line + 40 < Height - 300; line += 60)
-        {
-            for (int x = 300; x < Width - 300; x += 20)
-            {
-                int letters = random.Next(2, 10);
-                for (int g = 0; g < letters && x < Width - 300; g++)
-                {
-                    int glyphWidth = random.Next(14, 26);
-                    for (int stroke = 0; stroke < 3; stroke++)
-                    {
-                        int sx = x + random.Next(0, glyphWidth - 4), sy = line + random.Next(0, 30);
-                        if (random.Next(2) == 0)
-                        {
-                            Black(page, sx, line, sx + 4, line + 36);
-                        }
-                        else
-                        {
-                            Black(page, x, sy, x + glyphWidth, sy + 4);
-                        }
-                    }
-
-                    x += glyphWidth + 4;
-                }
-            }
-        }
-
-        for (int i = 0; i < 200; i++)
-        {
-            int x0 = random.Next(Width), y0 = random.Next(Height);
-            int x1 = x0 + random.Next(50, 1500), y1 = y0 + random.Next(50, 1500), t = random.Next(2, 8);
-            Black(page, x0, y0, x1, y0 + t);
-            Black(page, x0, y1 - t, x1, y1);
-            Black(page, x0, y0, x0 + t, y1);
-            Black(page, x1 - t, y0, x1, y1);
-        }
-
-        for (int i = 0; i < 300; i++)
-        {
-            int x0 = random.Next(Width), y0 = random.Next(Height), length = random.Next(100, 3000);
-            double angle = random.NextDouble() * Math.PI;
-            for (int k = 0; k < length; k++)
-            {
-                int x = x0 + (int)(k * Math.Cos(angle)), y = y0 + (int)(k * Math.Sin(angle));
-                Black(page, x, y, x + 3, y + 3);
-            }
-        }
-
-        return page;
-    }
-
-    private static void Black(BitImage page, int x0, int y0, int x1, int y1)
-    {
-        for (int y = Math.Max(y0, 0); y < Math.Min(y1, Height); y++)
-        {
-            for (int x = Math.Max(x0, 0); x < Math.Min(x1, Width); x++)
-            {
-                page[x, y] = false;
-            }
-        }
     }
 }

@@ -6,6 +6,7 @@ using RleTcp.Client;
 using RleTcp.Protocol;
 using RleTcp.Protocol.Imaging;
 using RleTcp.Protocol.Rle;
+using RleTcp.Server.Hosting;
 using Spectre.Console;
 
 namespace RleTcp.Cli.Commands;
@@ -35,7 +36,7 @@ internal static class DemoCommand
     {
         output.Create();
         IReadOnlyList<SampleImage> samples = SampleImages.All();
-        await using EmbeddedServer server = await EmbeddedServer.StartAsync(cancellationToken);
+        await using EmbeddedRleTcpServer server = await EmbeddedRleTcpServer.StartAsync(cancellationToken: cancellationToken);
         Console.WriteLine($"embedded RleTcp server listening on {server.EndPoint}");
         var outcomes = new List<Outcome>();
         await using (RleTcpClient client = await RleTcpClient.ConnectAsync(server.EndPoint, cancellationToken: cancellationToken))
