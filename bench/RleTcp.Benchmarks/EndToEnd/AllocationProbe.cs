@@ -1,10 +1,5 @@
 using System.Net;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using RleTcp.Server.Hosting;
-using RleTcp.Server.Transport;
 
 namespace RleTcp.Benchmarks.EndToEnd;
 
@@ -17,16 +12,12 @@ namespace RleTcp.Benchmarks.EndToEnd;
 /// </summary>
 public sealed class AllocationProbe : IAsyncDisposable
 {
-    private readonly IHost _host;
+    private readonly EmbeddedRleTcpServer _server;
 
-    private AllocationProbe(IHost host, IPEndPoint endPoint)
-    {
-        _host = host;
-        EndPoint = endPoint;
-    }
+    private AllocationProbe(EmbeddedRleTcpServer server) => _server = server;
 
     /// <summary>Where the in-process server listens.</summary>
-    public IPEndPoint EndPoint { get; }
+    public IPEndPoint EndPoint => _server.EndPoint;
 
     /// <summary>
     /// Starts the in-process server with <paramref name="workers"/> executor threads and no log output, doing
@@ -34,27 +25,16 @@ public sealed class AllocationProbe : IAsyncDisposable
     /// </summary>
     public static async Task<AllocationProbe> StartAsync(int workers, CancellationToken ct, ServerWorkload? workload = null)
     {
-        HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        var settings = new Dictionary<string, string?>
         {
-            Args = [],
-            DisableDefaults = true,
-        });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["RleTcp:Bind"] = "127.0.0.1",
-            ["RleTcp:Port"] = "0",
             ["RleTcp:Workers"] = workers.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        });
+        };
         if (workload is { } w)
         {
-            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["RleTcp:Workload"] = w.ToString() });
+            settings["RleTcp:Workload"] = w.ToString();
         }
 
-        builder.Logging.ClearProviders();
-        builder.AddRleTcpServer();
-        IHost host = builder.Build();
-        await host.StartAsync(ct).ConfigureAwait(false);
-        return new AllocationProbe(host, host.Services.GetRequiredService<RleTcpListener>().LocalEndPoint);
+        return new AllocationProbe(await EmbeddedRleTcpServer.StartAsync(settings, cancellationToken: ct).ConfigureAwait(false));
     }
 
     /// <summary>Runs <paramref name="load"/> against the server; returns its summary and the bytes allocated meanwhile.</summary>
@@ -67,10 +47,5 @@ public sealed class AllocationProbe : IAsyncDisposable
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
-    {
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        await _host.StopAsync(stop.Token).ConfigureAwait(false);
-        _host.Dispose();
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 }
