@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
 
 namespace RleTcp.Protocol.Imaging;
@@ -51,6 +52,11 @@ public static class ImageIntake
             if (bmp is { } b)
             {
                 BmpRleExtent.Check(bytes, b, ct);
+            }
+
+            if (format is TgaFormat)
+            {
+                TgaHeader.CheckSize(bytes, options);
             }
 
             if (format is PngFormat)

@@ -52,6 +52,26 @@ public class HostileInputTests
         Assert.Contains("offset", ex.Message, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Theory]
+    [InlineData(65535, 65535, ImageIntakeError.ImageTooLarge, "65535x65535")]
+    [InlineData(40000, 2, ImageIntakeError.InvalidImage, "32767")]
+    public void Tga_sides_are_read_unsigned_so_a_huge_header_is_too_large_not_negative(
+        int width, int height, ImageIntakeError error, string inMessage)
+    {
+        // An 18-byte header (24-bit RLE true colour) and one packet: ImageSharp 2.1.13 would read 65535 as -1.
+        var tga = new byte[24];
+        tga[2] = 10;
+        BinaryPrimitives.WriteUInt16LittleEndian(tga.AsSpan(12), (ushort)width);
+        BinaryPrimitives.WriteUInt16LittleEndian(tga.AsSpan(14), (ushort)height);
+        tga[16] = 24;
+        tga[18] = 0xFF;
+
+        var ex = AssertRefusedWithinBudget(tga);
+
+        Assert.Equal(error, ex.Error);
+        Assert.Contains(inMessage, ex.Message);
+    }
+
     [Fact]
     public void Bmp_whose_palette_size_lies_is_refused()
     {
