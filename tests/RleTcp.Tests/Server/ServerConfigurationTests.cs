@@ -95,6 +95,18 @@ public partial class ServerConfigurationTests
     }
 
     [Fact]
+    public async Task TheExecutableExitsWithCode3WhenItsEndpointIsTaken()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        string port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        (int code, _) = await RunServerAsync(["--port", port, "--workers", "1"], stop: false);
+
+        Assert.Equal(RleTcpServerApp.CannotListenExitCode, code);
+    }
+
+    [Fact]
     public async Task TheExecutableServesThenStopsOnSigtermWithExitCode0()
     {
         (int code, string output) = await RunServerAsync(["--port", "0", "--workers", "1"], stop: true);
