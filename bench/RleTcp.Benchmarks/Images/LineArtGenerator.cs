@@ -27,10 +27,10 @@ public static class LineArtGenerator
         var random = new Random(seed);
         var image = new BitImage(width, height);
         image.Fill(white: true);
-        var canvas = new Canvas(image);
+        var canvas = new BitCanvas(image);
 
         int margin = width / 24;
-        canvas.Frame(margin / 2, margin / 2, width - margin, height - margin, thickness: 8);
+        canvas.Frame(margin / 2, margin / 2, width - margin, height - margin, thickness: 8, white: false);
 
         ushort[][] glyphs = MakeGlyphs(random, count: 80);
         int textBottom = (height * 11) / 20;
@@ -59,7 +59,7 @@ public static class LineArtGenerator
         return glyphs;
     }
 
-    private static void DrawText(Canvas canvas, Random random, ushort[][] glyphs, int left, int top, int width, int height)
+    private static void DrawText(BitCanvas canvas, Random random, ushort[][] glyphs, int left, int top, int width, int height)
     {
         for (int y = top; y + LineAdvance <= top + height; y += LineAdvance)
         {
@@ -89,7 +89,7 @@ public static class LineArtGenerator
         }
     }
 
-    private static void DrawGlyph(Canvas canvas, ushort[] glyph, int x, int y)
+    private static void DrawGlyph(BitCanvas canvas, ushort[] glyph, int x, int y)
     {
         for (int r = 0; r < GlyphRows; r++)
         {
@@ -98,13 +98,13 @@ public static class LineArtGenerator
             {
                 if ((bits & (1 << c)) != 0)
                 {
-                    canvas.Rectangle(x + (c * DotWidth), y + (r * DotHeight), DotWidth, DotHeight, white: false);
+                    canvas.FillRectangle(x + (c * DotWidth), y + (r * DotHeight), DotWidth, DotHeight, white: false);
                 }
             }
         }
     }
 
-    private static void DrawFigures(Canvas canvas, Random random, int left, int top, int width, int height)
+    private static void DrawFigures(BitCanvas canvas, Random random, int left, int top, int width, int height)
     {
         // A grid of boxed drawings, like figures in a manual.
         const int columns = 4, rows = 2;
@@ -115,13 +115,13 @@ public static class LineArtGenerator
             {
                 int x0 = left + (column * cellWidth) + 20, y0 = top + (row * cellHeight) + 20;
                 int w = cellWidth - 40, h = cellHeight - 40;
-                canvas.Frame(x0, y0, w, h, thickness: 4);
+                canvas.Frame(x0, y0, w, h, thickness: 4, white: false);
                 DrawFigure(canvas, random, x0 + 20, y0 + 20, w - 40, h - 40);
             }
         }
     }
 
-    private static void DrawFigure(Canvas canvas, Random random, int left, int top, int width, int height)
+    private static void DrawFigure(BitCanvas canvas, Random random, int left, int top, int width, int height)
     {
         for (int i = 0; i < 12; i++)
         {
@@ -131,90 +131,34 @@ public static class LineArtGenerator
             switch (random.Next(5))
             {
                 case 0:
-                    canvas.Rectangle(x, y, w, h, white: false); // a solid block (a filled symbol or a redaction)
+                    canvas.FillRectangle(x, y, w, h, white: false); // a solid block (a filled symbol or a redaction)
                     break;
                 case 1:
-                    canvas.Rectangle(x, y, w, 2 + random.Next(4), white: false); // a horizontal rule
+                    canvas.FillRectangle(x, y, w, 2 + random.Next(4), white: false); // a horizontal rule
                     break;
                 case 2:
-                    canvas.Rectangle(x, y, 2 + random.Next(4), h, white: false); // a vertical rule
+                    canvas.FillRectangle(x, y, 2 + random.Next(4), h, white: false); // a vertical rule
                     break;
                 default:
-                    canvas.Frame(x, y, w, h, thickness: 1 + random.Next(3));
+                    canvas.Frame(x, y, w, h, thickness: 1 + random.Next(3), white: false);
                     break;
             }
         }
 
         for (int i = 0; i < 10; i++)
         {
-            canvas.Line(
+            Stroke(
+                canvas,
                 left + random.Next(width), top + random.Next(height),
                 left + random.Next(width), top + random.Next(height),
                 thickness: 1 + random.Next(3));
         }
     }
 
-    /// <summary>Clipped drawing on a bit image with row spans.</summary>
-    private readonly struct Canvas(BitImage image)
+    // The pen of BitCanvas.Line is centred on the point; this page's lines were drawn with the pen's corner on it.
+    private static void Stroke(BitCanvas canvas, int x0, int y0, int x1, int y1, int thickness)
     {
-        public void Rectangle(int x, int y, int width, int height, bool white)
-        {
-            int x0 = Math.Max(0, x), x1 = Math.Min(image.Width, x + width);
-            int y0 = Math.Max(0, y), y1 = Math.Min(image.Height, y + height);
-            for (int row = y0; row < y1; row++)
-            {
-                Span(image.Row(row), x0, x1, white);
-            }
-        }
-
-        public void Frame(int x, int y, int width, int height, int thickness)
-        {
-            Rectangle(x, y, width, thickness, white: false);
-            Rectangle(x, y + height - thickness, width, thickness, white: false);
-            Rectangle(x, y, thickness, height, white: false);
-            Rectangle(x + width - thickness, y, thickness, height, white: false);
-        }
-
-        // Bresenham, each step stamping a small square: diagonal lines give the short, shifting runs of real scans.
-        public void Line(int x0, int y0, int x1, int y1, int thickness)
-        {
-            int dx = Math.Abs(x1 - x0), dy = -Math.Abs(y1 - y0);
-            int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
-            int error = dx + dy;
-            while (true)
-            {
-                Rectangle(x0, y0, thickness, thickness, white: false);
-                if (x0 == x1 && y0 == y1)
-                {
-                    return;
-                }
-
-                int e2 = 2 * error;
-                if (e2 >= dy)
-                {
-                    error += dy;
-                    x0 += sx;
-                }
-
-                if (e2 <= dx)
-                {
-                    error += dx;
-                    y0 += sy;
-                }
-            }
-        }
-
-        // Sets or clears pixels x0 .. x1-1 of a row, a word at a time.
-        private static void Span(Span<ulong> row, int x0, int x1, bool white)
-        {
-            for (int x = x0; x < x1;)
-            {
-                int word = x >> 6;
-                int end = Math.Min(x1, (word + 1) << 6);
-                ulong mask = (ulong.MaxValue >> (x & 63)) & ~(end - (word << 6) == 64 ? 0UL : ulong.MaxValue >> (end & 63));
-                row[word] = white ? row[word] | mask : row[word] & ~mask;
-                x = end;
-            }
-        }
+        int half = thickness / 2;
+        canvas.Line(x0 + half, y0 + half, x1 + half, y1 + half, thickness, white: false);
     }
 }

@@ -21,7 +21,7 @@ internal static class SampleImages
     {
         var canvas = new BitCanvas(new BitImage(800, 600));
         canvas.Image.Fill(white: true);
-        canvas.Rectangle(10, 10, 780, 580, 4, white: false);
+        canvas.Frame(10, 10, 780, 580, 4, white: false);
         for (int r = 40; r <= 240; r += 40)
         {
             canvas.Ring(260, 300, r, 3, white: false);
