@@ -35,6 +35,20 @@ public sealed class RleCompressionResult
         return new RleCompressionResult(rle, width, height);
     }
 
+    /// <summary>The result of a compression answer: its RLE body when OK, else the server's refusal as an exception.</summary>
+    /// <exception cref="RleTcpException">The answer is not OK.</exception>
+    internal static RleCompressionResult FromResponse(RleTcpResponse response)
+    {
+        response.EnsureOk();
+        return FromRle(response.Body);
+    }
+
+    /// <summary>Refuses an empty image before it is sent: an empty frame is a ping, whose OK answer has no RLE body.</summary>
+    internal static ReadOnlyMemory<byte> CheckImage(ReadOnlyMemory<byte> image) =>
+        image.IsEmpty
+            ? throw new ArgumentException("The image is empty (an empty frame is a ping, not an image).", nameof(image))
+            : image;
+
     /// <summary>Decodes the runs into a bit image (strict: a malformed body throws <see cref="RleFormatException"/>).</summary>
     public BitImage ToBitImage() => RleDecoder.Decode(Rle);
 }

@@ -120,14 +120,8 @@ public sealed class RleTcpBalancedClient : IAsyncDisposable
     /// <exception cref="RleTcpException">The server refused the image (or was still Busy after the last try).</exception>
     public async Task<RleCompressionResult> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
-        if (image.IsEmpty)
-        {
-            throw new ArgumentException("The image is empty (an empty frame is a ping, not an image).", nameof(image));
-        }
-
-        RleTcpResponse response = await SendAsync(image, cancellationToken).ConfigureAwait(false);
-        response.EnsureOk();
-        return RleCompressionResult.FromRle(response.Body);
+        RleTcpResponse response = await SendAsync(RleCompressionResult.CheckImage(image), cancellationToken).ConfigureAwait(false);
+        return RleCompressionResult.FromResponse(response);
     }
 
     /// <summary>Cuts every connection at once (pending requests fail with <see cref="RleTcpConnectionError.Disposed"/>, and are not retried).</summary>

@@ -181,14 +181,8 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     /// <exception cref="RleTcpException">The server refused the image (status and message inside).</exception>
     public async Task<RleCompressionResult> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
-        if (image.IsEmpty)
-        {
-            throw new ArgumentException("The image is empty (an empty frame is a ping, not an image).", nameof(image));
-        }
-
-        RleTcpResponse response = await SendAsync(image, cancellationToken).ConfigureAwait(false);
-        response.EnsureOk();
-        return RleCompressionResult.FromRle(response.Body);
+        RleTcpResponse response = await SendAsync(RleCompressionResult.CheckImage(image), cancellationToken).ConfigureAwait(false);
+        return RleCompressionResult.FromResponse(response);
     }
 
     /// <summary>Reads <paramref name="image"/> to its end (at most <see cref="RleTcpClientOptions.MaxRequestBytes"/>) and compresses it.</summary>
