@@ -37,11 +37,11 @@ internal abstract class PipeTransport : IConnectionTransport
     /// <inheritdoc/>
     public PipeWriter Output => _output.Writer;
 
-    /// <summary>The send loop's end of the output pipe.</summary>
-    protected PipeReader OutputReader => _output.Reader;
-
     /// <summary>How the receive side ended, once it has.</summary>
     public ConnectionEnd ReceiveEnd { get; private set; } = ConnectionEnd.None;
+
+    /// <summary>How the sending side ended (<see cref="ConnectionEnd.None"/> while it runs).</summary>
+    public ConnectionEnd SendEnd { get; private set; } = ConnectionEnd.None;
 
     /// <summary>Whether <see cref="Abort"/> has closed the connection (an error after it is ours, not the peer's).</summary>
     protected bool Disposed => Volatile.Read(ref _disposed) != 0;
@@ -94,11 +94,51 @@ internal abstract class PipeTransport : IConnectionTransport
     /// </summary>
     protected abstract Exception? ReceiveError(Exception e, ConnectionEnd end);
 
-    /// <summary>Drains <see cref="OutputReader"/> to the peer until it completes, then ends the sending side.</summary>
-    protected abstract Task SendLoopAsync();
+    /// <summary>Sends all of <paramref name="data"/> to the peer.</summary>
+    protected abstract ValueTask SendAsync(ReadOnlyMemory<byte> data);
+
+    /// <summary>Ends the sending side after the last answer (TLS close_notify first, then the TCP half-close).</summary>
+    protected abstract ValueTask ShutdownSendAsync();
 
     /// <summary>Releases the socket (and stream); both loops then end.</summary>
     protected abstract void Close();
+
+    // Drains the output pipe to the peer until the protocol side completes it, then ends the sending side.
+    private async Task SendLoopAsync()
+    {
+        PipeReader reader = _output.Reader;
+        Exception? error = null;
+        try
+        {
+            while (true)
+            {
+                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
+                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
+                {
+                    await SendAsync(segment).ConfigureAwait(false);
+                }
+
+                reader.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    break;
+                }
+            }
+
+            await ShutdownSendAsync().ConfigureAwait(false);
+            SendEnd = ConnectionEnd.LocalClosed;
+        }
+        catch (Exception e)
+        {
+            SendEnd = SocketPipe.Classify(e, Disposed);
+            error = ReceiveError(e, SendEnd) ?? e;
+        }
+        finally
+        {
+            // Completing with the error makes the protocol side's next flush report the peer gone.
+            await reader.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
 
     // Fills the input pipe until the peer's end, and completes it (with the error, if any).
     private async Task ReceiveLoopAsync()

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net.Sockets;
 
 namespace RleTcp.Server.Transport;
@@ -18,9 +17,6 @@ internal sealed class SocketPipe : PipeTransport
         _socket = socket;
     }
 
-    /// <summary>How the send side ended, once it has.</summary>
-    public ConnectionEnd SendEnd { get; private set; } = ConnectionEnd.None;
-
     /// <inheritdoc/>
     protected override void Close() => _socket.Dispose();
 
@@ -36,48 +32,21 @@ internal sealed class SocketPipe : PipeTransport
     };
 
     /// <inheritdoc/>
-    protected override async Task SendLoopAsync()
+    protected override async ValueTask SendAsync(ReadOnlyMemory<byte> data)
     {
-        PipeReader reader = OutputReader;
-        Exception? error = null;
-        try
+        while (!data.IsEmpty)
         {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-                {
-                    ReadOnlyMemory<byte> rest = segment;
-                    while (!rest.IsEmpty)
-                    {
-                        int sent = await _socket.SendAsync(rest, SocketFlags.None).ConfigureAwait(false);
-                        rest = rest[sent..];
-                    }
-                }
-
-                reader.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-            }
-
-            _socket.Shutdown(SocketShutdown.Send);
-            SendEnd = ConnectionEnd.LocalClosed;
-        }
-        catch (Exception e)
-        {
-            SendEnd = Classify(e);
-            error = SendEnd == ConnectionEnd.Reset ? new ConnectionResetException(e) : e;
-        }
-        finally
-        {
-            // Completing with the error makes the protocol side's next flush report the peer gone.
-            await reader.CompleteAsync(error).ConfigureAwait(false);
+            int sent = await _socket.SendAsync(data, SocketFlags.None).ConfigureAwait(false);
+            data = data[sent..];
         }
     }
 
-    private ConnectionEnd Classify(Exception e) => Classify(e, Disposed);
+    /// <inheritdoc/>
+    protected override ValueTask ShutdownSendAsync()
+    {
+        _socket.Shutdown(SocketShutdown.Send);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Names how a socket operation's exception ended a direction: reset, aborted by us (<paramref name="disposed"/>),

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net.Security;
 using System.Net.Sockets;
 
@@ -36,39 +35,13 @@ internal sealed class StreamPipe : PipeTransport
     protected override Exception? ReceiveError(Exception e, ConnectionEnd end) => Wrap(e);
 
     /// <inheritdoc/>
-    protected override async Task SendLoopAsync()
+    protected override ValueTask SendAsync(ReadOnlyMemory<byte> data) => _stream.WriteAsync(data);
+
+    /// <inheritdoc/>
+    protected override async ValueTask ShutdownSendAsync()
     {
-        PipeReader reader = OutputReader;
-        Exception? error = null;
-        try
-        {
-            while (true)
-            {
-                ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-                {
-                    await _stream.WriteAsync(segment).ConfigureAwait(false);
-                }
-
-                reader.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
-                {
-                    break;
-                }
-            }
-
-            await _stream.ShutdownAsync().ConfigureAwait(false);
-            _socket.Shutdown(SocketShutdown.Send);
-        }
-        catch (Exception e)
-        {
-            error = Wrap(e) ?? e;
-        }
-        finally
-        {
-            // Completing with the error makes the protocol side's next flush report the peer gone.
-            await reader.CompleteAsync(error).ConfigureAwait(false);
-        }
+        await _stream.ShutdownAsync().ConfigureAwait(false);
+        _socket.Shutdown(SocketShutdown.Send);
     }
 
     // As SocketPipe: our own abort is no error; a reset, and a TLS stream the peer broke (a corrupt or truncated record
