@@ -6,6 +6,7 @@ FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY protocol/ protocol/
+COPY imaging/ imaging/
 COPY server/ server/
 RUN dotnet publish server/RleTcp.Server -c Release -p:PublishProfile=linux-x64 -o /app
 

@@ -2,7 +2,7 @@
 # Fuzz one target with AFL++ for a bounded time:  fuzz/run.sh TARGET SECONDS
 #   TARGET: rle-decoder | intake | frame-parser   (dotnet fuzz/.build/bin/RleTcp.Fuzz.dll --list shows them)
 #   fuzz/run.sh --build   only builds and instruments.
-# Builds fuzz/RleTcp.Fuzz in Release into fuzz/.build/bin, instruments RleTcp.Protocol.dll and
+# Builds fuzz/RleTcp.Fuzz in Release into fuzz/.build/bin, instruments RleTcp.Protocol.dll, RleTcp.Imaging.dll and
 # SixLabors.ImageSharp.dll with the pinned sharpfuzz tool, seeds afl-fuzz from fuzz/corpus/TARGET, prints
 # executions/s, total executions, crashes and hangs, and copies each crashing or hanging input to
 # fuzz/crashes/TARGET/ or fuzz/hangs/TARGET/ (named by content hash).
@@ -27,7 +27,7 @@ build_instrumented() {
   rm -rf "$bin"   # sharpfuzz instruments in place and refuses an already instrumented assembly
   dotnet publish fuzz/RleTcp.Fuzz/RleTcp.Fuzz.csproj -c Release -o "$bin" --nologo -v quiet
   dotnet tool restore >/dev/null
-  for dll in RleTcp.Protocol.dll SixLabors.ImageSharp.dll; do
+  for dll in RleTcp.Protocol.dll RleTcp.Imaging.dll SixLabors.ImageSharp.dll; do
     echo "== instrumenting $dll"
     dotnet tool run sharpfuzz "$bin/$dll"
   done

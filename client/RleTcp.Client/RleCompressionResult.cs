@@ -1,4 +1,4 @@
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Client;

@@ -1,5 +1,6 @@
 using RleTcp.Protocol.Framing;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 
 namespace RleTcp.Benchmarks.Images;
 

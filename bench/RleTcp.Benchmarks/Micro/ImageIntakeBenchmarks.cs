@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using RleTcp.Benchmarks.Images;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 

@@ -5,7 +5,8 @@ using BenchmarkDotNet.Running;
 using RleTcp.Benchmarks.Columns;
 using RleTcp.Benchmarks.Images;
 using RleTcp.Benchmarks.Report;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Benchmarks.Micro;

@@ -2,8 +2,9 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using BenchmarkDotNet.Attributes;
 using RleTcp.Benchmarks.Images;
-using RleTcp.Protocol.Imaging;
-using RleTcp.Protocol.Imaging.Formats;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
+using RleTcp.Imaging.Formats;
 
 namespace RleTcp.Benchmarks.Micro;
 

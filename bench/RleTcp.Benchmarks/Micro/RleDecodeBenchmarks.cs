@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using RleTcp.Benchmarks.Images;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Benchmarks.Micro;

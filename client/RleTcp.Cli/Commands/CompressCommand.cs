@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
 using RleTcp.Cli.Common;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Cli.Commands;

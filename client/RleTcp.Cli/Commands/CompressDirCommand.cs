@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.CommandLine;
 using System.Diagnostics;
 using RleTcp.Cli.Common;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using Spectre.Console;
 
 namespace RleTcp.Cli.Commands;

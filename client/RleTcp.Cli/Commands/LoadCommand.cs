@@ -3,7 +3,8 @@ using System.CommandLine.Parsing;
 using RleTcp.Cli.Common;
 using RleTcp.Cli.Load;
 using RleTcp.Protocol;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 
 namespace RleTcp.Cli.Commands;
 

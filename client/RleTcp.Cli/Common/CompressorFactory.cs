@@ -1,5 +1,6 @@
 using RleTcp.Client;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 
 namespace RleTcp.Cli.Common;
 

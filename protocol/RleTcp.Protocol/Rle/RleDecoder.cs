@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Protocol.Rle;
 

@@ -4,7 +4,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using CommunityToolkit.HighPerformance.Buffers;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Protocol.Rle;
 

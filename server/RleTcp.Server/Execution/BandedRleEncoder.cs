@@ -1,5 +1,6 @@
 using CommunityToolkit.HighPerformance.Buffers;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Server.Execution;

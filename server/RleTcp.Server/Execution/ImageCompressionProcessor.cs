@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Server.Hosting;
 
 namespace RleTcp.Server.Execution;

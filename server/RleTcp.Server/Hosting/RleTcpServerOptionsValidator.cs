@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Options;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 
 namespace RleTcp.Server.Hosting;
 

@@ -1,5 +1,6 @@
 using RleTcp.Protocol;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;

@@ -1,6 +1,7 @@
 using RleTcp.Client;
 using RleTcp.Protocol;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 using RleTcp.Tests.Support;
 

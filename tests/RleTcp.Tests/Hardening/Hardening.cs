@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
 using RleTcp.Protocol;
 using RleTcp.Protocol.Framing;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Hardening;

@@ -1,7 +1,8 @@
 using System.Net.Sockets;
 using RleTcp.Protocol;
 using RleTcp.Protocol.Framing;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Tests.Support;
 using Xunit.Abstractions;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using RleTcp.Protocol;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Imaging;

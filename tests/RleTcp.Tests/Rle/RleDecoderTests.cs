@@ -1,4 +1,5 @@
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 using RleTcp.Tests.Support;
 

@@ -1,5 +1,6 @@
 using CsCheck;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Protocol.Rle;
 using RleTcp.Tests.Support;
 

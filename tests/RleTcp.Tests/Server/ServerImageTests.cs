@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using RleTcp.Protocol.Framing;
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 using RleTcp.Tests.Imaging;
 using RleTcp.Tests.Support;
 

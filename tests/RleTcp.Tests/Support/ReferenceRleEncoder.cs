@@ -1,4 +1,5 @@
-using RleTcp.Protocol.Imaging;
+using RleTcp.Protocol.Bits;
+using RleTcp.Imaging;
 
 namespace RleTcp.Tests.Support;
 

@@ -1,0 +1,154 @@
+using System.Runtime.InteropServices;
+using RleTcp.Imaging.Formats;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Advanced;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.PixelFormats;
+
+using RleTcp.Protocol.Bits;
+
+namespace RleTcp.Imaging;
+
+/// <summary>
+/// The general path: ImageSharp decodes the file once, into the cheapest exact pixel type, and each row is
+/// turned into bits as Pillow would.
+/// </summary>
+internal static class ImageSharpIntake
+{
+    /// <summary>Decodes with ImageSharp into <paramref name="pixel"/> and converts by <paramref name="mode"/>'s rule;
+    /// <paramref name="invertGrey"/> flips grey values first (for decodes ImageSharp gets inverted).</summary>
+    public static BitImage Decode(
+        Configuration configuration,
+        IImageFormat format,
+        ReadOnlySpan<byte> data,
+        PillowMode mode,
+        DecodePixel pixel,
+        bool invertGrey,
+        IntakeOptions options,
+        CancellationToken ct)
+    {
+        switch (pixel)
+        {
+            case DecodePixel.Rgb24 or DecodePixel.L8 when format is PbmFormat && PnmSampleMap.For(data) is { } pnm:
+            {
+                // Rgb48 keeps every sample exactly, as ImageSharp leaves it: widened (an 8-bit one times 257) and
+                // multiplied by its integer brightness factor (see PnmSampleMap.ImageSharpFactor).
+                using Image<Rgb48> image = Image.Load<Rgb48>(configuration, data);
+                byte[] map = pnm.Map;
+                int divisor = (pnm.MaxValue < 256 ? 257 : 1) * PnmSampleMap.ImageSharpFactor(pnm.MaxValue);
+                int last = map.Length - 1;
+                return Convert(image, mode, options, ct, (writer, row, y) =>
+                {
+                    Span<ushort> samples = MemoryMarshal.Cast<byte, ushort>(row);
+                    for (int i = 0; i < samples.Length; i++)
+                    {
+                        // In place: byte i is written after ushort i (bytes 2i, 2i+1) has been read.
+                        row[i] = map[Math.Min(last, (samples[i] + (divisor / 2)) / divisor)];
+                    }
+
+                    writer.WriteRgb(y, row[..(samples.Length)], 3);
+                });
+            }
+
+            case DecodePixel.L8:
+            {
+                using Image<L8> image = Image.Load<L8>(configuration, data);
+                return invertGrey
+                    ? Convert(image, mode, options, ct, static (writer, row, y) =>
+                    {
+                        // ImageSharp's CCITT decode of a BlackIsZero TIFF comes out inverted (see TiffHeader).
+                        for (int i = 0; i < row.Length; i++)
+                        {
+                            row[i] = (byte)(255 - row[i]);
+                        }
+
+                        writer.WriteGrey(y, row);
+                    })
+                    : Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteGrey(y, row));
+            }
+
+            case DecodePixel.Rgba32 when format is GifFormat:
+            {
+                using Image<Rgba32> image = Image.Load<Rgba32>(configuration, data);
+                (byte r, byte g, byte b) empty = GifFirstFrame.Read(data).EmptyPixelColor(data);
+                return Convert(image, mode, options, ct, (writer, row, y) =>
+                {
+                    FillEmptyPixels(row, empty);
+                    writer.WriteRgb(y, row, 4);
+                });
+            }
+
+            case DecodePixel.Rgb24 when format is TgaFormat && data.Length > 16 && data[2] is 2 or 10 && data[16] == 16:
+            {
+                // 16-bit true colour (5-5-5): Pillow widens each channel as v * 255 / 31, truncated ("BGR;5");
+                // ImageSharp's widening keeps v in the top five bits, so the channel is re-widened Pillow's way.
+                using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
+                return Convert(image, mode, options, ct, static (writer, row, y) =>
+                {
+                    for (int i = 0; i < row.Length; i++)
+                    {
+                        row[i] = Tga16Channel[row[i]];
+                    }
+
+                    writer.WriteRgb(y, row, 3);
+                });
+            }
+
+            default:
+            {
+                using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
+                return Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteRgb(y, row, 3));
+            }
+        }
+    }
+
+    // Pillow's value of a 5-bit channel, indexed by any 8-bit widening of it that keeps it in the top five bits.
+    private static readonly byte[] Tga16Channel = Enumerable.Range(0, 256).Select(v => (byte)((v >> 3) * 255 / 31)).ToArray();
+
+    private delegate void RowAction(BilevelRowWriter writer, Span<byte> row, int y);
+
+    private static BitImage Convert<TPixel>(
+        Image<TPixel> source, PillowMode mode, IntakeOptions options, CancellationToken ct, RowAction writeRow)
+        where TPixel : unmanaged, IPixel<TPixel>
+    {
+        // The decoded size is authoritative (a GIF frame can differ from its screen); check it again.
+        ImageIntake.CheckSize(source.Width, source.Height, options);
+        bool dither = options.Mode == ConversionMode.Pillow && mode is PillowMode.Grey or PillowMode.Colour;
+        BitImage result = BitImage.CreatePooled(source.Width, source.Height);
+        try
+        {
+            using var writer = new BilevelRowWriter(result, dither);
+            for (int y = 0; y < source.Height; y++)
+            {
+                ct.ThrowIfCancellationRequested();
+                Span<byte> row = MemoryMarshal.AsBytes(source.DangerousGetPixelRowMemory(y).Span);
+                writeRow(writer, row, y);
+            }
+
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    // ImageSharp leaves transparent GIF pixels (and those outside the first frame) as transparent black;
+    // Pillow gives them the colour of the transparent index (or index 0).
+    private static void FillEmptyPixels(Span<byte> rgba, (byte R, byte G, byte B) empty)
+    {
+        for (int i = 0; i < rgba.Length; i += 4)
+        {
+            if (rgba[i + 3] == 0)
+            {
+                rgba[i] = empty.R;
+                rgba[i + 1] = empty.G;
+                rgba[i + 2] = empty.B;
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using RleTcp.Protocol.Bits;
+
+namespace RleTcp.Imaging;
+
+/// <summary>Limits and rules for turning an encoded image into a <see cref="BitImage"/>.</summary>
+public sealed record IntakeOptions
+{
+    /// <summary>The defaults: 100 million pixels, Pillow conversion, every format.</summary>
+    public static IntakeOptions Default { get; } = new();
+
+    /// <summary>The largest <c>width * height</c> accepted; larger images are refused before decoding.</summary>
+    public long MaxPixels { get; init; } = 100_000_000;
+
+    /// <summary>How grey and colour pixels become black or white.</summary>
+    public ConversionMode Mode { get; init; } = ConversionMode.Pillow;
+
+    /// <summary>The container formats accepted; any other is refused as <see cref="ImageIntakeError.InvalidImage"/>.</summary>
+    public ImageFormats AllowedFormats { get; init; } = ImageFormats.All;
+}

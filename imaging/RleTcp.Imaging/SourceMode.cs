@@ -1,0 +1,94 @@
+using RleTcp.Imaging.Formats;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+
+namespace RleTcp.Imaging;
+
+/// <summary>The mode Pillow 9.4 opens a file in, which decides whether <c>convert('1')</c> dithers.</summary>
+internal enum PillowMode
+{
+    /// <summary>"1": already black and white; converting is a copy.</summary>
+    Bilevel,
+
+    /// <summary>"P": palette indices; each colour is thresholded on its luma, no dither.</summary>
+    Palette,
+
+    /// <summary>"L" or "LA": Floyd–Steinberg on the grey value.</summary>
+    Grey,
+
+    /// <summary>"RGB", "RGBA" (and CMYK, YCbCr): Floyd–Steinberg on <c>(R*299 + G*587 + B*114) / 1000</c>.</summary>
+    Colour,
+}
+
+/// <summary>The pixel type ImageSharp decodes into: the cheapest that keeps the values exact.</summary>
+internal enum DecodePixel
+{
+    /// <summary>One grey byte: for sources whose samples are grey.</summary>
+    L8,
+
+    /// <summary>R, G, B: for colour and palette sources (the luma must come from the real colour).</summary>
+    Rgb24,
+
+    /// <summary>R, G, B, A: GIF, where alpha 0 marks the pixels ImageSharp leaves empty.</summary>
+    Rgba32,
+}
+
+/// <summary>Which Pillow mode a file opens in, from ImageSharp's identified metadata and a peek at the header.</summary>
+internal static class SourceMode
+{
+    /// <summary>
+    /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
+    /// <see cref="Formats.TiffHeader"/> instead).
+    /// </summary>
+    public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
+    {
+        switch (format)
+        {
+            case PngFormat:
+                PngMetadata png = info.Metadata.GetPngMetadata();
+                return png.ColorType switch
+                {
+                    PngColorType.Grayscale when png.BitDepth == PngBitDepth.Bit1 => (PillowMode.Bilevel, DecodePixel.L8),
+                    PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha => (PillowMode.Grey, DecodePixel.L8),
+                    PngColorType.Palette => (PillowMode.Palette, DecodePixel.Rgb24),
+                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
+                };
+
+            case BmpFormat:
+                return (BmpHeader.Read(data).PillowMode(data), DecodePixel.Rgb24);
+
+            case GifFormat:
+                return (GifFirstFrame.Read(data).Mode, DecodePixel.Rgba32);
+
+            case PbmFormat:
+                return info.Metadata.GetPbmMetadata().ColorType switch
+                {
+                    PbmColorType.BlackAndWhite => (PillowMode.Bilevel, DecodePixel.L8),
+                    PbmColorType.Grayscale => (PillowMode.Grey, DecodePixel.L8),
+                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
+                };
+
+            case TgaFormat:
+                // Byte 2 is the TGA image type: 1/9 colour-mapped ("P"), 3/11 grey ("L"), else true colour.
+                return data.Length > 2 ? data[2] switch
+                {
+                    1 or 9 => (PillowMode.Palette, DecodePixel.Rgb24),
+                    3 or 11 => (PillowMode.Grey, DecodePixel.L8),
+                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
+                }
+                : (PillowMode.Colour, DecodePixel.Rgb24);
+
+            case JpegFormat:
+                return info.PixelType.BitsPerPixel == 8 ? (PillowMode.Grey, DecodePixel.L8) : (PillowMode.Colour, DecodePixel.Rgb24);
+
+            default:
+                return (PillowMode.Colour, DecodePixel.Rgb24);
+        }
+    }
+}
