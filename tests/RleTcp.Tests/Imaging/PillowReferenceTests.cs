@@ -2,6 +2,7 @@ using System.Diagnostics;
 using RleTcp.Protocol;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Tests.Imaging.Differential;
 using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Imaging;
@@ -51,7 +52,7 @@ public class PillowReferenceTests
                 string name = Path.GetFileName(input);
                 if (!Excluded.Contains(name))
                 {
-                    string? problem = Check(input);
+                    string? problem = PillowComparison.Check(input);
                     if (problem is not null)
                     {
                         mismatches.Add($"{name}: {problem}");
@@ -65,48 +66,6 @@ public class PillowReferenceTests
         {
             Directory.Delete(folder, recursive: true);
         }
-    }
-
-    private static string? Check(string input)
-    {
-        byte[] data = File.ReadAllBytes(input);
-        string errorPath = input + ".expected.error";
-        if (File.Exists(errorPath))
-        {
-            try
-            {
-                byte[] unexpected = RleCompressor.Compress(data, IntakeOptions.Default);
-                return $"Pillow refuses it ({File.ReadAllText(errorPath)}) but RleTcp gave {unexpected.Length} bytes";
-            }
-            catch (ImageIntakeException ex) when (ex.Error == ImageIntakeError.InvalidImage)
-            {
-                return null;
-            }
-        }
-
-        byte[] expected = File.ReadAllBytes(input + ".expected.rle");
-        byte[] actual;
-        try
-        {
-            actual = RleCompressor.Compress(data, IntakeOptions.Default);
-        }
-        catch (ImageIntakeException ex)
-        {
-            return $"refused ({ex.Error}: {ex.Message})";
-        }
-
-        if (expected.AsSpan().SequenceEqual(actual))
-        {
-            return null;
-        }
-
-        int first = 0;
-        while (first < Math.Min(expected.Length, actual.Length) && expected[first] == actual[first])
-        {
-            first++;
-        }
-
-        return $"{actual.Length} bytes, expected {expected.Length}; first difference at byte {first}";
     }
 
     private static void GenerateMatrix(string folder)

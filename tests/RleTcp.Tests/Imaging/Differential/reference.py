@@ -1,0 +1,119 @@
+"""The reference side of the randomized differential tests (PillowDifferentialTests.cs).
+
+Each generator gen_*.py in this folder is run as `/usr/bin/python3 gen_NAME.py OUTDIR SEED COUNT` with Debian's
+Pillow 9.4 (the reference pipeline). It calls `run(cases)` below, where `cases(rng, count)` yields
+(name, file bytes[, exclusion reason]). For every case `write_case` stores the file as OUTDIR/NAME and beside it
+what the reference makes of it:
+  NAME.expected.rle    Image.open(BytesIO(b)) + load() + convert('1') + the textbook RLE encoder, or
+  NAME.expected.error  the exception's class and message when Pillow refuses the file (RleTcp must refuse it too),
+  NAME.excluded        a documented difference (docs/IMAGING.md "Known differences"): the reason; not compared.
+Generators are deterministic for a given SEED, so a failure names a file that can be made again.
+"""
+import io
+import os
+import random
+import sys
+
+from PIL import Image
+
+
+def rle_of(im):
+    """The textbook encoder over Pillow's convert('1'): per row, chunks of 127 from x = 0, one byte per run
+    (bit 7 = white, bits 0-6 = length)."""
+    bw = im.convert("1")
+    w, h = bw.size
+    raw = bw.tobytes()  # packed rows, MSB first, 1 = white, each row padded to a whole byte
+    stride = (w + 7) // 8
+    out = bytearray(w.to_bytes(2, "little") + h.to_bytes(2, "little"))
+    for y in range(h):
+        bits = "".join(format(b, "08b") for b in raw[y * stride:(y + 1) * stride])[:w]
+        for start in range(0, w, 127):
+            chunk = bits[start:start + 127]
+            i = 0
+            while i < len(chunk):
+                j = i
+                while j < len(chunk) and chunk[j] == chunk[i]:
+                    j += 1
+                out.append((0x80 if chunk[i] == "1" else 0) | (j - i))
+                i = j
+    return bytes(out)
+
+
+def saved(im, fmt, **kw):
+    """The bytes Pillow writes for `im` as `fmt` (save options passed through)."""
+    buf = io.BytesIO()
+    im.save(buf, fmt, **kw)
+    return buf.getvalue()
+
+
+def write_case(folder, name, data, excluded=None):
+    path = os.path.join(folder, name)
+    with open(path, "wb") as f:
+        f.write(data)
+    if excluded:
+        with open(path + ".excluded", "w") as f:
+            f.write(excluded)
+        return "excluded"
+    try:
+        with Image.open(io.BytesIO(data)) as im:
+            im.load()
+            result = rle_of(im)
+    except Exception as e:  # the reference refuses the file: RleTcp must refuse it too
+        with open(path + ".expected.error", "w") as f:
+            f.write(type(e).__name__ + ": " + str(e))
+        return "error"
+    with open(path + ".expected.rle", "wb") as f:
+        f.write(result)
+    return "rle"
+
+
+def size_class(rng):
+    """Random sizes from 1x1 up: mostly small, some around byte/word/chunk edges, a few larger."""
+    r = rng.random()
+    if r < 0.15:
+        return rng.randint(1, 4), rng.randint(1, 4)
+    if r < 0.55:
+        return rng.randint(1, 40), rng.randint(1, 40)
+    if r < 0.85:
+        edge = rng.choice([7, 8, 9, 63, 64, 65, 126, 127, 128, 129, 254, 255])
+        return edge + rng.randint(-1, 1), rng.randint(1, 24)
+    return rng.randint(100, 400), rng.randint(50, 200)
+
+
+def pixels(rng, w, h, kind=None):
+    """Sample values 0..255 for a w x h plane: noise, gradients, flat near-threshold greys, or bilevel blocks."""
+    kind = kind or rng.choice(["noise", "gradient", "near", "blocks", "flat"])
+    if kind == "noise":
+        return [rng.randrange(256) for _ in range(w * h)]
+    if kind == "gradient":
+        return [(x * 255 // max(1, w - 1) + y * 7) % 256 for y in range(h) for x in range(w)]
+    if kind == "near":
+        return [rng.randint(124, 132) for _ in range(w * h)]
+    if kind == "flat":
+        v = rng.choice([0, 127, 128, 255])
+        return [v] * (w * h)
+    return [255 if ((x // 3) + (y // 2)) % 2 else 0 for y in range(h) for x in range(w)]
+
+
+def grey_image(rng, w, h, kind=None):
+    im = Image.new("L", (w, h))
+    im.putdata(pixels(rng, w, h, kind))
+    return im
+
+
+def rgb_image(rng, w, h):
+    kinds = [rng.choice(["noise", "gradient", "near", "blocks", "flat"]) for _ in range(3)]
+    planes = [grey_image(rng, w, h, k) for k in kinds]
+    return Image.merge("RGB", planes)
+
+
+def run(cases):
+    folder, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    rng = random.Random(seed)
+    tally = {}
+    for case in cases(rng, count):
+        name, data = case[0], case[1]
+        excluded = case[2] if len(case) > 2 else None
+        outcome = write_case(folder, name, data, excluded)
+        tally[outcome] = tally.get(outcome, 0) + 1
+    print(" ".join(f"{k}={v}" for k, v in sorted(tally.items())))
