@@ -1,4 +1,6 @@
+using RleTcp.Protocol.Codecs.G4;
 using RleTcp.Protocol.Codecs.Rle;
+using RleTcp.Protocol.Codecs.TiffG4;
 
 namespace RleTcp.Protocol.Codecs;
 
@@ -15,6 +17,8 @@ public static class BilevelCodecs
     public static IReadOnlyList<IBilevelCodec> All { get; } =
     [
         RleCodec.Instance,
+        G4Codec.Instance,
+        TiffG4Codec.Instance,
     ];
 
     /// <summary>The codec named <paramref name="name"/> (case-insensitive).</summary>

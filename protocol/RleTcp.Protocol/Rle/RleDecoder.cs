@@ -87,7 +87,7 @@ public static class RleDecoder
 
                     if ((run & RleFormat.WhiteFlag) != 0)
                     {
-                        SetWhite(row, x, length);
+                        BitRows.SetOnes(row, x, length);
                     }
 
                     x += length;
@@ -108,28 +108,5 @@ public static class RleDecoder
         }
 
         return image;
-    }
-
-    // Sets pixels start .. start+count-1 with whole-word masks; a run of at most 127 touches at most 3 words.
-    private static void SetWhite(Span<ulong> row, int start, int count)
-    {
-        int last = start + count - 1;
-        int first = start >> 6;
-        int lastWord = last >> 6;
-        ulong head = ulong.MaxValue >> (start & 63);
-        ulong tail = ulong.MaxValue << (63 - (last & 63));
-        if (first == lastWord)
-        {
-            row[first] |= head & tail;
-            return;
-        }
-
-        row[first] |= head;
-        for (int i = first + 1; i < lastWord; i++)
-        {
-            row[i] = ulong.MaxValue;
-        }
-
-        row[lastWord] |= tail;
     }
 }
