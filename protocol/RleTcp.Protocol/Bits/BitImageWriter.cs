@@ -1,7 +1,7 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
-using System.Text;
 
 namespace RleTcp.Protocol.Bits;
 
@@ -16,8 +16,9 @@ public static class BitImageWriter
     /// <summary>
     /// A 1-bit greyscale PNG (IHDR, one zlib IDAT, IEND; filter type 0 on every row), which Pillow opens as mode "1".
     /// The packed rows are the PNG scanlines as they are (MSB first, 1 = white), so no pixel is touched one by one.
+    /// With <paramref name="dpi"/>, a pHYs chunk records the resolution (in pixels per metre, as PNG stores it).
     /// </summary>
-    public static byte[] ToPng(BitImage image)
+    public static byte[] ToPng(BitImage image, double? dpi = null)
     {
         ArgumentNullException.ThrowIfNull(image);
         int rowBytes = BitImage.BytesPerPackedRow(image.Width);
@@ -30,6 +31,15 @@ public static class BitImageWriter
         ihdr[8] = 1; // bit depth
         ihdr[9] = 0; // greyscale; compression, filter and interlace stay 0
         WriteChunk(output, "IHDR"u8, ihdr);
+        if (dpi is double resolution)
+        {
+            Span<byte> phys = stackalloc byte[9];
+            uint perMetre = (uint)Math.Round(resolution / 0.0254);
+            BinaryPrimitives.WriteUInt32BigEndian(phys, perMetre);
+            BinaryPrimitives.WriteUInt32BigEndian(phys[4..], perMetre);
+            phys[8] = 1; // the unit is the metre
+            WriteChunk(output, "pHYs"u8, phys);
+        }
 
         using (var idat = new MemoryStream())
         {
@@ -100,20 +110,13 @@ public static class BitImageWriter
 
     /// <summary>
     /// A binary PBM (P4), written here because ImageSharp 2.1.13's P4 encoder is wrong when the width is not a
-    /// multiple of 8. In PBM a set bit is black.
+    /// multiple of 8. In PBM a set bit is black. The bytes are the <c>pbm</c> codec's.
     /// </summary>
     public static byte[] ToPbm(BitImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        byte[] header = Encoding.ASCII.GetBytes($"P4\n{image.Width} {image.Height}\n");
-        int rowBytes = BitImage.BytesPerPackedRow(image.Width);
-        byte[] output = new byte[header.Length + ((long)rowBytes * image.Height)];
-        header.CopyTo(output, 0);
-        for (int y = 0; y < image.Height; y++)
-        {
-            image.CopyRowTo(y, output.AsSpan(header.Length + (y * rowBytes), rowBytes), BitOrder.MsbFirst, invert: true);
-        }
-
-        return output;
+        var output = new ArrayBufferWriter<byte>(32 + (int)Math.Min((long)BitImage.BytesPerPackedRow(image.Width) * image.Height, Array.MaxLength - 64));
+        Codecs.Pbm.PbmCodec.Instance.Encode(image, output);
+        return output.WrittenSpan.ToArray();
     }
 }

@@ -1,4 +1,7 @@
 using RleTcp.Protocol.Codecs.G4;
+using RleTcp.Protocol.Codecs.Jbig2;
+using RleTcp.Protocol.Codecs.Pbm;
+using RleTcp.Protocol.Codecs.Png;
 using RleTcp.Protocol.Codecs.Rle;
 using RleTcp.Protocol.Codecs.TiffG4;
 
@@ -17,8 +20,11 @@ public static class BilevelCodecs
     public static IReadOnlyList<IBilevelCodec> All { get; } =
     [
         RleCodec.Instance,
+        PbmCodec.Instance,
+        PngCodec.Instance,
         G4Codec.Instance,
         TiffG4Codec.Instance,
+        Jbig2Codec.Instance,
     ];
 
     /// <summary>The codec named <paramref name="name"/> (case-insensitive).</summary>
