@@ -1,6 +1,7 @@
 using RleTcp.Protocol.Codecs.G4;
 using RleTcp.Protocol.Codecs.Jbig2;
 using RleTcp.Protocol.Codecs.Pbm;
+using RleTcp.Protocol.Codecs.Pdf;
 using RleTcp.Protocol.Codecs.Png;
 using RleTcp.Protocol.Codecs.Rle;
 using RleTcp.Protocol.Codecs.TiffG4;
@@ -25,6 +26,7 @@ public static class BilevelCodecs
         G4Codec.Instance,
         TiffG4Codec.Instance,
         Jbig2Codec.Instance,
+        PdfCodec.Instance,
     ];
 
     /// <summary>The codec named <paramref name="name"/> (case-insensitive).</summary>
