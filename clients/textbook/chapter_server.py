@@ -12,10 +12,14 @@ import asyncio
 import concurrent.futures
 import io
 import multiprocessing
+import re
 import signal
 import sys
 
 from PIL import Image
+
+
+RUNS = re.compile(r"0+|1+")
 
 
 def encode(data):
@@ -29,14 +33,8 @@ def encode(data):
     for y in range(h):
         bits = "".join(format(b, "08b") for b in raw[y * stride:(y + 1) * stride])[:w]
         for start in range(0, w, 127):
-            chunk = bits[start:start + 127]
-            i = 0
-            while i < len(chunk):
-                j = i
-                while j < len(chunk) and chunk[j] == chunk[i]:
-                    j += 1
-                out.append((0x80 if chunk[i] == "1" else 0) | (j - i))
-                i = j
+            for run in RUNS.finditer(bits, start, min(start + 127, w)):
+                out.append((0x80 if run.group()[0] == "1" else 0) | (run.end() - run.start()))
     return bytes(out)
 
 
