@@ -1,4 +1,5 @@
 using System.Globalization;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Benchmarks.EndToEnd;
 
