@@ -217,3 +217,36 @@ public class TextbookListenerTests
         return answer.ToArray();
     }
 }
+
+/// <summary>How the textbook port is configured: off by default, a switch, an environment variable, validated.</summary>
+public class TextbookPortConfigurationTests
+{
+    [Fact]
+    public void TheTextbookListenerIsOffByDefaultAndTheSwitchAndVariableTurnItOn()
+    {
+        Assert.Null(new RleTcp.Server.Configuration.RleTcpServerOptions().TextbookPort);
+        Assert.Equal(2016, ServerConfigurationTests.OptionsFrom("--textbook-port", "2016").TextbookPort);
+
+        Environment.SetEnvironmentVariable("RLETCP_TEXTBOOKPORT", "0");
+        try
+        {
+            Assert.Equal(0, ServerConfigurationTests.OptionsFrom().TextbookPort);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("RLETCP_TEXTBOOKPORT", null);
+        }
+    }
+
+    [Theory]
+    [InlineData(70000, "RleTcp:TextbookPort must be between 0 and 65535; got 70000.")]
+    [InlineData(2015, "RleTcp:TextbookPort (2015) must differ from RleTcp:Port.")]
+    public void ABadTextbookPortIsRefusedAtStart(int port, string expected)
+    {
+        var options = new RleTcp.Server.Configuration.RleTcpServerOptions { TextbookPort = port };
+
+        var result = new RleTcp.Server.Hosting.RleTcpServerOptionsValidator().Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f == expected);
+    }
+}
