@@ -14,6 +14,7 @@ var root = new RootCommand("rletcp: compress 1-bit images with run-length encodi
     DemoCommand.Create(),
     CompressCommand.Create(),
     DecompressCommand.Create(),
+    CompareCommand.Create(),
     CompressDirCommand.Create(),
     LoadCommand.Create(),
 };

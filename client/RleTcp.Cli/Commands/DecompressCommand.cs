@@ -4,15 +4,22 @@ using RleTcp.Cli.Common;
 using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
+using RleTcp.Protocol.Codecs.G4;
+using RleTcp.Protocol.Codecs.Rle;
 
 namespace RleTcp.Cli.Commands;
 
-/// <summary><c>rletcp decompress FILE.rle... [-o OUT] [--format png|bmp|pbm]</c></summary>
+/// <summary><c>rletcp decompress FILE... [-o OUT] [--format png|bmp|pbm] [--width N]</c></summary>
 internal static class DecompressCommand
 {
     public static Command Create()
     {
-        var files = new Argument<FileInfo[]>("files") { Description = ".rle files to turn back into pictures.", Arity = ArgumentArity.OneOrMore };
+        var files = new Argument<FileInfo[]>("files")
+        {
+            Description = "Compressed files to turn back into pictures: any codec (rle, pbm, png, tiff-g4, jbig2, pdf), recognised by its magic; a raw g4 stream needs --width.",
+            Arity = ArgumentArity.OneOrMore,
+        };
         var output = CommonOptions.Output("Write the pictures into this folder instead of beside each input.");
         var format = new Option<DecodedImageFormat>("--format", "-f")
         {
@@ -21,13 +28,28 @@ internal static class DecompressCommand
             DefaultValueFactory = _ => DecodedImageFormat.Png,
             CustomParser = ParseFormat,
         };
-        var command = new Command("decompress", "Decode .rle files into PNG, BMP or PBM pictures.") { files, output, format };
+        var width = new Option<int?>("--width")
+        {
+            Description = "Read the inputs as raw CCITT G4 (T.6) streams of this many pixels per row (they carry no header).",
+            HelpName = "pixels",
+        };
+        width.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int?>() is int w && (w < 1 || w > BitImage.MaxDimension))
+            {
+                result.AddError($"--width: {w} is not in 1..{BitImage.MaxDimension}.");
+            }
+        });
+        var command = new Command("decompress", "Decode compressed files (any codec) into PNG, BMP or PBM pictures.") { files, output, format, width };
         command.SetAction((result, cancellationToken) => RunAsync(
-            result.GetRequiredValue(files), result.GetValue(output), result.GetValue(format), cancellationToken));
+            result.GetRequiredValue(files), result.GetValue(output), result.GetValue(format), result.GetValue(width), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(FileInfo[] files, DirectoryInfo? output, DecodedImageFormat format, CancellationToken cancellationToken)
+    // A local file is the user's own: the bound is the format's (65535 x 65535), not a server budget.
+    private const long MaxPixels = (long)BitImage.MaxDimension * BitImage.MaxDimension;
+
+    private static async Task<int> RunAsync(FileInfo[] files, DirectoryInfo? output, DecodedImageFormat format, int? g4Width, CancellationToken cancellationToken)
     {
         output?.Create();
         int failed = 0;
@@ -35,12 +57,20 @@ internal static class DecompressCommand
         {
             try
             {
-                byte[] rle = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
-                BitImage image = RleImageFiles.Decode(rle);
+                byte[] data = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
+
+                // The RLE has no magic number: what no other codec claims is read as RLE, so its errors name the byte.
+                IBilevelCodec codec = g4Width is null ? BilevelCodecs.Detect(data) ?? RleCodec.Instance : G4Codec.Instance;
+                using BitImage image = g4Width is int w ? G4Codec.Instance.Decode(data, w, MaxPixels) : codec.Decode(data, MaxPixels);
                 string target = OutputPaths.For(file.FullName, output, RleImageFiles.Extension(format));
+                if (Path.GetFullPath(target) == file.FullName)
+                {
+                    throw new IOException($"the picture would overwrite its input; give -o DIR or another --format");
+                }
+
                 byte[] picture = RleImageFiles.ToImageFile(image, format);
                 await File.WriteAllBytesAsync(target, picture, cancellationToken);
-                Console.WriteLine($"{file.Name} -> {Path.GetFileName(target)}  {image.Width}x{image.Height}  {rle.Length} -> {picture.Length} bytes");
+                Console.WriteLine($"{file.Name} -> {Path.GetFileName(target)}  {codec.Name}  {image.Width}x{image.Height}  {data.Length} -> {picture.Length} bytes");
             }
             catch (Exception ex) when (Failures.IsInputFailure(ex))
             {

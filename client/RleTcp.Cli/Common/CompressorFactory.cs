@@ -1,6 +1,7 @@
 using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
 
 namespace RleTcp.Cli.Common;
 
@@ -9,11 +10,12 @@ internal static class CompressorFactory
 {
     /// <summary>Returns the compressor, or null after writing the error line (the caller exits with <see cref="ExitCodes.Unreachable"/>).</summary>
     public static async Task<IImageCompressor?> CreateAsync(
-        bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken)
+        bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken,
+        IBilevelCodec? codec = null, BilevelEncodeOptions? encodeOptions = null)
     {
         if (local)
         {
-            return new LocalImageCompressor(mode);
+            return new LocalImageCompressor(mode, codec, encodeOptions);
         }
 
         try

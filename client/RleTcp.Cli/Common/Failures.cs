@@ -1,6 +1,7 @@
 using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Cli.Common;
@@ -10,7 +11,7 @@ internal static class Failures
 {
     /// <summary>Whether <paramref name="exception"/> is a failure of one input, to report and move past.</summary>
     public static bool IsInputFailure(Exception exception) => exception
-        is RleTcpException or RleTcpConnectionException or ImageIntakeException or RleFormatException
+        is RleTcpException or RleTcpConnectionException or ImageIntakeException or RleFormatException or BilevelFormatException
         or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException;
 
     public static string Describe(Exception exception) => exception switch
@@ -18,6 +19,8 @@ internal static class Failures
         RleTcpException e => e.ServerMessage.Length > 0 ? $"{e.Status}: {OneLine(e.ServerMessage)}" : e.Status.ToString(),
         ImageIntakeException e => $"{e.Error}: {OneLine(e.Message)}",
         RleFormatException e => $"not a valid .rle file: {OneLine(e.Message)}",
+        BilevelFormatException { Codec: "rle" } e => $"not a valid .rle file: {OneLine(e.Message)}",
+        BilevelFormatException e => $"not a valid {e.Codec} file: {OneLine(e.Message)}",
         FileNotFoundException e => $"no such file: {e.FileName}",
         _ => OneLine(exception.Message),
     };

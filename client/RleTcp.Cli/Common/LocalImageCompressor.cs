@@ -1,11 +1,13 @@
-using RleTcp.Protocol;
-using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
 
 namespace RleTcp.Cli.Common;
 
-/// <summary>Compresses in this process with the same intake and encoder the server uses (<c>--local</c>).</summary>
-internal sealed class LocalImageCompressor(ConversionMode mode) : IImageCompressor
+/// <summary>
+/// Compresses in this process with the same intake the server uses (<c>--local</c>), into the RLE or, when given,
+/// another codec.
+/// </summary>
+internal sealed class LocalImageCompressor(ConversionMode mode, IBilevelCodec? codec = null, BilevelEncodeOptions? encodeOptions = null) : IImageCompressor
 {
     private readonly IntakeOptions _options = new() { Mode = mode };
 
@@ -13,7 +15,11 @@ internal sealed class LocalImageCompressor(ConversionMode mode) : IImageCompress
 
     // Off the caller's thread: compress-dir runs several of these at once.
     public Task<byte[]> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
-        Task.Run(() => RleCompressor.Compress(image, _options, cancellationToken), cancellationToken);
+        Task.Run(
+            () => codec is null
+                ? RleCompressor.Compress(image, _options, cancellationToken)
+                : BilevelCompressor.Compress(image, codec, _options, encodeOptions, cancellationToken),
+            cancellationToken);
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 }

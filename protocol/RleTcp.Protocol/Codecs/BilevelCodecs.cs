@@ -1,3 +1,5 @@
+using CommunityToolkit.HighPerformance.Buffers;
+using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.Codecs.G4;
 using RleTcp.Protocol.Codecs.Jbig2;
 using RleTcp.Protocol.Codecs.Pbm;
@@ -44,6 +46,22 @@ public static class BilevelCodecs
 
         codec = null!;
         return false;
+    }
+
+    /// <summary>The codec named <paramref name="name"/> (case-insensitive).</summary>
+    /// <exception cref="ArgumentException">No codec has that name; the message lists the names.</exception>
+    public static IBilevelCodec Get(string name) => TryGet(name, out IBilevelCodec codec)
+        ? codec
+        : throw new ArgumentException($"Unknown codec '{name}'; the codecs are {string.Join(", ", All.Select(c => c.Name))}.", nameof(name));
+
+    /// <summary>Encodes <paramref name="image"/> with <paramref name="codec"/> into a new array of exactly the encoded length.</summary>
+    public static byte[] Encode(IBilevelCodec codec, BitImage image, BilevelEncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentNullException.ThrowIfNull(image);
+        using var output = new ArrayPoolBufferWriter<byte>((int)Math.Min(1024 + (image.PixelCount / 16), 1 << 24));
+        codec.Encode(image, output, options);
+        return output.WrittenSpan.ToArray();
     }
 
     /// <summary>

@@ -56,7 +56,9 @@ public sealed class RleCodec : IBilevelCodec
             BilevelFormatError error = e.Error is RleFormatError.TruncatedHeader or RleFormatError.TruncatedData
                 ? BilevelFormatError.Truncated
                 : BilevelFormatError.Malformed;
-            throw new BilevelFormatException(CodecName, error, e.Offset, e.Message, e);
+            // The RLE decoder's message already says "Invalid RLE data at byte N: "; keep only its detail.
+            string detail = e.Message[(e.Message.IndexOf(": ", StringComparison.Ordinal) + 2)..];
+            throw new BilevelFormatException(CodecName, error, e.Offset, detail, e);
         }
     }
 
