@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzz one target with AFL++ for a bounded time:  fuzz/run.sh TARGET SECONDS
-#   TARGET: rle-decoder | intake | frame-parser   (dotnet fuzz/.build/bin/RleTcp.Fuzz.dll --list shows them)
+#   TARGET: rle-decoder | intake | frame-parser | g4-decoder | jbig2-decoder   (dotnet fuzz/.build/bin/RleTcp.Fuzz.dll --list shows them)
 #   fuzz/run.sh --build   only builds and instruments.
 # Builds fuzz/RleTcp.Fuzz in Release into fuzz/.build/bin, instruments RleTcp.Protocol.dll, RleTcp.Imaging.dll and
 # SixLabors.ImageSharp.dll with the pinned sharpfuzz tool, seeds afl-fuzz from fuzz/corpus/TARGET, prints

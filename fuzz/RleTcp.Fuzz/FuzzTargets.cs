@@ -9,6 +9,8 @@ internal static class FuzzTargets
         new RleDecoderTarget(),
         new ImageIntakeTarget(),
         new FrameParserTarget(),
+        new G4DecoderTarget(),
+        new Jbig2DecoderTarget(),
     ];
 
     /// <summary>The target called <paramref name="name"/>, or null.</summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
@@ -28,7 +30,7 @@ internal static class SeedWriter
     private const int Width = 13;
     private const int Height = 7;
 
-    /// <summary>Writes the seeds under <paramref name="corpus"/>/intake, /rle-decoder and /frame-parser.</summary>
+    /// <summary>Writes the seeds under <paramref name="corpus"/>/intake, /rle-decoder, /g4-decoder, /jbig2-decoder and /frame-parser.</summary>
     public static void Write(string corpus)
     {
         string intake = Directory.CreateDirectory(Path.Combine(corpus, "intake")).FullName;
@@ -45,6 +47,20 @@ internal static class SeedWriter
         {
             using BitImage bits = ImageIntake.Decode(PngOf(w, h), IntakeOptions.Default);
             File.WriteAllBytes(Path.Combine(rle, $"gen-{w}x{h}.rle"), RleEncoder.Encode(bits));
+        }
+
+        // Codec decoders: small pages of each kind of content, so AFL++ starts from valid streams.
+        string g4 = Directory.CreateDirectory(Path.Combine(corpus, "g4-decoder")).FullName;
+        string jbig2 = Directory.CreateDirectory(Path.Combine(corpus, "jbig2-decoder")).FullName;
+        foreach ((int w, int h) in new[] { (1, 1), (13, 7), (64, 9), (200, 3) })
+        {
+            using BitImage bits = ImageIntake.Decode(PngOf(w, h), IntakeOptions.Default);
+            byte[] stream = BilevelCodecs.Encode(BilevelCodecs.Get("g4"), bits);
+            byte[] seed = new byte[2 + stream.Length];
+            BinaryPrimitives.WriteUInt16LittleEndian(seed, (ushort)(w - 1));
+            stream.CopyTo(seed, 2);
+            File.WriteAllBytes(Path.Combine(g4, $"gen-{w}x{h}.g4w"), seed);
+            File.WriteAllBytes(Path.Combine(jbig2, $"gen-{w}x{h}.jb2"), BilevelCodecs.Encode(BilevelCodecs.Get("jbig2"), bits));
         }
 
         string frames = Directory.CreateDirectory(Path.Combine(corpus, "frame-parser")).FullName;
