@@ -5,7 +5,7 @@ namespace RleTcp.Benchmarks;
 /// <summary>
 /// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
 /// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>alloc</c> (only the per-small-request allocation figure), <c>table</c> (prints a results file),
-/// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG).
+/// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
 /// </summary>
@@ -24,6 +24,8 @@ public static class Program
                 return EndToEnd.EndToEndSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
             case "alloc":
                 return EndToEnd.AllocationCommand.RunAsync(args[1..]).GetAwaiter().GetResult();
+            case "codecs":
+                return Codecs.CodecsCommand.Run(args[1..]);
             case "table":
                 return Report.TableCommand.Run(args[1..]);
         }

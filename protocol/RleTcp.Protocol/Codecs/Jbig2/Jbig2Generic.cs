@@ -68,18 +68,39 @@ internal static class Jbig2Generic
     private static void EncodeRow(MqEncoder encoder, byte[] contexts, ReadOnlySpan<ulong> r2, ReadOnlySpan<ulong> r1, ReadOnlySpan<ulong> r0, int width)
     {
         // Sliding windows: w2 = row y-2 pixels x-2..x+2, w1 = row y-1 x-3..x+3, w0 = row y x-4..x-1, leftmost highest.
+        // The pixels entering the windows (y-2 at x+3, y-1 at x+4, y at x) come from 64-bit registers loaded once per
+        // 64 pixels, so a pixel costs three shifts and the coder, not three word look-ups.
         uint w2 = (Pixel(r2, 0) << 2) | (Pixel(r2, 1) << 1) | Pixel(r2, 2);
         uint w1 = (Pixel(r1, 0) << 3) | (Pixel(r1, 1) << 2) | (Pixel(r1, 2) << 1) | Pixel(r1, 3);
         uint w0 = 0;
         ref byte context = ref contexts[0];
-        for (int x = 0; x < width; x++)
+        for (int block = 0; block << 6 < width; block++)
         {
-            uint bit = Pixel(r0, x);
-            encoder.Encode(ref Unsafe.Add(ref context, (int)((w2 << 11) | (w1 << 4) | w0)), (int)bit);
-            w2 = ((w2 << 1) | Pixel(r2, x + 3)) & 0x1F;
-            w1 = ((w1 << 1) | Pixel(r1, x + 4)) & 0x7F;
-            w0 = ((w0 << 1) | bit) & 0xF;
+            int x0 = block << 6;
+            ulong next2 = Bits64(r2, x0 + 3);
+            ulong next1 = Bits64(r1, x0 + 4);
+            ulong current = r0[block];
+            int count = Math.Min(64, width - x0);
+            for (int j = 0; j < count; j++)
+            {
+                uint bit = (uint)(current >> 63);
+                encoder.Encode(ref Unsafe.Add(ref context, (int)((w2 << 11) | (w1 << 4) | w0)), (int)bit);
+                w2 = ((w2 << 1) | (uint)(next2 >> 63)) & 0x1F;
+                w1 = ((w1 << 1) | (uint)(next1 >> 63)) & 0x7F;
+                w0 = ((w0 << 1) | bit) & 0xF;
+                next2 <<= 1;
+                next1 <<= 1;
+                current <<= 1;
+            }
         }
+    }
+
+    // The 64 pixels of a row from x = start on, MSB first (the row has a zero word past its end).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ulong Bits64(ReadOnlySpan<ulong> row, int start)
+    {
+        int word = start >> 6, shift = start & 63;
+        return shift == 0 ? row[word] : (row[word] << shift) | (word + 1 < row.Length ? row[word + 1] >> (64 - shift) : 0);
     }
 
     /// <summary>
