@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace RleTcp.Protocol.Bits;
@@ -34,6 +35,8 @@ internal static class BitRows
     /// <paramref name="changes"/> in increasing order and returns how many there are. Bits past
     /// <paramref name="width"/> must be zero. <paramref name="changes"/> must hold <paramref name="width"/> entries.
     /// </summary>
+    // Hot loop: compiled fully optimised at once, so a first large image does not run it unoptimised (tiered JIT).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int FindChanges(ReadOnlySpan<ulong> row, int width, Span<int> changes)
     {
         int count = 0;

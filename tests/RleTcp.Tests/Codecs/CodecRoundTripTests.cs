@@ -88,4 +88,27 @@ public class CodecRoundTripTests
             }
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(9)]
+    [InlineData(333)]
+    public void PbmPaddingBitsPastTheWidthAreZeroAsNetpbmWritesThem(int width)
+    {
+        BitImage white = Support.TestImages.Solid(width, 3, white: true);
+        BitImage black = Support.TestImages.Solid(width, 3, white: false);
+        int rowBytes = BitImage.BytesPerPackedRow(width);
+        foreach (BitImage image in new[] { white, black })
+        {
+            byte[] pbm = BilevelCodecs.Encode(BilevelCodecs.Get("pbm"), image);
+            int padding = (rowBytes * 8) - width;
+            int header = $"P4\n{width} 3\n".Length;
+            Assert.Equal(header + (rowBytes * 3), pbm.Length);
+            for (int y = 0; y < 3; y++)
+            {
+                Assert.Equal(0, pbm[header + (y * rowBytes) + rowBytes - 1] & ((1 << padding) - 1));
+            }
+        }
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Buffers;
 using RleTcp.Protocol.Bits;
 
@@ -129,6 +130,8 @@ public static class G4Decoder
 
     // Decodes one row's modes into `coding` (strictly increasing changes, all < width, then three `width` sentinels)
     // and returns the number of changes.
+    // Hot loop: compiled fully optimised at once, so a first large image does not run it unoptimised (tiered JIT).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int DecodeRow(ref BitReader reader, int[] coding, int[] reference, int width, int y)
     {
         int count = 0;

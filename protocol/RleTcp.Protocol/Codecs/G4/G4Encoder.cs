@@ -81,6 +81,8 @@ public static class G4Encoder
     // One row of T.6 modes. coding/reference: the changing elements, each list followed by three entries of `width`,
     // change k turning the row to colour 1 when k is even. The choices are libtiff's (Fax3Encode2DRow): pass when
     // b2 < a1, vertical when |b1 - a1| <= 3, horizontal otherwise; a0 starts before pixel 0 with colour 0.
+    // Hot loop: compiled fully optimised at once, so a first large image does not run it unoptimised (tiered JIT).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EncodeRow(ref BitWriter writer, int[] coding, int[] reference, int width)
     {
         int a0 = -1;

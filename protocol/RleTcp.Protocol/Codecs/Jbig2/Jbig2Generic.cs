@@ -65,6 +65,8 @@ internal static class Jbig2Generic
         }
     }
 
+    // Hot loop: compiled fully optimised at once, so a first large image does not run it unoptimised (tiered JIT).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EncodeRow(MqEncoder encoder, byte[] contexts, ReadOnlySpan<ulong> r2, ReadOnlySpan<ulong> r1, ReadOnlySpan<ulong> r0, int width)
     {
         // Sliding windows: w2 = row y-2 pixels x-2..x+2, w1 = row y-1 x-3..x+3, w0 = row y x-4..x-1, leftmost highest.
@@ -147,6 +149,8 @@ internal static class Jbig2Generic
         }
     }
 
+    // Hot loop: compiled fully optimised at once, so a first large image does not run it unoptimised (tiered JIT).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeRow(ref MqDecoder decoder, byte[] contexts, ReadOnlySpan<ulong> r2, ReadOnlySpan<ulong> r1, Span<ulong> r0, int width)
     {
         uint w2 = (Pixel(r2, 0) << 2) | (Pixel(r2, 1) << 1) | Pixel(r2, 2);

@@ -40,9 +40,13 @@ public sealed class PbmCodec : IBilevelCodec
         int written = Encoding.ASCII.GetBytes(header, output.GetSpan(header.Length));
         output.Advance(written);
         int rowBytes = BitImage.BytesPerPackedRow(image.Width);
+        // The padding bits past the width are written as 0, as Netpbm writes them (JBIG-KIT warns otherwise).
+        byte padMask = (byte)(0xFF << ((rowBytes * 8) - image.Width));
         for (int y = 0; y < image.Height; y++)
         {
-            image.CopyRowTo(y, output.GetSpan(rowBytes), BitOrder.MsbFirst, invert: true);
+            Span<byte> row = output.GetSpan(rowBytes);
+            image.CopyRowTo(y, row, BitOrder.MsbFirst, invert: true);
+            row[rowBytes - 1] &= padMask;
             output.Advance(rowBytes);
         }
     }
