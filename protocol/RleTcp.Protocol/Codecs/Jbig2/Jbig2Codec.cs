@@ -168,6 +168,7 @@ public sealed class Jbig2Codec : IBilevelCodec
     {
         BitImage? image = null;
         bool region = false;
+        bool defaultWhite = true;
         try
         {
             while (offset < data.Length)
@@ -225,7 +226,8 @@ public sealed class Jbig2Codec : IBilevelCodec
 
                         BilevelFormatException.ThrowIfTooLarge(CodecName, width, height, maxPixels, start + headerSize);
                         image = BitImage.CreatePooled((int)width, (int)height);
-                        image.Fill((body[16] & 0x04) == 0); // the default pixel: 0 is white
+                        defaultWhite = (body[16] & 0x04) == 0; // the page's default pixel: 0 is white
+                        image.Fill(defaultWhite);
                         break;
 
                     case ImmediateGenericRegion or ImmediateLosslessGenericRegion:
@@ -234,7 +236,7 @@ public sealed class Jbig2Codec : IBilevelCodec
                             throw Fail(image is null ? BilevelFormatError.Malformed : BilevelFormatError.Unsupported, start, image is null ? "a region before the page information" : "more than one region");
                         }
 
-                        DecodeRegion(body, image, start + headerSize);
+                        DecodeRegion(body, image, defaultWhite, start + headerSize);
                         region = true;
                         break;
 
@@ -274,7 +276,7 @@ public sealed class Jbig2Codec : IBilevelCodec
     }
 
     // A generic region covering the whole page at (0, 0): ours, and what a one-image encoder writes.
-    private static void DecodeRegion(ReadOnlySpan<byte> body, BitImage page, long offset)
+    private static void DecodeRegion(ReadOnlySpan<byte> body, BitImage page, bool pageWhite, long offset)
     {
         if (body.Length < RegionHeaderSize)
         {
@@ -310,7 +312,6 @@ public sealed class Jbig2Codec : IBilevelCodec
         // a white image and combine.
         using var decoded = BitImage.CreatePooled(page.Width, page.Height);
         Jbig2Generic.Decode(body[RegionHeaderSize..], decoded);
-        bool pageWhite = page.Height > 0 && (page.Row(0)[0] & BitImage.BitFor(0)) != 0;
         for (int row = 0; row < page.Height; row++)
         {
             Span<ulong> target = page.Row(row);
