@@ -64,8 +64,8 @@ public class RequestExecutorTests
         });
         using RequestExecutor executor = Create(processor, workers: 2);
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf([1]), out Task<ServerResponse> first));
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf([2]), out Task<ServerResponse> second));
+        Assert.True(executor.TrySubmit(TestPayload.Of([1]), out Task<ServerResponse> first));
+        Assert.True(executor.TrySubmit(TestPayload.Of([2]), out Task<ServerResponse> second));
 
         using ServerResponse a = await first.WaitAsync(TestServer.Patience);
         using ServerResponse b = await second.WaitAsync(TestServer.Patience);
@@ -104,10 +104,10 @@ public class RequestExecutorTests
         });
         using RequestExecutor executor = Create(processor, workers: 2);
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("h"u8), out Task<ServerResponse> hold));
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("L"u8), out Task<ServerResponse> large));
+        Assert.True(executor.TrySubmit(TestPayload.Of("h"u8), out Task<ServerResponse> hold));
+        Assert.True(executor.TrySubmit(TestPayload.Of("L"u8), out Task<ServerResponse> large));
         Assert.True(bandsQueued.Wait(TestServer.Patience)); // the large job runs its first band; its tickets are queued
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("s"u8), out Task<ServerResponse> small));
+        Assert.True(executor.TrySubmit(TestPayload.Of("s"u8), out Task<ServerResponse> small));
         holdReleased.Set();
 
         await Task.WhenAll(hold, large, small).WaitAsync(TestServer.Patience);
@@ -119,11 +119,11 @@ public class RequestExecutorTests
         var processor = new ScriptedProcessor();
         using RequestExecutor executor = Create(processor, workers: 1, queue: 2);
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Hold()), out Task<ServerResponse> running));
+        Assert.True(executor.TrySubmit(TestPayload.Of(ScriptedProcessor.Hold()), out Task<ServerResponse> running));
         await processor.WaitEnteredAsync();
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("1")), out Task<ServerResponse> q1));
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("2")), out Task<ServerResponse> q2));
-        using PooledPayload refused = PooledPayload.CopyOf(ScriptedProcessor.Echo("3"));
+        Assert.True(executor.TrySubmit(TestPayload.Of(ScriptedProcessor.Echo("1")), out Task<ServerResponse> q1));
+        Assert.True(executor.TrySubmit(TestPayload.Of(ScriptedProcessor.Echo("2")), out Task<ServerResponse> q2));
+        using PooledPayload refused = TestPayload.Of(ScriptedProcessor.Echo("3"));
 
         Assert.False(executor.TrySubmit(refused, out _));
         Assert.Equal(2, executor.QueuedCount);
@@ -138,9 +138,9 @@ public class RequestExecutorTests
         var processor = new ScriptedProcessor();
         using RequestExecutor executor = Create(processor, workers: 1, timeout: TimeSpan.FromMilliseconds(100));
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Hold("held")), out Task<ServerResponse> held));
+        Assert.True(executor.TrySubmit(TestPayload.Of(ScriptedProcessor.Hold("held")), out Task<ServerResponse> held));
         await processor.WaitEnteredAsync();
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("late")), out Task<ServerResponse> queued));
+        Assert.True(executor.TrySubmit(TestPayload.Of(ScriptedProcessor.Echo("late")), out Task<ServerResponse> queued));
 
         // The worker is held, so the queued job's deadline passes while it waits; the held one times out as well.
         Assert.Equal(ResponseStatus.Timeout, (await queued.WaitAsync(TestServer.Patience)).Status);
@@ -148,7 +148,7 @@ public class RequestExecutorTests
         processor.Release();
 
         // A later job (whatever its own fate) is dequeued after the timed-out one, so by its end that one was passed over.
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf(ScriptedProcessor.Echo("barrier")), out Task<ServerResponse> barrier));
+        Assert.True(executor.TrySubmit(TestPayload.Of(ScriptedProcessor.Echo("barrier")), out Task<ServerResponse> barrier));
         await barrier.WaitAsync(TestServer.Patience);
         Assert.DoesNotContain("Elate", processor.Payloads);
     }
@@ -195,7 +195,7 @@ public class RequestExecutorTests
                 // Refusals (queue full, then stopping) are fine; the submitter stops once Dispose has returned.
                 while (!Volatile.Read(ref disposed))
                 {
-                    var payload = PooledPayload.CopyOf(ScriptedProcessor.Echo("race"));
+                    var payload = TestPayload.Of(ScriptedProcessor.Echo("race"));
                     if (executor.TrySubmit(payload, out Task<ServerResponse> answer))
                     {
                         accepted.Add(answer);
