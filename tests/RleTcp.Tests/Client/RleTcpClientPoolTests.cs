@@ -9,7 +9,7 @@ public class RleTcpClientPoolTests
     public async Task BurstOfRequestsIsSpreadOverAtMostSizeConnections()
     {
         await using var peer = ScriptedPeer.Echo();
-        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, size: 3);
+        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, connections: 3);
 
         RleTcpResponse[] answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => pool.SendAsync(BitConverter.GetBytes(i))));
 
@@ -30,7 +30,7 @@ public class RleTcpClientPoolTests
             byte[]? payload = await ScriptedPeer.ReadFrameAsync(stream);
             await ScriptedPeer.WriteAnswerAsync(stream, ResponseStatus.Ok, payload);
         });
-        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, size: 1);
+        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, connections: 1);
 
         RleTcpClient first = await pool.GetClientAsync();
         Assert.Equal(new byte[] { 1 }, (await pool.SendAsync(new byte[] { 1 })).Body);
