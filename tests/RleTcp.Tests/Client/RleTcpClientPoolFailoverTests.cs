@@ -43,7 +43,7 @@ public class RleTcpClientPoolFailoverTests
         RleTcpResponse[] answers = await Task.WhenAll(Enumerable.Range(0, 90).Select(i => client.SendAsync(BitConverter.GetBytes(i))));
 
         Assert.Equal([2, 2, 2], client.OpenConnectionsPerEndpoint);
-        await ServerLimitTests.WaitUntilAsync(() => a.Listener.ConnectionCount == 2 && b.Listener.ConnectionCount == 2 && c.Listener.ConnectionCount == 2);
+        await Eventually.TrueAsync(() => a.Listener.ConnectionCount == 2 && b.Listener.ConnectionCount == 2 && c.Listener.ConnectionCount == 2);
         Assert.Equal(Enumerable.Range(0, 90), answers.Select(r => BitConverter.ToInt32(r.Body)));
         Assert.Equal(0, client.Retries);
     }
@@ -132,11 +132,11 @@ public class RleTcpClientPoolFailoverTests
         await filler.SendFrameAsync(ScriptedProcessor.Hold("running"));
         await processor.WaitEnteredAsync(); // the only worker is busy; the next request fills the queue
         await filler.SendFrameAsync(ScriptedProcessor.Echo("queued"));
-        await ServerLimitTests.WaitUntilAsync(() => server.Executor.QueuedCount == 1);
+        await Eventually.TrueAsync(() => server.Executor.QueuedCount == 1);
         await using var client = new RleTcpClientPool([Endpoint(server)], connections: 1, retry: Quick with { MaxAttempts = 1000 });
 
         Task<RleTcpResponse> answer = client.SendAsync(ScriptedProcessor.Echo("patient"));
-        await ServerLimitTests.WaitUntilAsync(() => client.Retries >= 2); // answered Busy at least twice while the queue is full
+        await Eventually.TrueAsync(() => client.Retries >= 2); // answered Busy at least twice while the queue is full
         processor.Release();
         RleTcpResponse response = await answer.WaitAsync(TestServer.Patience);
 
@@ -153,7 +153,7 @@ public class RleTcpClientPoolFailoverTests
         await filler.SendFrameAsync(ScriptedProcessor.Hold("running"));
         await processor.WaitEnteredAsync(); // the only worker is busy; the next request fills the queue
         await filler.SendFrameAsync(ScriptedProcessor.Echo("queued"));
-        await ServerLimitTests.WaitUntilAsync(() => server.Executor.QueuedCount == 1);
+        await Eventually.TrueAsync(() => server.Executor.QueuedCount == 1);
         await using var client = new RleTcpClientPool([Endpoint(server)], connections: 1, retry: Quick with { MaxAttempts = 3 });
 
         RleTcpResponse response = await client.SendAsync(ScriptedProcessor.Echo("impatient"));

@@ -1,5 +1,6 @@
 using RleTcp.Client;
 using RleTcp.Protocol.Framing;
+using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
@@ -34,11 +35,7 @@ public class RleTcpClientPoolTests
 
         RleTcpClient first = await pool.GetClientAsync();
         Assert.Equal(new byte[] { 1 }, (await pool.SendAsync(new byte[] { 1 })).Body);
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (first.IsConnected)
-        {
-            await Task.Delay(10, bound.Token);
-        }
+        await Eventually.TrueAsync(() => !first.IsConnected, "the client never saw the server's close");
 
         Assert.Equal(new byte[] { 2 }, (await pool.SendAsync(new byte[] { 2 })).Body);
         Assert.Equal(2, peer.Accepted);

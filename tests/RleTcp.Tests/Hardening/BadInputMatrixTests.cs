@@ -92,7 +92,7 @@ public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<Share
 
         await Hardening.AssertOpenAsync(client);
         await Hardening.AssertFreshClientIsServedAsync(Server);
-        Hardening.AssertNoServerFault(Server);
+        ServerAssertions.NoServerFault(Server);
     }
 
     [Fact]
@@ -107,7 +107,7 @@ public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<Share
         Assert.Equal(ResponseStatus.Timeout, answer.Status);
         await client.AssertClosedAsync();
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Theory]
@@ -167,7 +167,7 @@ public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<Share
         Assert.False(string.IsNullOrWhiteSpace(answer.Message));
         await Hardening.AssertOpenAsync(client);
         await Hardening.AssertFreshClientIsServedAsync(Server);
-        Hardening.AssertNoServerFault(Server);
+        ServerAssertions.NoServerFault(Server);
     }
 
     [Fact]

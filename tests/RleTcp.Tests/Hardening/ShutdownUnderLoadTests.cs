@@ -73,7 +73,7 @@ public partial class ShutdownUnderLoadTests(ITestOutputHelper output)
 
             // After the stop: no new connection.
             await Assert.ThrowsAsync<SocketException>(server.ConnectSocketAsync);
-            Hardening.AssertNoServerFault(server);
+            ServerAssertions.NoServerFault(server);
             foreach (FrameClient client in clients)
             {
                 await client.DisposeAsync();

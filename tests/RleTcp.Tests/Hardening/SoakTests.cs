@@ -78,7 +78,7 @@ public class SoakTests(ITestOutputHelper output)
                     && byStatus.GetValueOrDefault(ResponseStatus.ImageTooLarge) > 0, "The mix did not reach every expected status.");
         Assert.DoesNotContain(byStatus.Keys, s => s is ResponseStatus.InternalError or ResponseStatus.Timeout or ResponseStatus.FrameTooLarge);
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     private sealed record Payload(string Name, byte[] Data, ResponseStatus Status, byte[]? Rle);

@@ -41,7 +41,7 @@ public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
         await using TestServer server = await StartTlsServerAsync(pfx: pfx);
 
         await AssertCompressesAsync(server, TrustingClient());
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
         await AssertRefusedAsync(server, TrustingClient());
         await AssertRefusedAsync(server, TrustingClient(pki.StrayClient));
         await AssertCompressesAsync(server, TrustingClient(pki.Client));
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -88,9 +88,9 @@ public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
             }
         }
 
-        await Hardening.WaitUntilAsync(() => server.Listener.ConnectionCount == 0);
+        await Eventually.TrueAsync(() => server.Listener.ConnectionCount == 0);
         await AssertCompressesAsync(server, TrustingClient());
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]

@@ -76,7 +76,7 @@ public partial class MetricsEndpointTests
             await processor.WaitEnteredAsync();
 
             Task stopping = server.StopAsync();
-            await ServerLimitTests.WaitUntilAsync(() => server.Listener.IsStopping);
+            await Eventually.TrueAsync(() => server.Listener.IsStopping);
             HttpResponseMessage draining = await http.GetAsync("/healthz");
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, draining.StatusCode);

@@ -47,12 +47,6 @@ public class PipelineFullTimeoutTests
         Assert.Equal([ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Timeout], statuses);
     }
 
-    private static async Task WaitForLogAsync(TestServer server, string text)
-    {
-        using var timeout = new CancellationTokenSource(TestServer.Patience);
-        while (!server.Logs.Entries.Any(e => e.Message.Contains(text, StringComparison.Ordinal)))
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static Task WaitForLogAsync(TestServer server, string text) =>
+        Eventually.TrueAsync(() => server.Logs.Entries.Any(e => e.Message.Contains(text, StringComparison.Ordinal)), $"the server never logged '{text}'");
 }

@@ -9,7 +9,7 @@ public static class Eventually
     private static readonly TimeSpan Step = TimeSpan.FromMilliseconds(10);
 
     /// <summary>Polls <paramref name="condition"/> every 10 ms until it holds; asserts it does within <paramref name="within"/>.</summary>
-    public static async Task TrueAsync(Func<bool> condition, string because, TimeSpan? within = null)
+    public static async Task TrueAsync(Func<bool> condition, string because = "the awaited condition never held", TimeSpan? within = null)
     {
         Assert.True(await HoldsAsync(condition, within), because);
     }

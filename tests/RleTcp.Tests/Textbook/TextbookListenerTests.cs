@@ -158,7 +158,7 @@ public class TextbookListenerTests
         await processor.WaitEnteredAsync();
 
         Task stopping = server.StopAsync();
-        await ServerLimitTests.WaitUntilAsync(() => server.Listener.IsStopping);
+        await Eventually.TrueAsync(() => server.Listener.IsStopping);
         processor.Release();
 
         Assert.Equal(ScriptedProcessor.Hold("drained"), await ReadToEndAsync(socket));

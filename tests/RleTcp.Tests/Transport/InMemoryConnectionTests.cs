@@ -103,6 +103,25 @@ public class InMemoryConnectionTests
     }
 
     [Fact]
+    public async Task AConnectionWaitingForASlowAnswerIsNotIdle()
+    {
+        var processor = new ScriptedProcessor();
+        await using var c = InMemoryConnection.Start(o => o.IdleTimeout = Idle, processor);
+        await c.SendFrameAsync(ScriptedProcessor.Hold("slow"));
+        await processor.WaitEnteredAsync();
+
+        // Several idle timeouts pass while the answer is being computed.
+        for (int i = 0; i < 3; i++)
+        {
+            c.Tick(Idle + TimeSpan.FromSeconds(1));
+        }
+
+        Assert.False(c.Connection.Completion.IsCompleted);
+        processor.Release();
+        Assert.Equal(ScriptedProcessor.Hold("slow"), (await c.ReadAnswerAsync()).Body);
+    }
+
+    [Fact]
     public async Task APeerThatTakesNoAnswerBytesForAnIdleTimeoutIsCutAsWriteStalled()
     {
         await using var c = InMemoryConnection.Start(o => { o.IdleTimeout = Idle; o.OutputBufferBytes = 4096; });
