@@ -2,6 +2,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class CompressDirCommandTests
 {
     private static readonly string[] Good = ["syn_drawing_800x600.bmp", "syn_gray_gradient_512x128.png", "page_smi_p05.png", "syn_drawing_400x300_raw.tif"];

@@ -5,6 +5,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class DecompressCommandTests
 {
     [Theory]

@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Socket")]
 public class RleTcpClientFailureTests
 {
     [Fact]

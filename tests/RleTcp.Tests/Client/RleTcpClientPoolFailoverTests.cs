@@ -10,6 +10,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Client;
 
 /// <summary>Several endpoints, spreading, and retries, against real in-process servers over loopback.</summary>
+[Trait("Category", "Socket")]
 public class RleTcpClientPoolFailoverTests
 {
     private static readonly RleTcpRetryPolicy Quick = new() { MaxAttempts = 8, InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(100) };

@@ -4,6 +4,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Socket")]
 public class RleTcpClientPoolTests
 {
     [Fact]

@@ -5,6 +5,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Client;
 
 /// <summary>The client against the real server (in-process, ephemeral port).</summary>
+[Trait("Category", "Socket")]
 public class RleTcpClientServerTests
 {
     public static TheoryData<string> SomeVectors => new()

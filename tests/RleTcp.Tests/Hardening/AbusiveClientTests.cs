@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace RleTcp.Tests.Hardening;
 
 /// <summary>Slow, flooding, non-reading and vanishing clients: each is dealt with, and everyone else is still served.</summary>
+[Trait("Category", "Socket")]
 [Collection(nameof(MemoryMeasurements))]
 public class AbusiveClientTests(ITestOutputHelper output)
 {

@@ -21,6 +21,7 @@ namespace RleTcp.Tests.Hardening;
 /// PNG declaring 60000×60000, 1×70000 and 65536×1: <see cref="ServerImageTests.ARefusedImageGetsItsStatusAndMessageAndTheConnectionStaysOpen"/>.</item>
 /// </list>
 /// </summary>
+[Trait("Category", "Socket")]
 public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<SharedImageServer>
 {
     private TestServer Server => shared.Server;

@@ -10,6 +10,7 @@ namespace RleTcp.Tests.Hardening;
 /// Graceful shutdown while many connections have requests in flight. <see cref="Server.GracefulShutdownTests"/> checks
 /// the scripted cases (held requests, the drain timeout); this is the same promise under real compression load.
 /// </summary>
+[Trait("Category", "Socket")]
 public partial class ShutdownUnderLoadTests(ITestOutputHelper output)
 {
     private static readonly string[] Files = ["syn_drawing_800x600.bmp", "syn_noise50_512x512.png", "syn_checker1_301x99.bmp", "page_libtasn1_p36.png"];

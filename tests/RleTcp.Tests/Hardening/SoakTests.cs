@@ -12,6 +12,7 @@ namespace RleTcp.Tests.Hardening;
 /// zero missing answers, every error accounted for by its status. By default a 10-second mini-soak of 64 connections;
 /// <c>RLETCP_SOAK_SECONDS=N</c> runs N seconds with 256 connections (the soak; for CI, about 60-120).
 /// </summary>
+[Trait("Category", "Socket")]
 public class SoakTests(ITestOutputHelper output)
 {
     private const string SecondsVariable = "RLETCP_SOAK_SECONDS";

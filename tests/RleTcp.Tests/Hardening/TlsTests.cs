@@ -8,6 +8,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Hardening;
 
 /// <summary>Optional TLS: a good handshake carries the protocol unchanged; wrong trust, a missing client certificate and plaintext are refused.</summary>
+[Trait("Category", "Socket")]
 public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
 {
     private Task<TestServer> StartTlsServerAsync(bool requireClientCertificate = false, bool pfx = false) => TestServer.StartAsync(o =>

@@ -12,6 +12,7 @@ using RleTcp.Server.Diagnostics;
 namespace RleTcp.Tests.Operations;
 
 /// <summary>The "RleTcp.Server" meter, read with MetricCollector (scoped to one test server's meter factory) over real sockets.</summary>
+[Trait("Category", "Socket")]
 public class ServerMetricsTests
 {
     private static MetricCollector<T> Collect<T>(TestServer server, string instrument)

@@ -4,6 +4,7 @@ using RleTcp.Server.Execution;
 namespace RleTcp.Tests.Server;
 
 /// <summary>The executor's pool of job deadlines: reuse only of sources that are safely reset.</summary>
+[Trait("Category", "Unit")]
 public class DeadlinePoolTests
 {
     [Fact]

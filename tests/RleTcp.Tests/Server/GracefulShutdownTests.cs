@@ -4,6 +4,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Server;
 
+[Trait("Category", "Socket")]
 public class GracefulShutdownTests
 {
     [Fact]

@@ -7,6 +7,7 @@ namespace RleTcp.Tests.Server;
 /// A frame Timeout is the last frame on its connection even when the pipeline of answers is full at the moment the
 /// frame's deadline passes: it waits behind the pending answers instead of being dropped.
 /// </summary>
+[Trait("Category", "Socket")]
 public class PipelineFullTimeoutTests
 {
     [Fact]

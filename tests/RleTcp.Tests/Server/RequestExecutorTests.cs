@@ -12,6 +12,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Server;
 
 /// <summary>The dedicated executor on its own: queue bound, bands, priorities, deadlock freedom.</summary>
+[Trait("Category", "Unit")]
 public class RequestExecutorTests
 {
     private static RequestExecutor Create(IRequestProcessor processor, int workers, int queue = 64, TimeSpan? timeout = null) =>

@@ -10,6 +10,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Server;
 
 /// <summary>Configuration sources, validation and the executable's lifecycle. One class: it touches process environment.</summary>
+[Trait("Category", "ChildProcess")]
 public partial class ServerConfigurationTests
 {
     internal static RleTcpServerOptions OptionsFrom(params string[] args)

@@ -10,6 +10,7 @@ namespace RleTcp.Tests.Server;
 /// Every limit and error row of the protocol's status table: the status, the connection state afterwards, and that
 /// a fresh connection is then served.
 /// </summary>
+[Trait("Category", "Socket")]
 public class ServerLimitTests
 {
     private static async Task AssertFreshConnectionIsServedAsync(TestServer server)

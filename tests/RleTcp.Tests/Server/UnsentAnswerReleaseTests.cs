@@ -9,6 +9,7 @@ namespace RleTcp.Tests.Server;
 /// Answers a connection will never send (it was aborted while they were computed, queued, or waiting to be queued)
 /// still return their pooled buffers once they complete.
 /// </summary>
+[Trait("Category", "Socket")]
 public class UnsentAnswerReleaseTests
 {
     [Fact]

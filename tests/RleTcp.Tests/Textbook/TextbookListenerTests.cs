@@ -12,6 +12,7 @@ namespace RleTcp.Tests.Textbook;
 /// The textbook listener (docs/PROTOCOL.md, "Textbook mode"): one request per connection, framed as in v1; the answer
 /// is the bare .rle bytes, then a clean close; any refusal is a close with zero answer bytes.
 /// </summary>
+[Trait("Category", "CrossLanguage")]
 public class TextbookListenerTests
 {
     [Fact]
@@ -219,6 +220,7 @@ public class TextbookListenerTests
 }
 
 /// <summary>How the textbook port is configured: off by default, a switch, an environment variable, validated.</summary>
+[Trait("Category", "CrossLanguage")]
 public class TextbookPortConfigurationTests
 {
     [Fact]
