@@ -227,12 +227,12 @@ public class TextbookPortConfigurationTests
     public void TheTextbookListenerIsOffByDefaultAndTheSwitchAndVariableTurnItOn()
     {
         Assert.Null(new RleTcp.Server.Configuration.RleTcpServerOptions().TextbookPort);
-        Assert.Equal(2016, ServerConfigurationTests.OptionsFrom("--textbook-port", "2016").TextbookPort);
+        Assert.Equal(2016, Server.Hosting.ServerConfigurationTests.OptionsFrom("--textbook-port", "2016").TextbookPort);
 
         Environment.SetEnvironmentVariable("RLETCP_TEXTBOOKPORT", "0");
         try
         {
-            Assert.Equal(0, ServerConfigurationTests.OptionsFrom().TextbookPort);
+            Assert.Equal(0, Server.Hosting.ServerConfigurationTests.OptionsFrom().TextbookPort);
         }
         finally
         {

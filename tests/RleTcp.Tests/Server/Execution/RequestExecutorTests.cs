@@ -9,7 +9,7 @@ using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
 using RleTcp.Server.Configuration;
 
-namespace RleTcp.Tests.Server;
+namespace RleTcp.Tests.Server.Execution;
 
 /// <summary>The dedicated executor on its own: queue bound, bands, priorities, deadlock freedom.</summary>
 [Trait("Category", "Unit")]

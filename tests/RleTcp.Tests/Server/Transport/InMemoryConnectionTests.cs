@@ -2,7 +2,7 @@ using RleTcp.Protocol.Framing;
 using RleTcp.Server.Transport;
 using RleTcp.Tests.Support;
 
-namespace RleTcp.Tests.Transport;
+namespace RleTcp.Tests.Server.Transport;
 
 /// <summary>
 /// The connection's protocol on the in-memory transport with a hand-moved clock: frames, pipelining and every deadline,

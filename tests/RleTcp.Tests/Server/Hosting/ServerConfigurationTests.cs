@@ -7,7 +7,7 @@ using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
 using RleTcp.Server.Configuration;
 
-namespace RleTcp.Tests.Server;
+namespace RleTcp.Tests.Server.Hosting;
 
 /// <summary>Configuration sources, validation and the executable's lifecycle. One class: it touches process environment.</summary>
 [Trait("Category", "ChildProcess")]

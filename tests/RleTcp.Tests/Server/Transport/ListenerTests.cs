@@ -4,7 +4,7 @@ using RleTcp.Server.Configuration;
 using RleTcp.Tests.Hardening;
 using RleTcp.Tests.Support;
 
-namespace RleTcp.Tests.Transport;
+namespace RleTcp.Tests.Server.Transport;
 
 /// <summary>
 /// The listener's own jobs over real loopback sockets: refusing connections over the cap (every one gets its Busy
