@@ -53,8 +53,17 @@ internal static class DecompressCommand
     {
         output?.Create();
         int failed = 0;
+        var claims = new OutputClaims();
         foreach (FileInfo file in files)
         {
+            string target = OutputPaths.For(file.FullName, output, RleImageFiles.Extension(format));
+            if (claims.Claim(target, file) is { } clash)
+            {
+                failed++;
+                Failures.WriteError($"{file.Name}: {clash}");
+                continue;
+            }
+
             try
             {
                 byte[] data = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
@@ -62,10 +71,9 @@ internal static class DecompressCommand
                 // The RLE has no magic number: what no other codec claims is read as RLE, so its errors name the byte.
                 IBilevelCodec codec = g4Width is null ? BilevelCodecs.Detect(data) ?? RleCodec.Instance : G4Codec.Instance;
                 using BitImage image = g4Width is int w ? G4Codec.Instance.Decode(data, w, MaxPixels) : codec.Decode(data, MaxPixels);
-                string target = OutputPaths.For(file.FullName, output, RleImageFiles.Extension(format));
                 if (Path.GetFullPath(target) == file.FullName)
                 {
-                    throw new IOException($"the picture would overwrite its input; give -o DIR or another --format");
+                    throw new IOException("the picture would overwrite its input; give -o DIR or another --format");
                 }
 
                 byte[] picture = RleImageFiles.ToImageFile(image, format);

@@ -119,8 +119,9 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     }
 
     /// <summary>
-    /// Stops the workers once they finish what they run; requests still queued are answered Busy. Called by the host
-    /// after the listener has drained its connections.
+    /// Stops accepting requests and waits for the workers, which leave only once both queues are empty: every request
+    /// accepted before this is run and answered (nothing is left queued to refuse). Called by the host after the
+    /// listener has drained its connections.
     /// </summary>
     public void Dispose()
     {
@@ -138,12 +139,6 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
         foreach (Thread thread in _threads)
         {
             thread.Join();
-        }
-
-        while (_requests.TryDequeue(out ExecutorJob? job))
-        {
-            job.TryComplete(ServerResponse.Error(ResponseStatus.Busy, "The server is shutting down."));
-            job.Finish();
         }
 
         // The semaphore is not disposed: it never allocated a wait handle, and a late Release must not throw.

@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class CodecCommandTests
 {
     private const string Drawing = "syn_drawing_333x222.pbm";

@@ -6,6 +6,7 @@ using RleTcp.Protocol.Codecs.G4;
 namespace RleTcp.Tests.Codecs;
 
 /// <summary>Every registered codec decodes what it encodes, on the whole corpus, and is found again by its magic.</summary>
+[Trait("Category", "Unit")]
 public class CodecRoundTripTests
 {
     public static TheoryData<string> Names

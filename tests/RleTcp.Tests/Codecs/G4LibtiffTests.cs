@@ -43,6 +43,7 @@ public sealed class LibtiffG4Fixture : IDisposable
     public void Dispose() => Folder.Dispose();
 }
 
+[Trait("Category", "ChildProcess")]
 public class G4LibtiffTests(LibtiffG4Fixture libtiff) : IClassFixture<LibtiffG4Fixture>
 {
     [Theory]

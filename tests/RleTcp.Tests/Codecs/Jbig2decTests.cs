@@ -7,6 +7,7 @@ using RleTcp.Tests.Cli;
 namespace RleTcp.Tests.Codecs;
 
 /// <summary>Debian's jbig2dec (an independent T.88 decoder) must read every JBIG2 output to exactly the input bits.</summary>
+[Trait("Category", "ChildProcess")]
 public class Jbig2decTests
 {
     [Theory]

@@ -8,6 +8,7 @@ using RleTcp.Tests.Cli;
 namespace RleTcp.Tests.Codecs;
 
 /// <summary>Poppler (an independent PDF reader) must extract exactly the input bits from every PDF, and render it.</summary>
+[Trait("Category", "ChildProcess")]
 public class PopplerPdfTests
 {
     [Theory]

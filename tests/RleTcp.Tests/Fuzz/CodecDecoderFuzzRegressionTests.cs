@@ -7,6 +7,7 @@ using RleTcp.Protocol.Codecs.Jbig2;
 namespace RleTcp.Tests.Fuzz;
 
 /// <summary>The g4-decoder and jbig2-decoder fuzz targets' kept inputs, replayed with the targets' own oracle.</summary>
+[Trait("Category", "Unit")]
 public sealed class CodecDecoderFuzzRegressionTests
 {
     // fuzz/RleTcp.Fuzz/CodecDecoderTargets.cs: the budget, and twice its bitmap + 16 B per input byte + 256 KiB.

@@ -12,6 +12,7 @@ namespace RleTcp.Tests.Hardening;
 /// zero missing answers, every error accounted for by its status. By default a 10-second mini-soak of 64 connections;
 /// <c>RLETCP_SOAK_SECONDS=N</c> runs N seconds with 256 connections (the soak; for CI, about 60-120).
 /// </summary>
+[Trait("Category", "Socket")]
 public class SoakTests(ITestOutputHelper output)
 {
     private const string SecondsVariable = "RLETCP_SOAK_SECONDS";
@@ -78,7 +79,7 @@ public class SoakTests(ITestOutputHelper output)
                     && byStatus.GetValueOrDefault(ResponseStatus.ImageTooLarge) > 0, "The mix did not reach every expected status.");
         Assert.DoesNotContain(byStatus.Keys, s => s is ResponseStatus.InternalError or ResponseStatus.Timeout or ResponseStatus.FrameTooLarge);
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     private sealed record Payload(string Name, byte[] Data, ResponseStatus Status, byte[]? Rle);
