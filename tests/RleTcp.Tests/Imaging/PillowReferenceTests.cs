@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RleTcp.Protocol;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
@@ -16,8 +15,6 @@ namespace RleTcp.Tests.Imaging;
 [Trait("Category", "CrossLanguage")]
 public class PillowReferenceTests
 {
-    private const string Python = "/usr/bin/python3";
-
     // Files with no byte-identity promise (docs/IMAGING.md, "Known differences"); every other file must match.
     private static readonly HashSet<string> Excluded = new(StringComparer.Ordinal)
     {
@@ -69,26 +66,9 @@ public class PillowReferenceTests
         }
     }
 
-    private static void GenerateMatrix(string folder)
-    {
-        const string Missing = "Debian's Pillow 9.4 (/usr/bin/python3 with python3-pil) is required for this cross-check; .ci/run installs python3-pil.";
-        Assert.True(File.Exists(Python), $"{Python} is missing. {Missing}");
-        string script = Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "pillow_reference.py");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(folder);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} did not start.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} did not finish within 30 s.");
-        }
-
-        string errors = stderr.GetAwaiter().GetResult();
-        _ = stdout.GetAwaiter().GetResult();
-        Assert.False(errors.Contains("No module named 'PIL'", StringComparison.Ordinal), $"PIL is not importable by {Python}. {Missing}");
-        Assert.True(process.ExitCode == 0, $"{script} failed (exit {process.ExitCode}): {errors}");
-    }
+    private static void GenerateMatrix(string folder) =>
+        PillowScript.Run(
+            Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "pillow_reference.py"),
+            TimeSpan.FromSeconds(30),
+            folder);
 }

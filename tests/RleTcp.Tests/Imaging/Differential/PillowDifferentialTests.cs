@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RleTcp.Imaging;
 using RleTcp.Tests.Support;
 
@@ -18,8 +17,6 @@ namespace RleTcp.Tests.Imaging.Differential;
 [Trait("Category", "CrossLanguage")]
 public class PillowDifferentialTests
 {
-    private const string Python = "/usr/bin/python3";
-
     private static string Folder => Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "Differential");
 
     /// <summary>The generators present in the source folder.</summary>
@@ -73,33 +70,11 @@ public class PillowDifferentialTests
         Directory.Delete(output, recursive: true);
     }
 
-    private static void Generate(string generator, string output, int seed, int count)
-    {
-        const string Missing = "Debian's Pillow 9.4 (/usr/bin/python3 with python3-pil) is required; .ci/run installs python3-pil.";
-        Assert.True(File.Exists(Python), $"{Python} is missing. {Missing}");
-        var start = new ProcessStartInfo(Python)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Folder,
-        };
-        start.ArgumentList.Add(Path.Combine(Folder, generator + ".py"));
-        start.ArgumentList.Add(output);
-        start.ArgumentList.Add(seed.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        start.ArgumentList.Add(count.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} did not start.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(3)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{generator}.py did not finish within 3 minutes.");
-        }
-
-        string errors = stderr.GetAwaiter().GetResult();
-        _ = stdout.GetAwaiter().GetResult();
-        Assert.False(errors.Contains("No module named 'PIL'", StringComparison.Ordinal), $"PIL is not importable by {Python}. {Missing}");
-        Assert.True(process.ExitCode == 0, $"{generator}.py failed (exit {process.ExitCode}): {errors}");
-    }
+    private static void Generate(string generator, string output, int seed, int count) =>
+        PillowScript.Run(
+            Path.Combine(Folder, generator + ".py"),
+            TimeSpan.FromMinutes(3),
+            output,
+            seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            count.ToString(System.Globalization.CultureInfo.InvariantCulture));
 }
