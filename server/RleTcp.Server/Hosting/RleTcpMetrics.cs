@@ -54,7 +54,8 @@ public sealed class RleTcpMetrics
     /// <summary>The tag carrying the <see cref="ResponseStatus"/> name, e.g. <c>Ok</c>, <c>InvalidImage</c>.</summary>
     public const string StatusTag = "rletcp.status";
 
-    /// <summary>The tag saying why a request was answered Busy: <c>queue_full</c>, <c>buffer_budget</c> or <c>connection_limit</c>.</summary>
+    /// <summary>The tag saying why a request was answered Busy: <c>queue_full</c>, <c>buffer_budget</c>,
+    /// <c>connection_limit</c>, <c>decode_budget</c> or <c>answer_budget</c>.</summary>
     public const string BusyReasonTag = "rletcp.busy.reason";
 
     // Buckets for the histograms, in seconds: a small image takes well under a millisecond, a 100 Mpx one seconds.
@@ -71,6 +72,8 @@ public sealed class RleTcpMetrics
         new(BusyReasonTag, "queue_full"),
         new(BusyReasonTag, "buffer_budget"),
         new(BusyReasonTag, "connection_limit"),
+        new(BusyReasonTag, "decode_budget"),
+        new(BusyReasonTag, "answer_budget"),
     ];
 
     private readonly Meter _meter;
@@ -109,6 +112,8 @@ public sealed class RleTcpMetrics
         QueueFull = 0,
         BufferBudget = 1,
         ConnectionLimit = 2,
+        DecodeBudget = 3,
+        AnswerBudget = 4,
     }
 
     /// <summary>The meter (for tests and for exporters that want the instance rather than the name).</summary>

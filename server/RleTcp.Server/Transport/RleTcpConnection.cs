@@ -33,6 +33,10 @@ internal sealed partial class RleTcpConnection
     private readonly RleTcpServerOptions _options;
     private readonly RequestExecutor _executor;
     private readonly BufferedBytesBudget _budget;
+
+    // Budgets hook (issue 10): this connection's own queue in the executor (round-robin between connections) and its
+    // share of the unsent-answer budget; answers are charged when built and released when disposed after sending.
+    private readonly RequestSource _source;
     private readonly ILogger _logger;
     private readonly Channel<Task<ServerResponse>> _pending;
     private readonly CancellationTokenSource _abort = new();
@@ -68,6 +72,7 @@ internal sealed partial class RleTcpConnection
         _remote = remote;
         _options = options;
         _executor = executor;
+        _source = executor.CreateSource();
         _budget = budget;
         _logger = logger;
         _stopping = stopping;
@@ -384,7 +389,7 @@ internal sealed partial class RleTcpConnection
         {
             PooledPayload payload = _payload!;
             _payload = null;
-            if (!_executor.TrySubmit(payload, out answer))
+            if (!_executor.TrySubmit(payload, _source, out answer))
             {
                 payload.Dispose();
                 LogQueueFull(_id);
