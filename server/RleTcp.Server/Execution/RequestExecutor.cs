@@ -120,7 +120,9 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         response = null!;
         lock (_submitGate)
         {
-            if (_stopping || _queued >= _capacity || source.Jobs.Count >= _capacityPerSource)
+            // The shared source stands for every in-process caller at once, so only the whole queue bounds it.
+            int share = ReferenceEquals(source, _shared) ? _capacity : _capacityPerSource;
+            if (_stopping || _queued >= _capacity || source.Jobs.Count >= share)
             {
                 return false;
             }
