@@ -16,6 +16,7 @@ public sealed class ServerResponse : IDisposable
     private readonly bool _shared;
     private AnswerBytesBudget? _budget;
     private RequestSource? _source;
+    private bool _backlog;
 
     private ServerResponse(ResponseStatus status, byte[]? message, ArrayPoolBufferWriter<byte>[]? parts, bool closes, bool shared)
     {
@@ -85,11 +86,12 @@ public sealed class ServerResponse : IDisposable
             return true;
         }
 
-        if (!budget.TryCharge(BodyLength, source))
+        if (!budget.TryCharge(BodyLength, source, out bool backlog))
         {
             return false;
         }
 
+        _backlog = backlog;
         _budget = budget;
         _source = source;
         return true;
@@ -117,7 +119,7 @@ public sealed class ServerResponse : IDisposable
         // Once: only the call that took the parts gets here.
         if (_budget is not null)
         {
-            _budget.Discharge(BodyLength, _source!);
+            _budget.Discharge(BodyLength, _source!, _backlog);
         }
     }
 

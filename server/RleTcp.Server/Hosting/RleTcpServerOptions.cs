@@ -52,8 +52,9 @@ public sealed class RleTcpServerOptions
     public long MaxDecodeMemoryBytes { get; set; } = 512L * 1024 * 1024;
 
     /// <summary>
-    /// The budget of built answers not yet sent, across all connections; one connection may hold a quarter of it, or one
-    /// answer of any size up to all of it. An answer that does not fit is Busy. Default 256 MiB.
+    /// The budget of built answers not yet sent, across all connections. A connection holding none may take one answer
+    /// of any size up to all of it; further unsent answers of a connection must fit its quarter and, all connections
+    /// together, half of the budget. An answer that does not fit is Busy. Default 256 MiB.
     /// </summary>
     public long MaxBufferedAnswerBytes { get; set; } = 256L * 1024 * 1024;
 

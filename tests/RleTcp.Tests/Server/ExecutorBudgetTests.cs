@@ -132,6 +132,38 @@ public class ExecutorBudgetTests
     }
 
     [Fact]
+    public async Task ConnectionsThatStopReadingHoldAtMostHalfTheBudgetSoAReadingClientsAnswerStillFits()
+    {
+        // 8 MiB: 2 MiB per connection, 4 MiB for all answers beyond a connection's first unsent one.
+        var budget = new AnswerBytesBudget(8L << 20);
+        var processor = new Processor((payload, _) => Answer(int.Parse(System.Text.Encoding.UTF8.GetString(payload.Span), System.Globalization.CultureInfo.InvariantCulture)));
+        using RequestExecutor executor = Create(processor, workers: 1, answers: budget);
+        var held = new List<ServerResponse>();
+        var statuses = new List<ResponseStatus>();
+        for (int c = 0; c < 5; c++)
+        {
+            RequestSource stalled = executor.CreateSource();
+            held.Add(await SubmitAsync(executor, stalled, 100_000));   // its first: always admitted
+            held.Add(await SubmitAsync(executor, stalled, 1_000_000)); // backlog
+            statuses.Add(held[^1].Status);
+        }
+
+        using ServerResponse reader = await SubmitAsync(executor, executor.CreateSource(), 3_000_000);
+
+        Assert.Equal([ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Busy], statuses);
+        Assert.InRange(budget.BacklogUsed, 0, budget.BacklogCapacity);
+        Assert.Equal(ResponseStatus.Ok, reader.Status);
+        foreach (ServerResponse response in held)
+        {
+            response.Dispose();
+        }
+
+        reader.Dispose();
+        Assert.Equal(0, budget.Used);
+        Assert.Equal(0, budget.BacklogUsed);
+    }
+
+    [Fact]
     public async Task AnAnswerOverTheWholeBudgetIsBusyAndChargesNothing()
     {
         var budget = new AnswerBytesBudget(1L << 20);
