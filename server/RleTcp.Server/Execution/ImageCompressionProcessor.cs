@@ -2,7 +2,8 @@ using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
-using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Execution;
 

@@ -3,7 +3,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
-using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Execution;
 
@@ -25,7 +26,7 @@ namespace RleTcp.Server.Execution;
 /// fails at once and the caller answers Busy instead of the queue growing. A built answer is charged to the
 /// <see cref="AnswerBytesBudget"/> until sent; one that does not fit is answered Busy instead.
 /// </remarks>
-public sealed partial class RequestExecutor : IBandScheduler, IDisposable
+public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDisposable
 {
     /// <summary>How long <see cref="Dispose"/> waits for the workers before abandoning those still running.</summary>
     public static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(2);
@@ -93,9 +94,6 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
 
     /// <summary>Workers running a request or a band now.</summary>
     public int BusyWorkers => Volatile.Read(ref _busy);
-
-    /// <summary>The server's instruments; every connection holds the executor, so this is how they reach them.</summary>
-    internal RleTcpMetrics Metrics => _metrics;
 
     /// <summary>The budget of built, unsent answers.</summary>
     public AnswerBytesBudget Answers => _answers;

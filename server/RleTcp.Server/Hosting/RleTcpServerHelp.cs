@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Reflection;
 using System.Text;
 using System.Xml.Linq;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Hosting;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Reflection;
 using RleTcp.Protocol.Framing;
+using RleTcp.Server.Configuration;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
 using Xunit.Abstractions;

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Server.Execution;
+using RleTcp.Server.Configuration;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
 
