@@ -23,6 +23,10 @@ internal sealed class AttackMix
     private readonly ConcurrentQueue<string> _problems = new();
     private readonly ConcurrentBag<double> _goodLatencyMs = [];
     private long _goodOk, _goodBusy, _wrong, _lost, _bombAnswers, _slowAnswers;
+    private double _bombMaxMs;
+
+    // The server answers every request within its RequestTimeout (60 s on the defaults), Timeout at worst.
+    private static readonly TimeSpan AnswerPatience = TimeSpan.FromSeconds(75);
 
     public AttackMix(IPEndPoint server) => _server = server;
 
@@ -41,7 +45,7 @@ internal sealed class AttackMix
         double[] ms = _goodLatencyMs.Order().ToArray();
         double p99 = ms.Length == 0 ? 0 : ms[Math.Min(ms.Length - 1, (int)(ms.Length * 0.99))];
         return $"good: {GoodOk} OK, {GoodBusy} Busy, {Wrong} wrong, {Lost} lost, p99 {p99:F0} ms; bombs answered {_bombAnswers}; " +
-               $"slow-reader answers {_slowAnswers}";
+               $"slowest bomb answer {_bombMaxMs:F0} ms; slow-reader answers {_slowAnswers}";
     }
 
     /// <summary>Runs every attack and the good clients for <paramref name="duration"/>; <paramref name="sample"/> runs every 250 ms.</summary>
@@ -136,9 +140,27 @@ internal sealed class AttackMix
                 while (!stop.IsCancellationRequested)
                 {
                     (string name, byte[] data) = bombs[random.Next(bombs.Length)];
-                    await bomber.SendFrameAsync(data);
-                    Answer answer = await bomber.ReadAnswerAsync();
+                    long started = Stopwatch.GetTimestamp();
+                    Answer answer;
+                    try
+                    {
+                        await bomber.SendFrameAsync(data);
+                        answer = await bomber.ReadAnswerAsync(AnswerPatience);
+                    }
+                    catch (Exception e) when (e is SocketException or IOException or EndOfStreamException or OperationCanceledException)
+                    {
+                        Interlocked.Increment(ref _lost);
+                        _problems.Enqueue($"{name}: no answer after {Stopwatch.GetElapsedTime(started).TotalMilliseconds:F0} ms ({e.Message})");
+                        return;
+                    }
+
                     Interlocked.Increment(ref _bombAnswers);
+                    double ms = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+                    lock (_problems)
+                    {
+                        _bombMaxMs = Math.Max(_bombMaxMs, ms);
+                    }
+
                     if (answer.Status is ResponseStatus.InternalError or ResponseStatus.FrameTooLarge)
                     {
                         _problems.Enqueue($"{name}: {answer}");
@@ -163,9 +185,9 @@ internal sealed class AttackMix
                     try
                     {
                         await client.SendFrameAsync(input);
-                        answer = await client.ReadAnswerAsync();
+                        answer = await client.ReadAnswerAsync(AnswerPatience);
                     }
-                    catch (Exception e) when (e is SocketException or IOException or EndOfStreamException)
+                    catch (Exception e) when (e is SocketException or IOException or EndOfStreamException or OperationCanceledException)
                     {
                         Interlocked.Increment(ref _lost);
                         _problems.Enqueue($"good client {seed}: no answer ({e.Message})");
