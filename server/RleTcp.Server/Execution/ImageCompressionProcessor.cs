@@ -22,7 +22,6 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
     private readonly long _bandPixels;
     private readonly DecodeMemoryBudget _decodeBudget;
     private readonly RleTcpMetrics? _metrics;
-    private readonly long _largeDecodeBytes;
 
     /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
     /// <param name="options">The server options.</param>
@@ -34,7 +33,6 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         RleTcpServerOptions o = options.Value;
         _decodeBudget = decodeBudget ?? new DecodeMemoryBudget(o.MaxDecodeMemoryBytes);
         _metrics = metrics;
-        _largeDecodeBytes = Math.Max(32L << 20, _decodeBudget.Capacity / 8);
         _intake = new IntakeOptions { MaxPixels = o.MaxPixels, Mode = o.Conversion, AllowedFormats = o.AllowedFormats };
         _bandPixels = o.BandPixels;
     }
@@ -50,7 +48,7 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
                 $"Decoding this image needs about {cost >> 20} MiB; the server's decode memory budget is {_decodeBudget.Capacity >> 20} MiB.");
         }
 
-        if (!_decodeBudget.TryReserve(cost))
+        if (!_decodeBudget.TryAdmit(cost))
         {
             _metrics?.Busy(RleTcpMetrics.BusyReason.DecodeBudget);
             return ServerResponse.Error(
@@ -69,17 +67,9 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         }
         finally
         {
-            // The decoder's working memory is garbage now; the BitImage (1/8 of the estimate's pixels) is covered by
-            // the answer it becomes, which the answer budget charges.
-            _decodeBudget.Release(cost);
-            if (cost >= _largeDecodeBytes)
-            {
-                // A large decode leaves hundreds of MiB of large-object garbage, which the GC otherwise collects only
-                // when its (self-tuned, growing) LOH budget runs out: with one such decode after another the process
-                // reached 2 GiB in a 120 s soak while the budget held 512 MiB live. A background gen2 after each one
-                // keeps what the budget admits close to what the process holds, without a blocking pause.
-                GC.Collect(2, GCCollectionMode.Forced, blocking: false);
-            }
+            // The decoder's working memory is garbage now, charged until a full GC reclaims it (see DecodeMemoryBudget);
+            // the BitImage (1/8 of the estimate's pixels) is covered by the answer it becomes.
+            _decodeBudget.Finish(cost);
         }
 
         using (image)

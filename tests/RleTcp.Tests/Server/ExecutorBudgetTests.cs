@@ -201,6 +201,35 @@ public class ExecutorBudgetTests
         (await stuck.WaitAsync(TestServer.Patience)).Dispose();
     }
 
+    [Fact]
+    public void AFinishedDecodeStaysChargedUntilAFullGcHasReclaimedItsMemory()
+    {
+        var budget = new DecodeMemoryBudget(100);
+        Assert.True(budget.TryAdmit(70));
+        budget.Finish(70);
+
+        // Its garbage still counts (before: released at once, so the next large decode ran beside it)...
+        Assert.Equal(70, budget.Used);
+        Assert.Equal(70, budget.PendingGarbage);
+
+        // ...until a full GC has run, which an admission that does not fit otherwise runs itself.
+        Assert.True(budget.TryAdmit(40));
+        Assert.Equal(0, budget.PendingGarbage);
+        Assert.Equal(40, budget.Used);
+    }
+
+    [Fact]
+    public void ADecodeThatCouldNotFitEvenAfterCollectingIsRefused()
+    {
+        var budget = new DecodeMemoryBudget(100);
+        Assert.True(budget.TryAdmit(80)); // still running
+        Assert.True(budget.TryAdmit(10));
+        budget.Finish(10);
+
+        Assert.False(budget.TryAdmit(50)); // 10 free + 10 garbage < 50
+        Assert.InRange(budget.Used, 80, 90);
+    }
+
     private static async Task<ServerResponse> SubmitAsync(RequestExecutor executor, RequestSource source, int answerBytes)
     {
         Assert.True(executor.TrySubmit(
