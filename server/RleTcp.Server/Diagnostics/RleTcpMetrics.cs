@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using RleTcp.Protocol.Framing;
 
-using RleTcp.Server.Configuration;
-
 namespace RleTcp.Server.Diagnostics;
 
 /// <summary>
