@@ -56,6 +56,19 @@ public static class DecodeCost
 
         try
         {
+            // The 1-bit PNG and BMP that the intake reads itself are sized from their fixed headers, before ImageSharp's
+            // format detection (which allocates its detector list on every call: ~250 B a request).
+            if (bytes.Length >= 33 && bytes[..8].SequenceEqual(PngSignature) && IsPacked1BitPng(bytes))
+            {
+                return Charge(ReadBigEndian(bytes, 16), ReadBigEndian(bytes, 20), OwnBitReader, options);
+            }
+
+            if (bytes is [(byte)'B', (byte)'M', ..] && IsUncompressed1BitBmp(bytes))
+            {
+                int rows = BinaryPrimitives.ReadInt32LittleEndian(bytes[22..]);
+                return Charge(BinaryPrimitives.ReadInt32LittleEndian(bytes[18..]), rows == int.MinValue ? 0 : Math.Abs(rows), OwnBitReader, options);
+            }
+
             Configuration configuration = ImageSharpConfigurations.For(options.AllowedFormats);
             IImageFormat? format = Image.DetectFormat(configuration, bytes);
             if (format is null)
@@ -65,8 +78,6 @@ public static class DecodeCost
 
             (int width, int height, double perPixel) = format switch
             {
-                PngFormat when IsPacked1BitPng(bytes) => (ReadBigEndian(bytes, 16), ReadBigEndian(bytes, 20), OwnBitReader),
-                BmpFormat when IsUncompressed1BitBmp(bytes) => Identified(configuration, data, OwnBitReader),
                 PbmFormat when bytes is [(byte)'P', (byte)'4', ..] => Identified(configuration, data, OwnBitReader),
                 WebpFormat => Identified(configuration, data, IsLosslessWebp(bytes) ? WebpLossless : WebpLossy),
                 JpegFormat => Identified(configuration, data, Jpeg),
@@ -78,15 +89,7 @@ public static class DecodeCost
                 TgaFormat => Identified(configuration, data, Tga),
                 _ => Identified(configuration, data, Tiff),
             };
-            if (width <= 0 || height <= 0)
-            {
-                return 0;
-            }
-
-            // Past the pixel limit the decode refuses the image from its header; charging it would only make a refusal
-            // look like a lack of memory.
-            long pixels = (long)width * height;
-            return pixels > options.MaxPixels ? 0 : (long)Math.Ceiling(pixels * (perPixel + Packed));
+            return Charge(width, height, perPixel, options);
         }
         catch (Exception)
         {
@@ -94,6 +97,21 @@ public static class DecodeCost
             return 0;
         }
     }
+
+    private static long Charge(int width, int height, double perPixel, IntakeOptions options)
+    {
+        if (width <= 0 || height <= 0)
+        {
+            return 0;
+        }
+
+        // Past the pixel limit the decode refuses the image from its header; charging it would only make a refusal
+        // look like a lack of memory.
+        long pixels = (long)width * height;
+        return pixels > options.MaxPixels ? 0 : (long)Math.Ceiling(pixels * (perPixel + Packed));
+    }
+
+    private static ReadOnlySpan<byte> PngSignature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static (int Width, int Height, double PerPixel) Identified(Configuration configuration, ReadOnlyMemory<byte> data, double perPixel)
     {
