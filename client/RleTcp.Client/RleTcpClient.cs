@@ -143,13 +143,18 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     {
         long start = Stopwatch.GetTimestamp();
         RleTcpResponse response = await SendAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        CheckPingAnswer(response);
+        return Stopwatch.GetElapsedTime(start);
+    }
+
+    /// <summary>Throws unless <paramref name="response"/> is a ping's answer: Ok with an empty body.</summary>
+    internal static void CheckPingAnswer(RleTcpResponse response)
+    {
         response.EnsureOk();
         if (response.Body.Length != 0)
         {
             throw new InvalidDataException($"The server answered a ping with a {response.Body.Length}-byte body; a ping's answer is empty.");
         }
-
-        return Stopwatch.GetElapsedTime(start);
     }
 
     /// <summary>Compresses one encoded image (PNG, BMP, GIF, TIFF, PBM, …) on the server.</summary>

@@ -1,183 +1,224 @@
+using System.Diagnostics;
+using RleTcp.Protocol.Framing;
+
 namespace RleTcp.Client;
 
 /// <summary>
-/// A few connections to one server, shared by any number of callers. Each request goes to the connection with
-/// the fewest requests in flight (ties broken round-robin); a new connection is opened only when every open one
-/// is busy and a slot is free; a dead connection is replaced on the next request.
+/// A fixed number of pipelined connections to one server, or spread over several (or one load balancer), shared by
+/// any number of callers. Each request goes to the open connection with the fewest requests in flight; a connection
+/// is opened only when every open one is busy and a place is free, and a dead one is replaced on its next use. A
+/// request whose connection dies, or cannot be made, is sent again on another connection after a backoff, and Busy
+/// answers are retried the same way, as the <see cref="RleTcpRetryPolicy"/> says (<see cref="RleTcpRetryPolicy.None"/>:
+/// every request is tried once).
 /// </summary>
-public sealed class RleTcpClientPool : IAsyncDisposable
+/// <remarks>
+/// Connection <c>i</c> goes to endpoint <c>i mod n</c> first. When a connect fails, that connection moves on to the
+/// next endpoint and the endpoint that refused is skipped by all connections for a backoff that grows with its
+/// consecutive failures, so replacements go to live servers (and stay there: a server that comes back gets
+/// connections again as others are replaced). Behind one TCP load balancer (one endpoint), several connections
+/// matter: balancers spread connections, not requests. The choosing and connecting is in
+/// <c>RleTcpClientPool.Connections.cs</c>.
+/// </remarks>
+public sealed partial class RleTcpClientPool : IAsyncDisposable
 {
-    private readonly string _host;
-    private readonly int _port;
+    private readonly EndpointState[] _endpoints;
+    private readonly Slot[] _slots;
     private readonly RleTcpClientOptions _options;
-    private readonly Task<RleTcpClient>?[] _slots;
+    private readonly RleTcpRetryPolicy _retry;
     private readonly Lock _gate = new();
-    private int _next;
+    private int _nextSlot;
+    private long _retries;
     private bool _disposed;
 
-    /// <summary>Creates a pool of at most <paramref name="size"/> connections; nothing is connected until the first request.</summary>
-    public RleTcpClientPool(string host, int port, int size, RleTcpClientOptions? options = null)
+    /// <summary>Creates the pool; nothing is connected until the first request or <see cref="ConnectAsync"/>.</summary>
+    /// <param name="endpoints">The servers, at least one.</param>
+    /// <param name="connections">Connections in all, at least one; spread round-robin over <paramref name="endpoints"/>.</param>
+    /// <param name="options">Per-connection limits and timeouts.</param>
+    /// <param name="retry">The retry policy (default <see cref="RleTcpRetryPolicy.Default"/>).</param>
+    public RleTcpClientPool(
+        IReadOnlyList<RleTcpEndpoint> endpoints, int connections, RleTcpClientOptions? options = null, RleTcpRetryPolicy? retry = null)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(host);
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        _host = host;
-        _port = port;
+        ArgumentNullException.ThrowIfNull(endpoints);
+        ArgumentOutOfRangeException.ThrowIfZero(endpoints.Count, nameof(endpoints));
+        ArgumentOutOfRangeException.ThrowIfLessThan(connections, 1);
         _options = options ?? RleTcpClientOptions.Default;
         _options.Validate();
-        _slots = new Task<RleTcpClient>?[size];
+        _retry = retry ?? RleTcpRetryPolicy.Default;
+        _retry.Validate();
+        _endpoints = endpoints.Select(e => new EndpointState(e ?? throw new ArgumentException("An endpoint is null.", nameof(endpoints)))).ToArray();
+        _slots = Enumerable.Range(0, connections).Select(i => new Slot(i % _endpoints.Length)).ToArray();
     }
 
-    /// <summary>The most connections the pool opens.</summary>
-    public int Size => _slots.Length;
+    /// <summary>Creates a pool of at most <paramref name="connections"/> connections to one server.</summary>
+    public RleTcpClientPool(string host, int port, int connections, RleTcpClientOptions? options = null, RleTcpRetryPolicy? retry = null)
+        : this([new RleTcpEndpoint(host, port)], connections, options, retry)
+    {
+    }
+
+    /// <summary>The servers.</summary>
+    public IReadOnlyList<RleTcpEndpoint> Endpoints => _endpoints.Select(e => e.Endpoint).ToArray();
+
+    /// <summary>The most connections the pool keeps.</summary>
+    public int Connections => _slots.Length;
+
+    /// <summary>Requests sent again so far (after a dead connection, a failed connect, or Busy).</summary>
+    public long Retries => Interlocked.Read(ref _retries);
 
     /// <summary>Connections open now.</summary>
-    public int OpenConnections
+    public int OpenConnections => OpenConnectionsPerEndpoint.Sum();
+
+    /// <summary>Open connections per endpoint now, in <see cref="Endpoints"/> order.</summary>
+    public IReadOnlyList<int> OpenConnectionsPerEndpoint
     {
         get
         {
+            var counts = new int[_endpoints.Length];
             lock (_gate)
             {
-                return _slots.Count(s => s is { IsCompletedSuccessfully: true } t && t.Result.IsConnected);
-            }
-        }
-    }
-
-    /// <summary>The connection the next request should use, connecting one when needed.</summary>
-    /// <exception cref="RleTcpConnectionException">A needed connection could not be made.</exception>
-    public async Task<RleTcpClient> GetClientAsync(CancellationToken cancellationToken = default)
-    {
-        Task<RleTcpClient> chosen;
-        int slot;
-        lock (_gate)
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            slot = Choose();
-            chosen = _slots[slot] ??= RleTcpClient.ConnectAsync(_host, _port, _options, CancellationToken.None);
-        }
-
-        try
-        {
-            return await chosen.WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (RleTcpConnectionException)
-        {
-            lock (_gate)
-            {
-                // Let the next request try again rather than keep a failed attempt in the slot.
-                if (ReferenceEquals(_slots[slot], chosen))
+                foreach (Slot slot in _slots)
                 {
-                    _slots[slot] = null;
+                    if (slot.Current is { IsCompletedSuccessfully: true } t && t.Result.IsConnected)
+                    {
+                        counts[slot.Endpoint]++;
+                    }
                 }
             }
 
-            throw;
+            return counts;
         }
     }
 
-    /// <inheritdoc cref="RleTcpClient.SendAsync"/>
+    /// <summary>
+    /// Opens every connection now (with the retry policy), so set-up is not part of the first requests and an
+    /// unreachable service is one clear error.
+    /// </summary>
+    /// <exception cref="RleTcpConnectionException">A connection could not be made within the policy's tries.</exception>
+    public Task ConnectAsync(CancellationToken cancellationToken = default) =>
+        Task.WhenAll(_slots.Select(slot => ConnectSlotAsync(slot, cancellationToken)));
+
+    /// <summary>The connection the next request would use, connecting one (with the retry policy) when needed.</summary>
+    /// <exception cref="RleTcpConnectionException">A needed connection could not be made within the policy's tries.</exception>
+    public Task<RleTcpClient> GetClientAsync(CancellationToken cancellationToken = default) =>
+        ConnectSlotAsync(Choose(), cancellationToken);
+
+    /// <summary>
+    /// Sends one raw payload (empty = ping) and returns the answer. Retries per the policy; after the last try, a
+    /// Busy answer is returned as it is and a connection failure is thrown.
+    /// </summary>
+    /// <exception cref="RleTcpConnectionException">Every try failed to connect or lost its connection.</exception>
     public async Task<RleTcpResponse> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
     {
-        RleTcpClient client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
-        return await client.SendAsync(payload, cancellationToken).ConfigureAwait(false);
+        for (int attempt = 1; ; attempt++)
+        {
+            Slot slot = Choose();
+            RleTcpResponse response;
+            try
+            {
+                RleTcpClient client = await GetClientAsync(slot).WaitAsync(cancellationToken).ConfigureAwait(false);
+                response = await client.SendAsync(payload, cancellationToken).ConfigureAwait(false);
+            }
+            catch (RleTcpConnectionException ex) when (IsRetryable(ex.Error) && attempt < _retry.MaxAttempts && !_disposed)
+            {
+                await BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (response.Status == ResponseStatus.Busy && _retry.RetryBusy && attempt < _retry.MaxAttempts)
+            {
+                await BackoffAsync(attempt, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            return response;
+        }
     }
 
-    /// <inheritdoc cref="RleTcpClient.PingAsync"/>
+    /// <summary>Sends a ping (retrying per the policy) and returns the round trip of the try that was answered.</summary>
+    /// <exception cref="RleTcpException">The server answered with an error status (e.g. still Busy after the last try).</exception>
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
-        RleTcpClient client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
-        return await client.PingAsync(cancellationToken).ConfigureAwait(false);
+        long start = Stopwatch.GetTimestamp();
+        RleTcpResponse response = await SendAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        RleTcpClient.CheckPingAnswer(response);
+        return Stopwatch.GetElapsedTime(start);
     }
 
-    /// <inheritdoc cref="RleTcpClient.CompressAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
+    /// <summary>Compresses one encoded image, retrying per the policy.</summary>
+    /// <exception cref="RleTcpException">The server refused the image (or was still Busy after the last try).</exception>
     public async Task<RleCompressionResult> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {
-        RleTcpClient client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
-        return await client.CompressAsync(image, cancellationToken).ConfigureAwait(false);
+        RleTcpResponse response = await SendAsync(RleCompressionResult.CheckImage(image), cancellationToken).ConfigureAwait(false);
+        return RleCompressionResult.FromResponse(response);
     }
 
-    /// <inheritdoc cref="RleTcpClient.CompressFileAsync"/>
+    /// <summary>Compresses the image file at <paramref name="path"/> (at most <see cref="RleTcpClientOptions.MaxRequestBytes"/>), retrying per the policy.</summary>
     public async Task<RleCompressionResult> CompressFileAsync(string path, CancellationToken cancellationToken = default)
     {
-        RleTcpClient client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
-        return await client.CompressFileAsync(path, cancellationToken).ConfigureAwait(false);
+        byte[] image;
+        await using (var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.Asynchronous | FileOptions.SequentialScan))
+        {
+            image = await BoundedStreamReader.ReadToEndAsync(file, _options.MaxRequestBytes, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await CompressAsync(image, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Cuts every connection at once (pending requests fail with <see cref="RleTcpConnectionError.Disposed"/>, and are not retried).</summary>
+    public void Abort()
+    {
+        foreach (Task<RleTcpClient> client in Close())
+        {
+            _ = DisposeQuietlyAsync(client);
+        }
     }
 
     /// <summary>Closes every connection the way <see cref="RleTcpClient.DisposeAsync"/> does (half-close, drain, close).</summary>
     public async ValueTask DisposeAsync()
     {
-        Task<RleTcpClient>?[] slots;
-        lock (_gate)
+        foreach (Task<RleTcpClient> client in Close())
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            slots = (Task<RleTcpClient>?[])_slots.Clone();
-            Array.Clear(_slots);
-        }
-
-        foreach (Task<RleTcpClient>? slot in slots)
-        {
-            if (slot is null)
-            {
-                continue;
-            }
-
-            try
-            {
-                await (await slot.ConfigureAwait(false)).DisposeAsync().ConfigureAwait(false);
-            }
-            catch (RleTcpConnectionException)
-            {
-                // Never connected: nothing to close.
-            }
+            await DisposeQuietlyAsync(client).ConfigureAwait(false);
         }
     }
 
-    // Called under _gate. Prefers an idle open connection, then a free slot, then the least loaded connection.
-    private int Choose()
+    // The connection dying says nothing about the request, so it is sent again; Disposed means the caller closed us,
+    // ResponseTooLarge and ProtocolViolation would only repeat.
+    private static bool IsRetryable(RleTcpConnectionError error) => error is
+        RleTcpConnectionError.ConnectFailed or RleTcpConnectionError.ConnectTimeout or
+        RleTcpConnectionError.Closed or RleTcpConnectionError.RequestTimeout;
+
+    private static async Task DisposeQuietlyAsync(Task<RleTcpClient> connecting)
     {
-        int start = _next++ & int.MaxValue;
-        int best = -1, bestLoad = int.MaxValue, free = -1;
-        for (int i = 0; i < _slots.Length; i++)
+        // A connection that never came up has nothing to close (and its failure was its requests' to see).
+        await ((Task)connecting).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (connecting.IsCompletedSuccessfully)
         {
-            int index = (start + i) % _slots.Length;
-            Task<RleTcpClient>? slot = _slots[index];
-            if (slot is null)
-            {
-                free = free < 0 ? index : free;
-                continue;
-            }
+            await connecting.Result.DisposeAsync().ConfigureAwait(false);
+        }
+    }
 
-            bool dead = slot.IsCompletedSuccessfully ? !slot.Result.IsConnected : slot.IsCompleted;
-            if (dead)
+    private Task BackoffAsync(int attempt, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _retries);
+        return Task.Delay(_retry.Backoff(attempt), cancellationToken);
+    }
+
+    private List<Task<RleTcpClient>> Close()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            var open = new List<Task<RleTcpClient>>();
+            foreach (Slot slot in _slots)
             {
-                if (slot.IsCompletedSuccessfully)
+                if (slot.Current is { } current)
                 {
-                    _ = slot.Result.DisposeAsync().AsTask(); // already closed; disposing only releases it
+                    open.Add(current);
+                    slot.Current = null;
                 }
-
-                _slots[index] = null;
-                free = free < 0 ? index : free;
-                continue;
             }
 
-            // A connection still being made counts as one request in flight, so a burst does not all wait on it.
-            int load = slot.IsCompletedSuccessfully ? slot.Result.PendingCount : 1;
-            if (load < bestLoad)
-            {
-                best = index;
-                bestLoad = load;
-            }
+            return open;
         }
-
-        if (best >= 0 && (bestLoad == 0 || free < 0))
-        {
-            return best;
-        }
-
-        return free >= 0 ? free : start % _slots.Length;
     }
 }

@@ -1,7 +1,7 @@
 namespace RleTcp.Client;
 
 /// <summary>
-/// How <see cref="RleTcpBalancedClient"/> retries. A request is sent again when its connection could not be made or
+/// How <see cref="RleTcpClientPool"/> retries. A request is sent again when its connection could not be made or
 /// died before the answer (compression is idempotent, so a second try is safe) and, if <see cref="RetryBusy"/>, when
 /// the server answered Busy. Between tries it waits an exponential backoff with jitter: about
 /// <see cref="InitialBackoff"/> × 2^(try − 1), at most <see cref="MaxBackoff"/>, of which a random half is kept, so

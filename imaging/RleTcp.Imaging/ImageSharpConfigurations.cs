@@ -33,20 +33,6 @@ internal static class ImageSharpConfigurations
     /// <summary>The configuration that decodes exactly <paramref name="allowed"/>.</summary>
     public static Configuration For(ImageFormats allowed) => Cache.GetOrAdd(allowed & ImageFormats.All, Create);
 
-    /// <summary>The ImageSharp format of an RleTcp format flag.</summary>
-    public static ImageFormats ToFlag(IImageFormat format) => format switch
-    {
-        PngFormat => ImageFormats.Png,
-        BmpFormat => ImageFormats.Bmp,
-        GifFormat => ImageFormats.Gif,
-        TiffFormat => ImageFormats.Tiff,
-        PbmFormat => ImageFormats.Pbm,
-        TgaFormat => ImageFormats.Tga,
-        JpegFormat => ImageFormats.Jpeg,
-        WebpFormat => ImageFormats.Webp,
-        _ => ImageFormats.None,
-    };
-
     private static Configuration Create(ImageFormats allowed)
     {
         var modules = new List<IConfigurationModule>();

@@ -3,6 +3,7 @@ using RleTcp.Imaging;
 
 namespace RleTcp.Tests;
 
+[Trait("Category", "Unit")]
 public class BitImageTests
 {
     [Fact]

@@ -43,7 +43,7 @@ public static class EndToEndSuite
             {
                 foreach ((string section, string measure) in LoadRowNames)
                 {
-                    add(new ResultRow(section, measure, "not measured: `rletcp load` (issue 4) is not in this tree yet", "-", "-", "not measured"));
+                    add(new ResultRow(section, measure, "not measured: no `--rletcp PATH` (the built rletcp tool, whose `load` command drives these rows) was given", "-", "-", "not measured"));
                 }
             }
 

@@ -38,15 +38,15 @@ internal static class CompressCommand
 
         output?.Create();
         int failed = 0;
-        var written = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var claims = new OutputClaims();
         foreach (FileInfo file in files)
         {
             long start = Stopwatch.GetTimestamp();
             string target = OutputPaths.For(file.FullName, output, ".rle");
-            if (!written.TryAdd(target, file.Name))
+            if (claims.Claim(target, file) is { } clash)
             {
                 failed++;
-                Failures.WriteError($"{file.Name}: {written[target]} was already written to {Path.GetFileName(target)}");
+                Failures.WriteError($"{file.Name}: {clash}");
                 continue;
             }
 

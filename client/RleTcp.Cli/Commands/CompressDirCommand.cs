@@ -105,15 +105,19 @@ internal static class CompressDirCommand
 
     private static Task CompressAllAsync(
         FileInfo[] files, DirectoryInfo output, int parallel, IImageCompressor compressor,
-        ConcurrentBag<FileOutcome> outcomes, Action<FileOutcome> onDone, CancellationToken cancellationToken) =>
-        Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (file, ct) =>
+        ConcurrentBag<FileOutcome> outcomes, Action<FileOutcome> onDone, CancellationToken cancellationToken)
+    {
+        // Claimed in folder order before any work starts, so which file keeps a clashing name never depends on timing.
+        var claims = new OutputClaims();
+        string?[] clashes = files.Select(f => claims.Claim(OutputPaths.For(f.FullName, output, ".rle"), f)).ToArray();
+        return Parallel.ForEachAsync(Enumerable.Range(0, files.Length), new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken }, async (index, ct) =>
         {
+            FileInfo file = files[index];
             FileOutcome outcome;
             long bytesIn = 0;
-            string firstWithSameName = files.First(f => SameOutputName(f, file)).Name;
-            if (firstWithSameName != file.Name)
+            if (clashes[index] is { } clash)
             {
-                outcome = new FileOutcome(file.Name, 0, 0, $"{firstWithSameName} is written to the same {Path.GetFileNameWithoutExtension(file.Name)}.rle");
+                outcome = new FileOutcome(file.Name, 0, 0, clash);
                 outcomes.Add(outcome);
                 onDone(outcome);
                 return;
@@ -135,9 +139,7 @@ internal static class CompressDirCommand
             outcomes.Add(outcome);
             onDone(outcome);
         });
-
-    private static bool SameOutputName(FileInfo a, FileInfo b) =>
-        string.Equals(Path.GetFileNameWithoutExtension(a.Name), Path.GetFileNameWithoutExtension(b.Name), StringComparison.OrdinalIgnoreCase);
+    }
 
     private static void WriteSummary(FileOutcome[] outcomes, TimeSpan elapsed)
     {

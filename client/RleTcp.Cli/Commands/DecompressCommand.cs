@@ -31,13 +31,21 @@ internal static class DecompressCommand
     {
         output?.Create();
         int failed = 0;
+        var claims = new OutputClaims();
         foreach (FileInfo file in files)
         {
+            string target = OutputPaths.For(file.FullName, output, RleImageFiles.Extension(format));
+            if (claims.Claim(target, file) is { } clash)
+            {
+                failed++;
+                Failures.WriteError($"{file.Name}: {clash}");
+                continue;
+            }
+
             try
             {
                 byte[] rle = await File.ReadAllBytesAsync(file.FullName, cancellationToken);
                 BitImage image = RleImageFiles.Decode(rle);
-                string target = OutputPaths.For(file.FullName, output, RleImageFiles.Extension(format));
                 byte[] picture = RleImageFiles.ToImageFile(image, format);
                 await File.WriteAllBytesAsync(target, picture, cancellationToken);
                 Console.WriteLine($"{file.Name} -> {Path.GetFileName(target)}  {image.Width}x{image.Height}  {rle.Length} -> {picture.Length} bytes");

@@ -19,7 +19,8 @@ internal sealed class RemoteImageCompressor : IImageCompressor
     /// <exception cref="RleTcpConnectionException">The server cannot be reached.</exception>
     public static async Task<RemoteImageCompressor> ConnectAsync(ServerAddress server, int connections, CancellationToken cancellationToken)
     {
-        var pool = new RleTcpClientPool(server.Host, server.Port, connections, server.ClientOptions());
+        // No retries: a refusal or a lost connection is reported for its file, as one client would.
+        var pool = new RleTcpClientPool(server.Host, server.Port, connections, server.ClientOptions(), RleTcpRetryPolicy.None);
         try
         {
             await pool.PingAsync(cancellationToken);

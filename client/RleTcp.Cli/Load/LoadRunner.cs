@@ -22,9 +22,9 @@ internal sealed class LoadRunner(LoadSettings settings)
     {
         var options = settings.Server.ClientOptions(new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) });
 
-        // The balanced client re-sends a request whose connection died (a server behind a load balancer going away)
+        // The pool re-sends a request whose connection died (a server behind a load balancer going away)
         // on another connection, and retries Busy with backoff; the report counts those retries.
-        await using var client = new RleTcpBalancedClient(
+        await using var client = new RleTcpClientPool(
             [new RleTcpEndpoint(settings.Server.Host, settings.Server.Port)], settings.Connections, options, RleTcpRetryPolicy.Default);
         try
         {
@@ -75,7 +75,7 @@ internal sealed class LoadRunner(LoadSettings settings)
         return new LoadResult(settings, total, elapsed, null) { Retries = client.Retries };
     }
 
-    private async Task WorkAsync(RleTcpBalancedClient client, WorkerStats stats, CancellationToken cancellationToken)
+    private async Task WorkAsync(RleTcpClientPool client, WorkerStats stats, CancellationToken cancellationToken)
     {
         IReadOnlyList<LoadPayload> payloads = settings.Payloads;
         while (!cancellationToken.IsCancellationRequested)

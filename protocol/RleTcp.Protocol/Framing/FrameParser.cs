@@ -4,8 +4,10 @@ namespace RleTcp.Protocol.Framing;
 
 /// <summary>
 /// Pure parsing of frames (u64 big-endian length, then that many bytes) from a <see cref="ReadOnlySequence{T}"/>,
-/// in the shape a <see cref="System.IO.Pipelines.PipeReader"/> loop needs: the caller passes
-/// <c>consumed</c> and <c>examined</c> straight to <c>AdvanceTo</c>.
+/// in the shape a <see cref="System.IO.Pipelines.PipeReader"/> loop needs: <c>consumed</c> is where the loop advances
+/// to; <c>examined</c> is what a loop that parses one frame per read would pass to <c>AdvanceTo</c>. RleTcp's own loops
+/// (the server's connection, the client's receive loop) parse every frame in the buffer and pass the buffer's end as
+/// examined themselves, so they discard it.
 /// </summary>
 /// <remarks>
 /// The declared length is checked against the limit as soon as the 8 header bytes are there, before any payload

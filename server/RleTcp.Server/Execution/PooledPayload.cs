@@ -35,14 +35,6 @@ public sealed class PooledPayload : IDisposable
         return new PooledPayload(ServerArrayPool.Instance.Rent(length), length, budget);
     }
 
-    /// <summary>Copies <paramref name="bytes"/> into a new payload (for tests and in-process callers).</summary>
-    public static PooledPayload CopyOf(ReadOnlySpan<byte> bytes)
-    {
-        PooledPayload payload = Rent(bytes.Length, budget: null);
-        bytes.CopyTo(payload.Memory.Span);
-        return payload;
-    }
-
     /// <summary>Returns the array to the pool and releases the budget. Safe to call twice.</summary>
     public void Dispose()
     {

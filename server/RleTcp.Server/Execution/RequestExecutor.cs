@@ -161,9 +161,10 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     }
 
     /// <summary>
-    /// Stops the workers once they finish what they run, waiting at most <see cref="WorkerStopTimeout"/>: a worker stuck
-    /// in a decoder is abandoned (a background thread, it cannot keep the process alive) and logged. Requests still
-    /// queued are answered Busy. Called by the host after the listener has drained its connections, so an abandoned
+    /// Stops accepting requests and waits for the workers, which leave only once both queues are empty: every request
+    /// accepted before this is run and answered. The wait is bounded by <see cref="WorkerStopTimeout"/>: a worker stuck
+    /// in a decoder is abandoned (a background thread, it cannot keep the process alive) and logged, and what is still
+    /// queued then is answered Busy. Called by the host after the listener has drained its connections, so an abandoned
     /// worker's answer has no one left to receive it.
     /// </summary>
     public void Dispose()
@@ -195,6 +196,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
             LogWorkersAbandoned(abandoned, WorkerStopTimeout.TotalMilliseconds);
         }
 
+        // Only after an abandoned worker: otherwise the workers left with both queues empty.
         while (TryDequeue(out ExecutorJob? job))
         {
             job.TryComplete(ServerResponse.Error(ResponseStatus.Busy, "The server is shutting down."));

@@ -14,26 +14,29 @@ using RleTcp.Server.Diagnostics;
 namespace RleTcp.Server.Hosting;
 
 /// <summary>
-/// Registers the server's meter (<see cref="RleTcpMetrics"/>) and, when <see cref="MetricsEndpointOptions.Port"/> is
-/// set, the HTTP side port: OpenTelemetry's Prometheus exporter on <c>/metrics</c> and <see cref="HealthEndpoint"/> on
-/// <c>/healthz</c>.
+/// Registers the HTTP side port of the server executable when <see cref="MetricsEndpointOptions.Port"/> is set:
+/// OpenTelemetry's Prometheus exporter on <c>/metrics</c> over the server's meter (<see cref="RleTcpMetrics"/>) and
+/// <see cref="HealthEndpoint"/> on <c>/healthz</c>.
 /// </summary>
 /// <remarks>
 /// The exporter is OpenTelemetry.Exporter.Prometheus.HttpListener, a prerelease (1.20.1-beta.1, pinned): it is the
 /// OpenTelemetry project's own Prometheus serializer and needs no web framework in the server. Its MeterProvider
 /// listens to meters by name across the whole process, so a view drops instruments of any other host's meter of the
 /// same name (several test servers in one process); each server then exports exactly its own counts.
+/// The OpenTelemetry packages are private to the server project (<c>PrivateAssets</c>): only this class names them, and
+/// only the executable (<see cref="RleTcpServerApp"/>) calls it, so an embedded server (the <c>rletcp demo</c>) needs
+/// none of them.
 /// </remarks>
 public static class RleTcpMetricsHostExtensions
 {
-    /// <summary>Adds the meter, and the side port when configured. Called by <see cref="RleTcpServerHostExtensions.AddRleTcpServer"/>.</summary>
-    public static IHostApplicationBuilder AddRleTcpMetrics(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Adds the side port when configured. Call it before <see cref="RleTcpServerHostExtensions.AddRleTcpServer"/>, so
+    /// the health endpoint starts before the TCP listener and stops after it.
+    /// </summary>
+    public static IHostApplicationBuilder AddRleTcpMetricsEndpoint(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        services.AddMetrics();
-        services.AddSingleton<RleTcpMetrics>();
-
         services.AddOptions<MetricsEndpointOptions>()
             .Bind(builder.Configuration.GetSection(MetricsEndpointOptions.SectionName))
             .PostConfigure(o =>

@@ -42,6 +42,7 @@ public static class RleTcpServerApp
         });
         ((IConfigurationBuilder)builder.Configuration).Add(new RleTcpEnvironmentVariables());
         builder.Configuration.AddCommandLine(args, SwitchMappings.ToDictionary(p => p.Key, p => p.Value));
+        builder.AddRleTcpMetricsEndpoint(); // first: its health endpoint starts before the listener and stops after it
         builder.AddRleTcpServer();
         builder.Services.AddSystemd(); // a no-op unless started by systemd: then Type=notify readiness and journald logs
         return builder;

@@ -16,13 +16,15 @@ public static class RleTcpServerHostExtensions
     /// Binds <see cref="RleTcpServerOptions"/> from the configuration section "RleTcp" (validated at start), and
     /// registers the executor, the request, decode-memory and answer budgets, the request processor chosen by
     /// <see cref="RleTcpServerOptions.Workload"/> (unless one is registered already) and the
-    /// <see cref="RleTcpListener"/>, a singleton that is also the hosted service.
+    /// <see cref="RleTcpListener"/>, a singleton that is also the hosted service, and the server's meter. The metrics
+    /// side port is the executable's (<see cref="RleTcpMetricsHostExtensions.AddRleTcpMetricsEndpoint"/>).
     /// </summary>
     public static IHostApplicationBuilder AddRleTcpServer(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
         IServiceCollection services = builder.Services;
-        builder.AddRleTcpMetrics(); // first: its health endpoint starts before the listener and stops after it
+        services.AddMetrics();
+        services.AddSingleton<RleTcpMetrics>();
 
         services.AddOptions<RleTcpServerOptions>()
             .Bind(builder.Configuration.GetSection(RleTcpServerOptions.SectionName))

@@ -37,12 +37,6 @@ internal abstract class PipeTransport : IConnectionTransport
     /// <inheritdoc/>
     public PipeWriter Output => _output.Writer;
 
-    /// <summary>How the receive side ended, once it has.</summary>
-    public ConnectionEnd ReceiveEnd { get; private set; } = ConnectionEnd.None;
-
-    /// <summary>How the sending side ended (<see cref="ConnectionEnd.None"/> while it runs).</summary>
-    public ConnectionEnd SendEnd { get; private set; } = ConnectionEnd.None;
-
     /// <summary>Whether <see cref="Abort"/> has closed the connection (an error after it is ours, not the peer's).</summary>
     protected bool Disposed => Volatile.Read(ref _disposed) != 0;
 
@@ -126,12 +120,10 @@ internal abstract class PipeTransport : IConnectionTransport
             }
 
             await ShutdownSendAsync().ConfigureAwait(false);
-            SendEnd = ConnectionEnd.LocalClosed;
         }
         catch (Exception e)
         {
-            SendEnd = SocketPipe.Classify(e, Disposed);
-            error = ReceiveError(e, SendEnd) ?? e;
+            error = ReceiveError(e, SocketPipe.Classify(e, Disposed)) ?? e;
         }
         finally
         {
@@ -154,7 +146,6 @@ internal abstract class PipeTransport : IConnectionTransport
                 int received = await ReceiveAsync(memory).ConfigureAwait(false);
                 if (received == 0)
                 {
-                    ReceiveEnd = ConnectionEnd.PeerClosed;
                     return;
                 }
 
@@ -163,7 +154,6 @@ internal abstract class PipeTransport : IConnectionTransport
                 if (flushed.IsCompleted)
                 {
                     // The protocol side is done reading: drop whatever else arrives (see LingerTimeout).
-                    ReceiveEnd = ConnectionEnd.LocalClosed;
                     byte[] scratch = new byte[MinimumReceive];
                     while (await ReceiveAsync(scratch).ConfigureAwait(false) > 0)
                     {
@@ -175,8 +165,7 @@ internal abstract class PipeTransport : IConnectionTransport
         }
         catch (Exception e)
         {
-            ReceiveEnd = SocketPipe.Classify(e, Disposed);
-            error = ReceiveError(e, ReceiveEnd);
+            error = ReceiveError(e, SocketPipe.Classify(e, Disposed));
         }
         finally
         {

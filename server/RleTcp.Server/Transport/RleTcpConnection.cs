@@ -80,6 +80,15 @@ internal sealed partial class RleTcpConnection
     /// <summary>Completes when the connection is closed and everything it held is released.</summary>
     public Task Completion => _completed.Task;
 
+    /// <summary>How the connection ended (<see cref="ConnectionEnd.None"/> until <see cref="Completion"/>).</summary>
+    public ConnectionEnd End { get; private set; } = ConnectionEnd.None;
+
+    /// <summary>Whether the read loop has seen the first byte of a frame that is not whole yet.</summary>
+    internal bool IsFrameInProgress => Volatile.Read(ref _frameStarted);
+
+    /// <summary>Whether a flush is waiting for the peer to read now (a write deadline is set).</summary>
+    internal bool IsWaitingForPeer => Volatile.Read(ref _writeDeadline) != NoDeadline;
+
     /// <summary>Closes the socket at once (shutdown past the drain timeout, or a peer that stopped reading).</summary>
     public void Abort()
     {
@@ -174,6 +183,7 @@ internal sealed partial class RleTcpConnection
         finally
         {
             LogClosed(_id, end, _requests);
+            End = end;
             // _abort is not disposed: the listener may still call Abort on a finished connection during shutdown.
             _completed.TrySetResult();
         }

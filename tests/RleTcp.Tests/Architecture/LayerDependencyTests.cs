@@ -8,6 +8,7 @@ namespace RleTcp.Tests.Architecture;
 /// The layers point one way (docs/DESIGN.md): the wire and the codecs (RleTcp.Protocol) and the client library know no
 /// image library, so an application on any ImageSharp version can take the client package.
 /// </summary>
+[Trait("Category", "Unit")]
 public class LayerDependencyTests
 {
     [Theory]

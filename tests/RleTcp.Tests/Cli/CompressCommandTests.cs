@@ -2,6 +2,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class CompressCommandTests
 {
     [Fact]

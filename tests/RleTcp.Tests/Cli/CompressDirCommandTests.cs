@@ -2,6 +2,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class CompressDirCommandTests
 {
     private static readonly string[] Good = ["syn_drawing_800x600.bmp", "syn_gray_gradient_512x128.png", "page_smi_p05.png", "syn_drawing_400x300_raw.tif"];
@@ -48,5 +49,20 @@ public class CompressDirCommandTests
 
         Assert.True(result.ExitCode == 0, result.ToString());
         Assert.Equal(CompressCommandTests.Expected("syn_hstripes_600x400.png"), File.ReadAllBytes(temp.Combine("out", "stripes.rle")));
+    }
+
+    [Fact]
+    public async Task TwoFilesMakingTheSameRleNameKeepTheFirstInFolderOrderAndRefuseTheOther()
+    {
+        using var temp = new TempDirectory();
+        Directory.CreateDirectory(temp.Combine("in"));
+        File.Copy(Path.Combine(Support.Vectors.Directory, "syn_hstripes_600x400.png"), temp.Combine("in", "page.png"));
+        File.Copy(Path.Combine(Support.Vectors.Directory, "syn_drawing_800x600.bmp"), temp.Combine("in", "page.bmp"));
+
+        ProcessResult result = await Rletcp.RunAsync(temp.Path, ["compress-dir", temp.Combine("in"), temp.Combine("out"), "--local"]);
+
+        Assert.True(result.ExitCode == 1, result.ToString());
+        Assert.Equal(CompressCommandTests.Expected("syn_drawing_800x600.bmp"), File.ReadAllBytes(temp.Combine("out", "page.rle")));
+        Assert.Contains("page.bmp is already written to page.rle", result.StandardOutput);
     }
 }

@@ -4,6 +4,7 @@ using RleTcp.Imaging;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class DemoCommandTests
 {
     [Fact]

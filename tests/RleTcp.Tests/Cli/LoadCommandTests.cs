@@ -3,6 +3,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Cli;
 
+[Trait("Category", "ChildProcess")]
 public class LoadCommandTests
 {
     [Fact]

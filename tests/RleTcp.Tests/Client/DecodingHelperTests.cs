@@ -7,6 +7,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Unit")]
 public class DecodingHelperTests
 {
     [Theory]

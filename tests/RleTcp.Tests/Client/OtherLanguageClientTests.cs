@@ -8,6 +8,7 @@ namespace RleTcp.Tests.Client;
 /// must equal the reference vectors. python3 and node must be installed (.ci/run makes sure): these tests fail,
 /// never skip, without them.
 /// </summary>
+[Trait("Category", "CrossLanguage")]
 public class OtherLanguageClientTests
 {
     private static readonly string[] Inputs = ["page_libtasn1_p03.bmp", "syn_drawing_333x222.pbm", "syn_rgba_alpha_200x150.png", "syn_1x300_tall.png"];

@@ -7,6 +7,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Socket")]
 public class RleCompressionResultTests
 {
     [Fact]

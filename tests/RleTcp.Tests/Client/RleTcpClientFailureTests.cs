@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Sockets;
 using RleTcp.Client;
 using RleTcp.Protocol.Framing;
+using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Socket")]
 public class RleTcpClientFailureTests
 {
     [Fact]
@@ -82,7 +84,7 @@ public class RleTcpClientFailureTests
         });
         await using var client = await RleTcpClient.ConnectAsync("127.0.0.1", peer.Port);
 
-        await WaitUntilAsync(() => !client.IsConnected);
+        await Eventually.TrueAsync(() => !client.IsConnected);
 
         var error = await Assert.ThrowsAsync<RleTcpConnectionException>(() => client.PingAsync());
         Assert.Equal(RleTcpConnectionError.ProtocolViolation, error.Error);
@@ -192,14 +194,5 @@ public class RleTcpClientFailureTests
         }
 
         release.SetResult();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            await Task.Delay(10, bound.Token);
-        }
     }
 }

@@ -5,6 +5,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Client;
 
 /// <summary>Defaults of the client options that must agree with the server's.</summary>
+[Trait("Category", "Unit")]
 public class RleTcpClientOptionsTests
 {
     [Fact]

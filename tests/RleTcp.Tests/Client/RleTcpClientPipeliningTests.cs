@@ -4,6 +4,7 @@ using RleTcp.Protocol.Framing;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Socket")]
 public class RleTcpClientPipeliningTests
 {
     [Fact]

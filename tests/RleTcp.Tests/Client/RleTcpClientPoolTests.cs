@@ -1,15 +1,17 @@
 using RleTcp.Client;
 using RleTcp.Protocol.Framing;
+using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Client;
 
+[Trait("Category", "Socket")]
 public class RleTcpClientPoolTests
 {
     [Fact]
     public async Task BurstOfRequestsIsSpreadOverAtMostSizeConnections()
     {
         await using var peer = ScriptedPeer.Echo();
-        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, size: 3);
+        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, connections: 3);
 
         RleTcpResponse[] answers = await Task.WhenAll(Enumerable.Range(0, 60).Select(i => pool.SendAsync(BitConverter.GetBytes(i))));
 
@@ -30,15 +32,11 @@ public class RleTcpClientPoolTests
             byte[]? payload = await ScriptedPeer.ReadFrameAsync(stream);
             await ScriptedPeer.WriteAnswerAsync(stream, ResponseStatus.Ok, payload);
         });
-        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, size: 1);
+        await using var pool = new RleTcpClientPool("127.0.0.1", peer.Port, connections: 1);
 
         RleTcpClient first = await pool.GetClientAsync();
         Assert.Equal(new byte[] { 1 }, (await pool.SendAsync(new byte[] { 1 })).Body);
-        using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (first.IsConnected)
-        {
-            await Task.Delay(10, bound.Token);
-        }
+        await Eventually.TrueAsync(() => !first.IsConnected, "the client never saw the server's close");
 
         Assert.Equal(new byte[] { 2 }, (await pool.SendAsync(new byte[] { 2 })).Body);
         Assert.Equal(2, peer.Accepted);

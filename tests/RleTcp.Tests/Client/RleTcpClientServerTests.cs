@@ -5,6 +5,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Client;
 
 /// <summary>The client against the real server (in-process, ephemeral port).</summary>
+[Trait("Category", "Socket")]
 public class RleTcpClientServerTests
 {
     public static TheoryData<string> SomeVectors => new()
@@ -109,7 +110,7 @@ public class RleTcpClientServerTests
     public async Task PoolOfConnectionsCompressesManyConcurrentRequestsCorrectly()
     {
         await using var server = await TestServer.StartAsync();
-        await using var pool = new RleTcpClientPool("127.0.0.1", server.EndPoint.Port, size: 4);
+        await using var pool = new RleTcpClientPool("127.0.0.1", server.EndPoint.Port, connections: 4);
         VectorCase c = Vectors.Get("syn_drawing_800x600.bmp");
         byte[] input = File.ReadAllBytes(c.InputPath);
 

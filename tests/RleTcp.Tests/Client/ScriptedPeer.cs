@@ -48,7 +48,7 @@ internal sealed class ScriptedPeer : IAsyncDisposable
             return null;
         }
 
-        byte[] payload = new byte[checked((int)FrameHeader.Read(header))];
+        byte[] payload = new byte[checked((int)System.Buffers.Binary.BinaryPrimitives.ReadUInt64BigEndian(header))];
         await stream.ReadExactlyAsync(payload);
         return payload;
     }

@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Codecs;
 
+[Trait("Category", "Unit")]
 public class RleCodecTests
 {
     [Theory]

@@ -5,6 +5,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Framing;
 
+[Trait("Category", "Unit")]
 public class FrameParserTests
 {
     private static byte[] Frame(params byte[] payload) => FrameClient.Frame(payload);

@@ -4,6 +4,7 @@ using RleTcp.Imaging;
 namespace RleTcp.Tests.Fuzz;
 
 /// <summary>The intake fuzz target's findings, replayed with the target's options in both conversion modes.</summary>
+[Trait("Category", "Unit")]
 public sealed class ImageIntakeFuzzRegressionTests
 {
     /// <summary>fuzz/crashes/intake and fuzz/regressions/intake.</summary>

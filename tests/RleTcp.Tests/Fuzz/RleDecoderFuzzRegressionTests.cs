@@ -5,6 +5,7 @@ using RleTcp.Protocol.Rle;
 namespace RleTcp.Tests.Fuzz;
 
 /// <summary>The rle-decoder fuzz target's findings, replayed with the target's own checks.</summary>
+[Trait("Category", "Unit")]
 public sealed class RleDecoderFuzzRegressionTests
 {
     /// <summary>fuzz/crashes/rle-decoder and fuzz/regressions/rle-decoder.</summary>

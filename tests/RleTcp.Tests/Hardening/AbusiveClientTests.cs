@@ -6,6 +6,7 @@ using Xunit.Abstractions;
 namespace RleTcp.Tests.Hardening;
 
 /// <summary>Slow, flooding, non-reading and vanishing clients: each is dealt with, and everyone else is still served.</summary>
+[Trait("Category", "Socket")]
 [Collection(nameof(MemoryMeasurements))]
 public class AbusiveClientTests(ITestOutputHelper output)
 {
@@ -42,7 +43,7 @@ public class AbusiveClientTests(ITestOutputHelper output)
         Assert.Equal(ResponseStatus.Timeout, answer.Status);
         await client.AssertClosedAsync();
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -76,9 +77,9 @@ public class AbusiveClientTests(ITestOutputHelper output)
             }));
         }
 
-        await Hardening.WaitUntilAsync(() => server.Listener.ConnectionCount == 0);
+        await Eventually.TrueAsync(() => server.Listener.ConnectionCount == 0);
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -139,8 +140,8 @@ public class AbusiveClientTests(ITestOutputHelper output)
         Assert.True(heapStuck - heapBefore < bound, $"The heap grew by {heapStuck - heapBefore} bytes (bound {bound}).");
 
         // After an idle timeout with nothing taken, the server cuts it.
-        await Hardening.WaitUntilAsync(() => server.Listener.ConnectionCount == 0);
-        Hardening.AssertNoServerFault(server);
+        await Eventually.TrueAsync(() => server.Listener.ConnectionCount == 0);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -158,8 +159,8 @@ public class AbusiveClientTests(ITestOutputHelper output)
             client.Socket.LingerState = new LingerOption(true, 0); // vanish with a reset, answers half read
         }
 
-        await Hardening.WaitUntilAsync(() => server.Listener.ConnectionCount == 0);
+        await Eventually.TrueAsync(() => server.Listener.ConnectionCount == 0);
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 }

@@ -21,6 +21,7 @@ namespace RleTcp.Tests.Hardening;
 /// PNG declaring 60000×60000, 1×70000 and 65536×1: <see cref="ServerImageTests.ARefusedImageGetsItsStatusAndMessageAndTheConnectionStaysOpen"/>.</item>
 /// </list>
 /// </summary>
+[Trait("Category", "Socket")]
 public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<SharedImageServer>
 {
     private TestServer Server => shared.Server;
@@ -92,7 +93,7 @@ public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<Share
 
         await Hardening.AssertOpenAsync(client);
         await Hardening.AssertFreshClientIsServedAsync(Server);
-        Hardening.AssertNoServerFault(Server);
+        ServerAssertions.NoServerFault(Server);
     }
 
     [Fact]
@@ -107,7 +108,7 @@ public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<Share
         Assert.Equal(ResponseStatus.Timeout, answer.Status);
         await client.AssertClosedAsync();
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Theory]
@@ -167,7 +168,7 @@ public class BadInputMatrixTests(SharedImageServer shared) : IClassFixture<Share
         Assert.False(string.IsNullOrWhiteSpace(answer.Message));
         await Hardening.AssertOpenAsync(client);
         await Hardening.AssertFreshClientIsServedAsync(Server);
-        Hardening.AssertNoServerFault(Server);
+        ServerAssertions.NoServerFault(Server);
     }
 
     [Fact]

@@ -35,8 +35,6 @@ internal static class Hardening
     /// <summary>The connection is still usable: a ping is answered.</summary>
     public static Task AssertOpenAsync(FrameClient client) => client.AssertPingAsync();
 
-    public static void AssertNoServerFault(TestServer server) => Assert.Empty(server.Logs.AtOrAbove(LogLevel.Error));
-
     /// <summary>What the in-process façade (intake + encoder) answers for <paramref name="image"/>: the oracle for the server.</summary>
     public static (ResponseStatus Status, byte[]? Rle) Local(ReadOnlyMemory<byte> image, IntakeOptions? options = null)
     {
@@ -49,6 +47,4 @@ internal static class Hardening
             return (e.Error == ImageIntakeError.ImageTooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage, null);
         }
     }
-
-    public static Task WaitUntilAsync(Func<bool> condition) => Server.ServerLimitTests.WaitUntilAsync(condition);
 }

@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace RleTcp.Tests.Hardening;
 
 /// <summary>More large uploads at once than the request-buffer budget holds: Busy for the excess, memory bounded.</summary>
+[Trait("Category", "ChildProcess")]
 [Collection(nameof(MemoryMeasurements))]
 public class OverloadTests(ITestOutputHelper output)
 {

@@ -10,6 +10,7 @@ namespace RleTcp.Tests.Hardening;
 /// Graceful shutdown while many connections have requests in flight. <see cref="Server.GracefulShutdownTests"/> checks
 /// the scripted cases (held requests, the drain timeout); this is the same promise under real compression load.
 /// </summary>
+[Trait("Category", "Socket")]
 public partial class ShutdownUnderLoadTests(ITestOutputHelper output)
 {
     private static readonly string[] Files = ["syn_drawing_800x600.bmp", "syn_noise50_512x512.png", "syn_checker1_301x99.bmp", "page_libtasn1_p36.png"];
@@ -73,7 +74,7 @@ public partial class ShutdownUnderLoadTests(ITestOutputHelper output)
 
             // After the stop: no new connection.
             await Assert.ThrowsAsync<SocketException>(server.ConnectSocketAsync);
-            Hardening.AssertNoServerFault(server);
+            ServerAssertions.NoServerFault(server);
             foreach (FrameClient client in clients)
             {
                 await client.DisposeAsync();

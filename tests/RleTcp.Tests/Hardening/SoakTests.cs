@@ -13,6 +13,7 @@ namespace RleTcp.Tests.Hardening;
 /// <c>RLETCP_SOAK_SECONDS=N</c> runs N seconds with 256 connections (the soak; for CI, about 60-120).
 /// </summary>
 [Collection(nameof(MemoryMeasurements))]
+[Trait("Category", "Socket")]
 public class SoakTests(ITestOutputHelper output)
 {
     private const string SecondsVariable = "RLETCP_SOAK_SECONDS";
@@ -79,7 +80,7 @@ public class SoakTests(ITestOutputHelper output)
                     && byStatus.GetValueOrDefault(ResponseStatus.ImageTooLarge) > 0, "The mix did not reach every expected status.");
         Assert.DoesNotContain(byStatus.Keys, s => s is ResponseStatus.InternalError or ResponseStatus.Timeout or ResponseStatus.FrameTooLarge);
         await Hardening.AssertFreshClientIsServedAsync(server);
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]

@@ -8,6 +8,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Hardening;
 
 /// <summary>Optional TLS: a good handshake carries the protocol unchanged; wrong trust, a missing client certificate and plaintext are refused.</summary>
+[Trait("Category", "Socket")]
 public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
 {
     private Task<TestServer> StartTlsServerAsync(bool requireClientCertificate = false, bool pfx = false) => TestServer.StartAsync(o =>
@@ -41,7 +42,7 @@ public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
         await using TestServer server = await StartTlsServerAsync(pfx: pfx);
 
         await AssertCompressesAsync(server, TrustingClient());
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -64,7 +65,7 @@ public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
         await AssertRefusedAsync(server, TrustingClient());
         await AssertRefusedAsync(server, TrustingClient(pki.StrayClient));
         await AssertCompressesAsync(server, TrustingClient(pki.Client));
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]
@@ -88,9 +89,9 @@ public class TlsTests(TestCertificates pki) : IClassFixture<TestCertificates>
             }
         }
 
-        await Hardening.WaitUntilAsync(() => server.Listener.ConnectionCount == 0);
+        await Eventually.TrueAsync(() => server.Listener.ConnectionCount == 0);
         await AssertCompressesAsync(server, TrustingClient());
-        Hardening.AssertNoServerFault(server);
+        ServerAssertions.NoServerFault(server);
     }
 
     [Fact]

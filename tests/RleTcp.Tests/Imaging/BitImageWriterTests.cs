@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>Each writer's file decodes back, through the intake, to the image it was written from.</summary>
+[Trait("Category", "Unit")]
 public class BitImageWriterTests
 {
     public static TheoryData<string, string> Cases

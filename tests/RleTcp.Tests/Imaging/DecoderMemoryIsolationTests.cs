@@ -8,6 +8,7 @@ using SixLabors.ImageSharp.PixelFormats;
 
 namespace RleTcp.Tests.Imaging;
 
+[Trait("Category", "Unit")]
 public class DecoderMemoryIsolationTests
 {
     [Theory]

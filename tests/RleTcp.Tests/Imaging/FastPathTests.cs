@@ -5,6 +5,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>The 1-bit readers that skip ImageSharp give the same pixels ImageSharp's decoders do.</summary>
+[Trait("Category", "Unit")]
 public class FastPathTests
 {
     public static TheoryData<string> FastPathVectors

@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>Hostile and broken files are refused with a clear kind, before anything large is allocated.</summary>
+[Trait("Category", "Unit")]
 public class HostileInputTests
 {
     private const long AllocationBudget = 4 * 1024 * 1024;

@@ -4,6 +4,7 @@ using RleTcp.Imaging;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>The dither and threshold rules against cases worked out by hand from Pillow's tobilevel.</summary>
+[Trait("Category", "CrossLanguage")]
 public class PillowBilevelTests
 {
     // A 3x2 image of grey 100, followed by hand through tobilevel:

@@ -7,6 +7,7 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>The mode Pillow would open a file in decides whether it is dithered; these pin the rules down.</summary>
+[Trait("Category", "CrossLanguage")]
 public class PillowModeTests
 {
     private const int Width = 40, Height = 12;

@@ -13,6 +13,7 @@ namespace RleTcp.Tests.Imaging;
 /// TGA raw/RLE, PBM/PGM/PPM plain and binary, odd maxvals) and what <c>Image.open(f).convert('1')</c> plus the textbook
 /// RLE encoder make of each; every file must compress to exactly those bytes, or be refused when Pillow refuses it.
 /// </summary>
+[Trait("Category", "CrossLanguage")]
 public class PillowReferenceTests
 {
     private const string Python = "/usr/bin/python3";

@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>Every reference vector compresses to exactly the reference pipeline's bytes.</summary>
+[Trait("Category", "Unit")]
 public class ReferenceVectorTests
 {
     public static TheoryData<string> Names => Vectors.Names;

@@ -12,6 +12,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Operations;
 
 /// <summary>The HTTP side port: /healthz and Prometheus /metrics over loopback, on a port picked at start.</summary>
+[Trait("Category", "Socket")]
 public partial class MetricsEndpointTests
 {
     private static readonly Dictionary<string, string?> SidePortOn = new() { [MetricsEndpointOptions.SectionName + ":Port"] = "0" };
@@ -76,7 +77,7 @@ public partial class MetricsEndpointTests
             await processor.WaitEnteredAsync();
 
             Task stopping = server.StopAsync();
-            await ServerLimitTests.WaitUntilAsync(() => server.Listener.IsStopping);
+            await Eventually.TrueAsync(() => server.Listener.IsStopping);
             HttpResponseMessage draining = await http.GetAsync("/healthz");
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, draining.StatusCode);

@@ -12,6 +12,7 @@ using RleTcp.Server.Diagnostics;
 namespace RleTcp.Tests.Operations;
 
 /// <summary>The "RleTcp.Server" meter, read with MetricCollector (scoped to one test server's meter factory) over real sockets.</summary>
+[Trait("Category", "Socket")]
 public class ServerMetricsTests
 {
     private static MetricCollector<T> Collect<T>(TestServer server, string instrument)
@@ -80,7 +81,7 @@ public class ServerMetricsTests
         await using FrameClient idle = await server.ConnectAsync();
         await client.SendRawAsync([.. FrameClient.Frame(ScriptedProcessor.Hold("1")), .. FrameClient.Frame(ScriptedProcessor.Hold("2")), .. FrameClient.Frame(ScriptedProcessor.Echo("3"))]);
         await processor.WaitEnteredAsync(2);
-        await ServerLimitTests.WaitUntilAsync(() => server.Executor.QueuedCount == 1);
+        await Eventually.TrueAsync(() => server.Executor.QueuedCount == 1);
 
         depth.RecordObservableInstruments();
         utilisation.RecordObservableInstruments();
@@ -94,7 +95,7 @@ public class ServerMetricsTests
             Assert.Equal(ResponseStatus.Ok, (await client.ReadAnswerAsync()).Status);
         }
 
-        await ServerLimitTests.WaitUntilAsync(() => server.Executor.BusyWorkers == 0);
+        await Eventually.TrueAsync(() => server.Executor.BusyWorkers == 0);
         depth.RecordObservableInstruments();
         utilisation.RecordObservableInstruments();
         Assert.Equal(0, depth.LastMeasurement?.Value);
@@ -127,7 +128,7 @@ public class ServerMetricsTests
             Assert.Equal(ResponseStatus.Busy, (await extra.ReadAnswerAsync()).Status);
         }
 
-        await ServerLimitTests.WaitUntilAsync(() => busy.GetMeasurementSnapshot().Count == 2);
+        await Eventually.TrueAsync(() => busy.GetMeasurementSnapshot().Count == 2);
         processor.Release();
         Assert.Equal(ResponseStatus.Ok, (await client.ReadAnswerAsync()).Status);
         Assert.Equal(ResponseStatus.Ok, (await client.ReadAnswerAsync()).Status);

@@ -5,6 +5,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Rle;
 
+[Trait("Category", "Unit")]
 public class RleDecoderTests
 {
     [Fact]

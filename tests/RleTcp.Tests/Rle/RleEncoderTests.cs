@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Rle;
 
+[Trait("Category", "Unit")]
 public class RleEncoderTests
 {
     [Fact]

@@ -6,6 +6,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Rle;
 
+[Trait("Category", "Unit")]
 public class RleRoundTripProperties
 {
     // Sizes 1..300, content noise, long runs, short runs or checkerboard; the seed fixes the pixels.

@@ -4,6 +4,7 @@ using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Server;
 
+[Trait("Category", "Socket")]
 public class GracefulShutdownTests
 {
     [Fact]
@@ -18,11 +19,11 @@ public class GracefulShutdownTests
             await one.SendRawAsync([.. FrameClient.Frame(ScriptedProcessor.Hold("a")), .. FrameClient.Frame(ScriptedProcessor.Echo("b"))]);
             await processor.WaitEnteredAsync();
             await two.SendRawAsync([.. FrameClient.Frame(ScriptedProcessor.Echo("c")), .. FrameClient.Header(0), .. FrameClient.Frame(ScriptedProcessor.Echo("d"))]);
-            await ServerLimitTests.WaitUntilAsync(() => server.Executor.QueuedCount == 3);
+            await Eventually.TrueAsync(() => server.Executor.QueuedCount == 3);
 
             // In flight: a (running), b, c, d (queued) and a ping.
             Task stopping = server.StopAsync();
-            await ServerLimitTests.WaitUntilAsync(() => server.Listener.IsStopping);
+            await Eventually.TrueAsync(() => server.Listener.IsStopping);
             processor.Release();
 
             Assert.Equal(ScriptedProcessor.Hold("a"), (await one.ReadAnswerAsync()).Body);

@@ -7,6 +7,7 @@ namespace RleTcp.Tests.Server;
 /// A frame Timeout is the last frame on its connection even when the pipeline of answers is full at the moment the
 /// frame's deadline passes: it waits behind the pending answers instead of being dropped.
 /// </summary>
+[Trait("Category", "Socket")]
 public class PipelineFullTimeoutTests
 {
     [Fact]
@@ -47,12 +48,6 @@ public class PipelineFullTimeoutTests
         Assert.Equal([ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Ok, ResponseStatus.Timeout], statuses);
     }
 
-    private static async Task WaitForLogAsync(TestServer server, string text)
-    {
-        using var timeout = new CancellationTokenSource(TestServer.Patience);
-        while (!server.Logs.Entries.Any(e => e.Message.Contains(text, StringComparison.Ordinal)))
-        {
-            await Task.Delay(10, timeout.Token);
-        }
-    }
+    private static Task WaitForLogAsync(TestServer server, string text) =>
+        Eventually.TrueAsync(() => server.Logs.Entries.Any(e => e.Message.Contains(text, StringComparison.Ordinal)), $"the server never logged '{text}'");
 }

@@ -18,6 +18,7 @@ public sealed class SharedImageServer : IAsyncLifetime
 }
 
 /// <summary>The image path through the real server: reference vectors and the image error rows of the status table.</summary>
+[Trait("Category", "Socket")]
 public class ServerImageTests(SharedImageServer shared) : IClassFixture<SharedImageServer>
 {
     private static readonly string[] SmallVectors = Vectors.All.Where(v => (long)v.Width * v.Height <= 70_000).Select(v => v.File).ToArray();

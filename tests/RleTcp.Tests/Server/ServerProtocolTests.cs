@@ -7,6 +7,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Server;
 
 /// <summary>The transport and framing of docs/PROTOCOL.md, over real loopback sockets, with the frame-echo workload.</summary>
+[Trait("Category", "Socket")]
 public class ServerProtocolTests
 {
     private static Task<TestServer> EchoServerAsync(Action<RleTcpServerOptions>? configure = null) =>

@@ -9,6 +9,7 @@ namespace RleTcp.Tests.Server;
 /// Answers a connection will never send (it was aborted while they were computed, queued, or waiting to be queued)
 /// still return their pooled buffers once they complete.
 /// </summary>
+[Trait("Category", "Socket")]
 public class UnsentAnswerReleaseTests
 {
     [Fact]
@@ -32,7 +33,7 @@ public class UnsentAnswerReleaseTests
             byte[] held = [(byte)'H', 1, 2, 3];
             await client.SendRawAsync([.. FrameClient.Frame(held), .. FrameClient.Frame(held), .. FrameClient.Frame(held)]);
             await processor.WaitEnteredAsync(2);
-            Assert.True(await WaitUntilAsync(() => server.Executor.QueuedCount == 1), "The third request was never submitted.");
+            Assert.True(await Eventually.HoldsAsync(() => server.Executor.QueuedCount == 1), "The third request was never submitted.");
 
             Task stopping = server.StopAsync();
             try
@@ -47,26 +48,10 @@ public class UnsentAnswerReleaseTests
             await stopping.WaitAsync(TestServer.Patience);
         }
 
-        Assert.True(await WaitUntilAsync(() => pool.Outstanding == 0), $"{pool.Outstanding} pooled answer buffers were never returned.");
+        Assert.True(await Eventually.HoldsAsync(() => pool.Outstanding == 0), $"{pool.Outstanding} pooled answer buffers were never returned.");
         Assert.True(processor.Answered >= 2, "The held requests were never answered by the processor.");
     }
 
-    // Polls, bounded by the fixture's patience; false when the condition never held.
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
-    {
-        DateTime giveUp = DateTime.UtcNow + TestServer.Patience;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > giveUp)
-            {
-                return false;
-            }
-
-            await Task.Delay(10);
-        }
-
-        return true;
-    }
 
     /// <summary>Holds every request until <see cref="Release"/>, then echoes it into a buffer from the counting pool.</summary>
     private sealed class PooledHoldingProcessor(CountingArrayPool pool) : IRequestProcessor

@@ -71,6 +71,7 @@ public sealed class TestServer : IAsyncDisposable
             builder.Services.AddSingleton(processor);
         }
 
+        builder.AddRleTcpMetricsEndpoint();
         builder.AddRleTcpServer();
         if (configure is not null)
         {

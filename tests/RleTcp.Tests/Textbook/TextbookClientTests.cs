@@ -11,6 +11,7 @@ namespace RleTcp.Tests.Textbook;
 /// the answer is the bare .rle bytes, then end of stream), and against scripted peers for the answers such a server
 /// could send wrong.
 /// </summary>
+[Trait("Category", "Socket")]
 public class TextbookClientTests
 {
     [Fact]

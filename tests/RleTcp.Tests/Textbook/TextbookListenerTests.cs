@@ -12,6 +12,7 @@ namespace RleTcp.Tests.Textbook;
 /// The textbook listener (docs/PROTOCOL.md, "Textbook mode"): one request per connection, framed as in v1; the answer
 /// is the bare .rle bytes, then a clean close; any refusal is a close with zero answer bytes.
 /// </summary>
+[Trait("Category", "CrossLanguage")]
 public class TextbookListenerTests
 {
     [Fact]
@@ -158,7 +159,7 @@ public class TextbookListenerTests
         await processor.WaitEnteredAsync();
 
         Task stopping = server.StopAsync();
-        await ServerLimitTests.WaitUntilAsync(() => server.Listener.IsStopping);
+        await Eventually.TrueAsync(() => server.Listener.IsStopping);
         processor.Release();
 
         Assert.Equal(ScriptedProcessor.Hold("drained"), await ReadToEndAsync(socket));
@@ -219,18 +220,19 @@ public class TextbookListenerTests
 }
 
 /// <summary>How the textbook port is configured: off by default, a switch, an environment variable, validated.</summary>
+[Trait("Category", "CrossLanguage")]
 public class TextbookPortConfigurationTests
 {
     [Fact]
     public void TheTextbookListenerIsOffByDefaultAndTheSwitchAndVariableTurnItOn()
     {
         Assert.Null(new RleTcp.Server.Configuration.RleTcpServerOptions().TextbookPort);
-        Assert.Equal(2016, ServerConfigurationTests.OptionsFrom("--textbook-port", "2016").TextbookPort);
+        Assert.Equal(2016, Server.Hosting.ServerConfigurationTests.OptionsFrom("--textbook-port", "2016").TextbookPort);
 
         Environment.SetEnvironmentVariable("RLETCP_TEXTBOOKPORT", "0");
         try
         {
-            Assert.Equal(0, ServerConfigurationTests.OptionsFrom().TextbookPort);
+            Assert.Equal(0, Server.Hosting.ServerConfigurationTests.OptionsFrom().TextbookPort);
         }
         finally
         {

@@ -15,6 +15,7 @@ namespace RleTcp.Tests.Imaging.Differential;
 /// <c>RLETCP_DIFFERENTIAL_COUNT</c> sets the files per generator (default 300: a few thousand files over all
 /// generators, sized for CI); <c>RLETCP_DIFFERENTIAL_SEED</c> changes the seed (default 20261203).
 /// </remarks>
+[Trait("Category", "CrossLanguage")]
 public class PillowDifferentialTests
 {
     private const string Python = "/usr/bin/python3";

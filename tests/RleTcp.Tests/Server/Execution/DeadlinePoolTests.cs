@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using RleTcp.Server.Execution;
 
-namespace RleTcp.Tests.Server;
+namespace RleTcp.Tests.Server.Execution;
 
 /// <summary>The executor's pool of job deadlines: reuse only of sources that are safely reset.</summary>
+[Trait("Category", "Unit")]
 public class DeadlinePoolTests
 {
     [Fact]

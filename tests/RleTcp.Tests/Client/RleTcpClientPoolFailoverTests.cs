@@ -10,7 +10,8 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Tests.Client;
 
 /// <summary>Several endpoints, spreading, and retries, against real in-process servers over loopback.</summary>
-public class RleTcpBalancedClientTests
+[Trait("Category", "Socket")]
+public class RleTcpClientPoolFailoverTests
 {
     private static readonly RleTcpRetryPolicy Quick = new() { MaxAttempts = 8, InitialBackoff = TimeSpan.FromMilliseconds(5), MaxBackoff = TimeSpan.FromMilliseconds(100) };
 
@@ -37,13 +38,13 @@ public class RleTcpBalancedClientTests
         await using TestServer a = await EchoServerAsync();
         await using TestServer b = await EchoServerAsync();
         await using TestServer c = await EchoServerAsync();
-        await using var client = new RleTcpBalancedClient([Endpoint(a), Endpoint(b), Endpoint(c)], connections: 6, retry: Quick);
+        await using var client = new RleTcpClientPool([Endpoint(a), Endpoint(b), Endpoint(c)], connections: 6, retry: Quick);
 
         await client.ConnectAsync();
         RleTcpResponse[] answers = await Task.WhenAll(Enumerable.Range(0, 90).Select(i => client.SendAsync(BitConverter.GetBytes(i))));
 
         Assert.Equal([2, 2, 2], client.OpenConnectionsPerEndpoint);
-        await ServerLimitTests.WaitUntilAsync(() => a.Listener.ConnectionCount == 2 && b.Listener.ConnectionCount == 2 && c.Listener.ConnectionCount == 2);
+        await Eventually.TrueAsync(() => a.Listener.ConnectionCount == 2 && b.Listener.ConnectionCount == 2 && c.Listener.ConnectionCount == 2);
         Assert.Equal(Enumerable.Range(0, 90), answers.Select(r => BitConverter.ToInt32(r.Body)));
         Assert.Equal(0, client.Retries);
     }
@@ -54,7 +55,7 @@ public class RleTcpBalancedClientTests
         var processor = new ScriptedProcessor();
         TestServer dying = await TestServer.StartAsync(o => o.DrainTimeout = TimeSpan.FromMilliseconds(100), processor);
         await using TestServer survivor = await EchoServerAsync();
-        await using var client = new RleTcpBalancedClient([Endpoint(dying), Endpoint(survivor)], connections: 1, retry: Quick);
+        await using var client = new RleTcpClientPool([Endpoint(dying), Endpoint(survivor)], connections: 1, retry: Quick);
         byte[] payload = ScriptedProcessor.Hold("compress me");
 
         Task<RleTcpResponse> answer = client.SendAsync(payload);
@@ -76,7 +77,7 @@ public class RleTcpBalancedClientTests
     {
         TestServer first = await EchoServerAsync(o => o.DrainTimeout = TimeSpan.FromMilliseconds(200));
         await using TestServer second = await EchoServerAsync();
-        await using var client = new RleTcpBalancedClient([Endpoint(first), Endpoint(second)], connections: 4, retry: Quick);
+        await using var client = new RleTcpClientPool([Endpoint(first), Endpoint(second)], connections: 4, retry: Quick);
         await client.ConnectAsync();
 
         Task<RleTcpResponse>[] before = Enumerable.Range(0, 200).Select(i => client.SendAsync(BitConverter.GetBytes(i))).ToArray();
@@ -99,7 +100,7 @@ public class RleTcpBalancedClientTests
         using (holder)
         {
             await using TestServer live = await EchoServerAsync();
-            await using var client = new RleTcpBalancedClient([refusing, Endpoint(live)], connections: 2, retry: Quick);
+            await using var client = new RleTcpClientPool([refusing, Endpoint(live)], connections: 2, retry: Quick);
 
             await client.ConnectAsync();
 
@@ -114,7 +115,7 @@ public class RleTcpBalancedClientTests
         (Socket holder, RleTcpEndpoint refusing) = RefusingEndpoint();
         using (holder)
         {
-            await using var client = new RleTcpBalancedClient([refusing], connections: 1, retry: Quick with { MaxAttempts = 3 });
+            await using var client = new RleTcpClientPool([refusing], connections: 1, retry: Quick with { MaxAttempts = 3 });
 
             RleTcpConnectionException e = await Assert.ThrowsAsync<RleTcpConnectionException>(() => client.SendAsync(new byte[] { 1 }));
 
@@ -132,11 +133,11 @@ public class RleTcpBalancedClientTests
         await filler.SendFrameAsync(ScriptedProcessor.Hold("running"));
         await processor.WaitEnteredAsync(); // the only worker is busy; the next request fills the queue
         await filler.SendFrameAsync(ScriptedProcessor.Echo("queued"));
-        await ServerLimitTests.WaitUntilAsync(() => server.Executor.QueuedCount == 1);
-        await using var client = new RleTcpBalancedClient([Endpoint(server)], connections: 1, retry: Quick with { MaxAttempts = 1000 });
+        await Eventually.TrueAsync(() => server.Executor.QueuedCount == 1);
+        await using var client = new RleTcpClientPool([Endpoint(server)], connections: 1, retry: Quick with { MaxAttempts = 1000 });
 
         Task<RleTcpResponse> answer = client.SendAsync(ScriptedProcessor.Echo("patient"));
-        await ServerLimitTests.WaitUntilAsync(() => client.Retries >= 2); // answered Busy at least twice while the queue is full
+        await Eventually.TrueAsync(() => client.Retries >= 2); // answered Busy at least twice while the queue is full
         processor.Release();
         RleTcpResponse response = await answer.WaitAsync(TestServer.Patience);
 
@@ -153,8 +154,8 @@ public class RleTcpBalancedClientTests
         await filler.SendFrameAsync(ScriptedProcessor.Hold("running"));
         await processor.WaitEnteredAsync(); // the only worker is busy; the next request fills the queue
         await filler.SendFrameAsync(ScriptedProcessor.Echo("queued"));
-        await ServerLimitTests.WaitUntilAsync(() => server.Executor.QueuedCount == 1);
-        await using var client = new RleTcpBalancedClient([Endpoint(server)], connections: 1, retry: Quick with { MaxAttempts = 3 });
+        await Eventually.TrueAsync(() => server.Executor.QueuedCount == 1);
+        await using var client = new RleTcpClientPool([Endpoint(server)], connections: 1, retry: Quick with { MaxAttempts = 3 });
 
         RleTcpResponse response = await client.SendAsync(ScriptedProcessor.Echo("impatient"));
         processor.Release();

@@ -7,9 +7,10 @@ using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
 using RleTcp.Server.Configuration;
 
-namespace RleTcp.Tests.Server;
+namespace RleTcp.Tests.Server.Hosting;
 
 /// <summary>Configuration sources, validation and the executable's lifecycle. One class: it touches process environment.</summary>
+[Trait("Category", "ChildProcess")]
 public partial class ServerConfigurationTests
 {
     internal static RleTcpServerOptions OptionsFrom(params string[] args)
