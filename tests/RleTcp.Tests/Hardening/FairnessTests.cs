@@ -12,6 +12,7 @@ namespace RleTcp.Tests.Hardening;
 /// large JPEGs while light clients send small images one at a time.
 /// </summary>
 [Collection(nameof(MemoryMeasurements))] // alone, so the timings are this test's own
+[Trait("Category", "Socket")]
 public class FairnessTests(ITestOutputHelper output)
 {
     private const int Flood = 24;

@@ -8,6 +8,7 @@ namespace RleTcp.Tests.Hardening;
 /// server process on its defaults (2 workers here) takes every memory attack at once while good clients are answered.
 /// </summary>
 [Collection(nameof(MemoryMeasurements))]
+[Trait("Category", "ChildProcess")]
 public class MemoryBoundTests(ITestOutputHelper output)
 {
     /// <summary>The stated bound on the defaults (README, "Limits and security").</summary>

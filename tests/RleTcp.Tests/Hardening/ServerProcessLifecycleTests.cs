@@ -9,6 +9,7 @@ using Xunit.Abstractions;
 namespace RleTcp.Tests.Hardening;
 
 /// <summary>The server executable's --help, and its shutdown with a worker that never comes back.</summary>
+[Trait("Category", "ChildProcess")]
 public class ServerProcessLifecycleTests(ITestOutputHelper output)
 {
     /// <summary>Inputs made for issue 10 (kept out of fuzz/regressions, whose test decodes every file in process).</summary>

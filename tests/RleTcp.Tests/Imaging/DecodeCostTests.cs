@@ -5,6 +5,7 @@ using RleTcp.Tests.Hardening;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>The header-only estimate of what a decode will hold, which the server's decode-memory budget admits on.</summary>
+[Trait("Category", "Unit")]
 public class DecodeCostTests
 {
     [Fact]

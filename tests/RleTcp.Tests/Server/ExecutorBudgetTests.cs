@@ -15,6 +15,7 @@ namespace RleTcp.Tests.Server;
 /// The executor's fairness between clients, its answer budget and its bounded stop, on the executor alone with a
 /// processor whose behaviour the payload scripts.
 /// </summary>
+[Trait("Category", "Unit")]
 public class ExecutorBudgetTests
 {
     private static RequestExecutor Create(IRequestProcessor processor, int workers, int queue = 64, AnswerBytesBudget? answers = null) =>
@@ -45,7 +46,7 @@ public class ExecutorBudgetTests
         var answers = new List<Task<ServerResponse>>();
         for (int i = 0; i < 10; i++)
         {
-            Assert.True(executor.TrySubmit(PooledPayload.CopyOf(System.Text.Encoding.UTF8.GetBytes($"heavy-{i}")), heavy, out Task<ServerResponse> a));
+            Assert.True(executor.TrySubmit(TestPayload.Of(System.Text.Encoding.UTF8.GetBytes($"heavy-{i}")), heavy, out Task<ServerResponse> a));
             answers.Add(a);
             if (i == 0)
             {
@@ -53,7 +54,7 @@ public class ExecutorBudgetTests
             }
         }
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("light"u8), light, out Task<ServerResponse> lightAnswer));
+        Assert.True(executor.TrySubmit(TestPayload.Of("light"u8), light, out Task<ServerResponse> lightAnswer));
         gate.Set();
         await lightAnswer.WaitAsync(TestServer.Patience);
         foreach (Task<ServerResponse> a in answers)
@@ -81,21 +82,21 @@ public class ExecutorBudgetTests
         RequestSource greedy = executor.CreateSource(), other = executor.CreateSource();
         var accepted = new List<Task<ServerResponse>>();
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("r"u8), greedy, out Task<ServerResponse> running));
+        Assert.True(executor.TrySubmit(TestPayload.Of("r"u8), greedy, out Task<ServerResponse> running));
         accepted.Add(running);
         Assert.True(await entered.WaitAsync(TestServer.Patience));
         for (int i = 0; i < 2; i++)
         {
-            Assert.True(executor.TrySubmit(PooledPayload.CopyOf("q"u8), greedy, out Task<ServerResponse> queued));
+            Assert.True(executor.TrySubmit(TestPayload.Of("q"u8), greedy, out Task<ServerResponse> queued));
             accepted.Add(queued);
         }
 
-        using (var refused = PooledPayload.CopyOf("q"u8))
+        using (var refused = TestPayload.Of("q"u8))
         {
             Assert.False(executor.TrySubmit(refused, greedy, out _)); // 8 / 4 = 2 queued at most
         }
 
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("o"u8), other, out Task<ServerResponse> others));
+        Assert.True(executor.TrySubmit(TestPayload.Of("o"u8), other, out Task<ServerResponse> others));
         accepted.Add(others);
         gate.Set();
         foreach (Task<ServerResponse> a in accepted)
@@ -189,7 +190,7 @@ public class ExecutorBudgetTests
             return ServerResponse.Error(ResponseStatus.InvalidImage, "late");
         });
         RequestExecutor executor = Create(processor, workers: 2);
-        Assert.True(executor.TrySubmit(PooledPayload.CopyOf("stuck"u8), out Task<ServerResponse> stuck));
+        Assert.True(executor.TrySubmit(TestPayload.Of("stuck"u8), out Task<ServerResponse> stuck));
         Assert.True(await entered.WaitAsync(TestServer.Patience));
 
         var clock = Stopwatch.StartNew();
@@ -233,7 +234,7 @@ public class ExecutorBudgetTests
     private static async Task<ServerResponse> SubmitAsync(RequestExecutor executor, RequestSource source, int answerBytes)
     {
         Assert.True(executor.TrySubmit(
-            PooledPayload.CopyOf(System.Text.Encoding.UTF8.GetBytes(answerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            TestPayload.Of(System.Text.Encoding.UTF8.GetBytes(answerBytes.ToString(System.Globalization.CultureInfo.InvariantCulture))),
             source, out Task<ServerResponse> answer));
         return await answer.WaitAsync(TestServer.Patience);
     }

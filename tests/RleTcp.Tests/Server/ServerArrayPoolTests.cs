@@ -3,6 +3,7 @@ using RleTcp.Server.Execution;
 namespace RleTcp.Tests.Server;
 
 /// <summary>The server's byte pool gives a burst's arrays back to the GC and keeps the ones a steady load cycles.</summary>
+[Trait("Category", "Unit")]
 public class ServerArrayPoolTests
 {
     [Fact]
