@@ -51,6 +51,20 @@ public sealed class RleTcpServerOptions
     /// </summary>
     public long MaxBufferedRequestBytes { get; set; } = 256L * 1024 * 1024;
 
+    /// <summary>
+    /// The memory all decodes in progress may hold at once, charged from each image's header (declared pixels times
+    /// the bytes per pixel its decode path needs) before it is decoded. An image that alone needs more is ImageTooLarge;
+    /// one that does not fit beside the decodes running is Busy at once. Default 512 MiB.
+    /// </summary>
+    public long MaxDecodeMemoryBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>
+    /// The budget of built answers not yet sent, across all connections. A connection holding none may take one answer
+    /// of any size up to all of it; further unsent answers of a connection must fit its quarter and, all connections
+    /// together, half of the budget. An answer that does not fit is Busy. Default 256 MiB.
+    /// </summary>
+    public long MaxBufferedAnswerBytes { get; set; } = 256L * 1024 * 1024;
+
     /// <summary>Open connections at most; one more is accepted, answered Busy and closed. Default 1024.</summary>
     public int MaxConnections { get; set; } = 1024;
 

@@ -56,7 +56,8 @@ public sealed class RleTcpMetrics
     /// <summary>The tag naming the listener a request or connection came in on: <c>main</c> or <c>textbook</c>.</summary>
     public const string ListenerTag = "rletcp.listener";
 
-    /// <summary>The tag saying why a request was answered Busy: <c>queue_full</c>, <c>buffer_budget</c> or <c>connection_limit</c>.</summary>
+    /// <summary>The tag saying why a request was answered Busy: <c>queue_full</c>, <c>buffer_budget</c>,
+    /// <c>connection_limit</c>, <c>decode_budget</c> or <c>answer_budget</c>.</summary>
     public const string BusyReasonTag = "rletcp.busy.reason";
 
     // Buckets for the histograms, in seconds: a small image takes well under a millisecond, a 100 Mpx one seconds.
@@ -79,6 +80,8 @@ public sealed class RleTcpMetrics
         new(BusyReasonTag, "queue_full"),
         new(BusyReasonTag, "buffer_budget"),
         new(BusyReasonTag, "connection_limit"),
+        new(BusyReasonTag, "decode_budget"),
+        new(BusyReasonTag, "answer_budget"),
     ];
 
     private readonly Meter _meter;
@@ -117,6 +120,8 @@ public sealed class RleTcpMetrics
         QueueFull = 0,
         BufferBudget = 1,
         ConnectionLimit = 2,
+        DecodeBudget = 3,
+        AnswerBudget = 4,
     }
 
     /// <summary>The meter (for tests and for exporters that want the instance rather than the name).</summary>

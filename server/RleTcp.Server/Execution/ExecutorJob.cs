@@ -17,9 +17,10 @@ internal sealed class ExecutorJob
     private readonly CancellationTokenSource _deadline;
     private readonly CancellationTokenRegistration _onTimeout;
 
-    public ExecutorJob(PooledPayload payload, DeadlinePool deadlines, TimeSpan timeout)
+    public ExecutorJob(PooledPayload payload, RequestSource source, DeadlinePool deadlines, TimeSpan timeout)
     {
         Payload = payload;
+        Source = source;
         _deadlines = deadlines;
         _timeout = timeout;
         _deadline = deadlines.Rent(timeout);
@@ -27,6 +28,9 @@ internal sealed class ExecutorJob
     }
 
     public PooledPayload Payload { get; }
+
+    /// <summary>The client the job came from: its queue, and the share its answer is charged to.</summary>
+    public RequestSource Source { get; }
 
     /// <summary>When the job was queued (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), for the queue-wait metric.</summary>
     public long EnqueuedTimestamp { get; } = System.Diagnostics.Stopwatch.GetTimestamp();

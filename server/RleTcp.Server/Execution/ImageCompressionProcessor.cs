@@ -3,6 +3,7 @@ using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
 using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Execution;
 
@@ -10,15 +11,28 @@ namespace RleTcp.Server.Execution;
 /// The service's work: image intake (decode, convert to 1 bit) then the RLE encoding in parallel bands.
 /// A refused image is a client error answered with its status and message, not a server fault.
 /// </summary>
+/// <remarks>
+/// Each decode is admitted first against the <see cref="DecodeMemoryBudget"/> on <see cref="DecodeCost"/>'s header-only
+/// estimate: one that could never fit is ImageTooLarge, one that does not fit now is Busy at once (waiting would hold
+/// a worker, and so other clients, hostage to the decodes already running; Busy tells the client a retry is safe).
+/// </remarks>
 public sealed class ImageCompressionProcessor : IRequestProcessor
 {
     private readonly IntakeOptions _intake;
     private readonly long _bandPixels;
+    private readonly DecodeMemoryBudget _decodeBudget;
+    private readonly RleTcpMetrics? _metrics;
 
     /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
-    public ImageCompressionProcessor(IOptions<RleTcpServerOptions> options)
+    /// <param name="options">The server options.</param>
+    /// <param name="decodeBudget">The memory all decodes at once may hold; null: one of
+    /// <see cref="RleTcpServerOptions.MaxDecodeMemoryBytes"/> for this processor alone.</param>
+    /// <param name="metrics">Where Busy answers for lack of decode memory are counted, if anywhere.</param>
+    public ImageCompressionProcessor(IOptions<RleTcpServerOptions> options, DecodeMemoryBudget? decodeBudget = null, RleTcpMetrics? metrics = null)
     {
         RleTcpServerOptions o = options.Value;
+        _decodeBudget = decodeBudget ?? new DecodeMemoryBudget(o.MaxDecodeMemoryBytes);
+        _metrics = metrics;
         _intake = new IntakeOptions { MaxPixels = o.MaxPixels, Mode = o.Conversion, AllowedFormats = o.AllowedFormats };
         _bandPixels = o.BandPixels;
     }
@@ -26,6 +40,21 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
+        long cost = DecodeCost.EstimateBytes(payload, _intake);
+        if (cost > _decodeBudget.Capacity)
+        {
+            return ServerResponse.Error(
+                ResponseStatus.ImageTooLarge,
+                $"Decoding this image needs about {cost >> 20} MiB; the server's decode memory budget is {_decodeBudget.Capacity >> 20} MiB.");
+        }
+
+        if (!_decodeBudget.TryAdmit(cost))
+        {
+            _metrics?.Busy(RleTcpMetrics.BusyReason.DecodeBudget);
+            return ServerResponse.Error(
+                ResponseStatus.Busy, "The server is decoding as many images as its memory budget allows; retry later.");
+        }
+
         BitImage image;
         try
         {
@@ -35,6 +64,12 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         {
             ResponseStatus status = e.Error == ImageIntakeError.ImageTooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage;
             return ServerResponse.Error(status, e.Message);
+        }
+        finally
+        {
+            // The decoder's working memory is garbage now, charged until a full GC reclaims it (see DecodeMemoryBudget);
+            // the BitImage (1/8 of the estimate's pixels) is covered by the answer it becomes.
+            _decodeBudget.Finish(cost);
         }
 
         using (image)

@@ -9,20 +9,34 @@ using RleTcp.Server.Diagnostics;
 namespace RleTcp.Server.Execution;
 
 /// <summary>
-/// The dedicated executor: <see cref="Workers"/> threads of its own, fed by a bounded request queue, plus a queue of
-/// band tickets for parallel parts of large jobs. All image work runs here, so a burst of heavy requests cannot starve
-/// the thread pool that runs the sockets.
+/// The dedicated executor: <see cref="Workers"/> threads of its own, fed by bounded per-client request queues served
+/// round-robin, plus a queue of band tickets for parallel parts of large jobs. All image work runs here, so a burst of
+/// heavy requests cannot starve the thread pool that runs the sockets.
 /// </summary>
 /// <remarks>
+/// Fairness: each connection submits through its own <see cref="RequestSource"/>; a free worker takes the oldest job of
+/// the next source in a ring, so with many sources waiting, a client with 64 queued 100-megapixel images gets one
+/// worker turn per round like everyone else and a light client waits at most for the jobs already running, not for the
+/// heavy client's whole queue (which FIFO made 15 s). One source may hold at most a quarter of
+/// <see cref="RleTcpServerOptions.QueueCapacity"/> queued (at least one); beyond that it is answered Busy.
 /// A worker always prefers a queued request to a band ticket: a small request then waits at most for the band a
 /// worker is running, not for a whole large image (head-of-line). The thread that owns a large job runs its bands
 /// itself while idle workers help, and only waits for bands already running elsewhere, so the executor cannot
-/// deadlock even when every worker holds a large job. When the request queue is full, <see cref="TrySubmit"/> fails
-/// at once and the caller answers Busy instead of the queue growing.
+/// deadlock even when every worker holds a large job. When the request queue is full, <see cref="TrySubmit(PooledPayload, RequestSource, out Task{ServerResponse})"/>
+/// fails at once and the caller answers Busy instead of the queue growing. A built answer is charged to the
+/// <see cref="AnswerBytesBudget"/> until sent; one that does not fit is answered Busy instead.
 /// </remarks>
 public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDisposable
 {
-    private readonly ConcurrentQueue<ExecutorJob> _requests = new();
+    /// <summary>How long <see cref="Dispose"/> waits for the workers before abandoning those still running.</summary>
+    public static readonly TimeSpan WorkerStopTimeout = TimeSpan.FromSeconds(2);
+
+    // Sources with queued jobs, in turn order. Guarded by _submitGate, which also orders submissions against Dispose:
+    // a job is either queued before the stop flag is set (then a worker runs it or Dispose drains it) or refused; none
+    // can slip in after the drain and sit there until its deadline.
+    private readonly Queue<RequestSource> _ring = new();
+    private readonly Lock _submitGate = new();
+    private readonly RequestSource _shared = new();
     private readonly ConcurrentQueue<BandGroup> _bandTickets = new();
     private readonly SemaphoreSlim _available = new(0);
     private readonly Thread[] _threads;
@@ -31,17 +45,26 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     private readonly TimeSpan _requestTimeout;
     private readonly DeadlinePool _deadlines;
     private readonly int _capacity;
+    private readonly int _capacityPerSource;
+    private readonly AnswerBytesBudget _answers;
     private readonly RleTcpMetrics _metrics;
-    // Orders submissions against Dispose: a job is either queued before the stop flag is set (then a worker runs it or
-    // Dispose drains it) or refused; none can slip in after the drain and sit there until its deadline.
-    private readonly Lock _submitGate = new();
     private int _queued;
     private int _busy;
     private volatile bool _stopping;
 
     /// <summary>Starts the worker threads.</summary>
+    /// <param name="options">Workers, queue capacity and request timeout.</param>
+    /// <param name="processor">The work done per request.</param>
+    /// <param name="logger">The executor's log.</param>
+    /// <param name="metrics">The server's instruments.</param>
+    /// <param name="answers">The budget built answers are charged to until sent; null: one of
+    /// <see cref="RleTcpServerOptions.MaxBufferedAnswerBytes"/>.</param>
     public RequestExecutor(
-        IOptions<RleTcpServerOptions> options, IRequestProcessor processor, ILogger<RequestExecutor> logger, RleTcpMetrics metrics)
+        IOptions<RleTcpServerOptions> options,
+        IRequestProcessor processor,
+        ILogger<RequestExecutor> logger,
+        RleTcpMetrics metrics,
+        AnswerBytesBudget? answers = null)
     {
         RleTcpServerOptions o = options.Value;
         _metrics = metrics;
@@ -50,6 +73,8 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
         _logger = logger;
         _requestTimeout = o.RequestTimeout;
         _capacity = o.QueueCapacity;
+        _capacityPerSource = Math.Max(1, o.QueueCapacity / 4);
+        _answers = answers ?? new AnswerBytesBudget(o.MaxBufferedAnswerBytes);
         _threads = new Thread[o.Workers];
 
         // Enough for every job that can be in the executor at once (queued or running).
@@ -70,29 +95,46 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     /// <summary>Workers running a request or a band now.</summary>
     public int BusyWorkers => Volatile.Read(ref _busy);
 
+    /// <summary>The budget of built, unsent answers.</summary>
+    public AnswerBytesBudget Answers => _answers;
+
+    /// <summary>A new client's place in the executor: one per connection, so connections take turns.</summary>
+    public RequestSource CreateSource() => new();
+
     /// <summary>
-    /// Queues <paramref name="payload"/> for processing. Returns false when the queue is full or the executor is
-    /// stopping; the payload then still belongs to the caller. On success the executor owns and releases it.
+    /// Queues <paramref name="payload"/> as a request of the shared in-process source (for tests and in-process callers).
+    /// See <see cref="TrySubmit(PooledPayload, RequestSource, out Task{ServerResponse})"/>.
     /// </summary>
-    public bool TrySubmit(PooledPayload payload, out Task<ServerResponse> response)
+    public bool TrySubmit(PooledPayload payload, out Task<ServerResponse> response) => TrySubmit(payload, _shared, out response);
+
+    /// <summary>
+    /// Queues <paramref name="payload"/> for processing in <paramref name="source"/>'s turn. Returns false when the
+    /// queue or the source's share of it is full, or the executor is stopping; the payload then still belongs to the
+    /// caller. On success the executor owns and releases it.
+    /// </summary>
+    public bool TrySubmit(PooledPayload payload, RequestSource source, out Task<ServerResponse> response)
     {
+        ArgumentNullException.ThrowIfNull(source);
         response = null!;
         lock (_submitGate)
         {
-            if (_stopping)
+            // The shared source stands for every in-process caller at once, so only the whole queue bounds it.
+            int share = ReferenceEquals(source, _shared) ? _capacity : _capacityPerSource;
+            if (_stopping || _queued >= _capacity || source.Jobs.Count >= share)
             {
                 return false;
             }
 
-            if (Interlocked.Increment(ref _queued) > _capacity)
-            {
-                Interlocked.Decrement(ref _queued);
-                return false;
-            }
-
-            var job = new ExecutorJob(payload, _deadlines, _requestTimeout);
+            var job = new ExecutorJob(payload, source, _deadlines, _requestTimeout);
             response = job.Completion;
-            _requests.Enqueue(job);
+            source.Jobs.Enqueue(job);
+            if (!source.InRing)
+            {
+                source.InRing = true;
+                _ring.Enqueue(source);
+            }
+
+            Volatile.Write(ref _queued, _queued + 1);
         }
 
         _available.Release();
@@ -120,8 +162,10 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
 
     /// <summary>
     /// Stops accepting requests and waits for the workers, which leave only once both queues are empty: every request
-    /// accepted before this is run and answered (nothing is left queued to refuse). Called by the host after the
-    /// listener has drained its connections.
+    /// accepted before this is run and answered. The wait is bounded by <see cref="WorkerStopTimeout"/>: a worker stuck
+    /// in a decoder is abandoned (a background thread, it cannot keep the process alive) and logged, and what is still
+    /// queued then is answered Busy. Called by the host after the listener has drained its connections, so an abandoned
+    /// worker's answer has no one left to receive it.
     /// </summary>
     public void Dispose()
     {
@@ -136,12 +180,56 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
         }
 
         _available.Release(_threads.Length);
+        long deadline = Stopwatch.GetTimestamp() + (long)(WorkerStopTimeout.TotalSeconds * Stopwatch.Frequency);
+        int abandoned = 0;
         foreach (Thread thread in _threads)
         {
-            thread.Join();
+            TimeSpan left = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), deadline);
+            if (!thread.Join(left > TimeSpan.Zero ? left : TimeSpan.Zero))
+            {
+                abandoned++;
+            }
+        }
+
+        if (abandoned > 0)
+        {
+            LogWorkersAbandoned(abandoned, WorkerStopTimeout.TotalMilliseconds);
+        }
+
+        // Only after an abandoned worker: otherwise the workers left with both queues empty.
+        while (TryDequeue(out ExecutorJob? job))
+        {
+            job.TryComplete(ServerResponse.Error(ResponseStatus.Busy, "The server is shutting down."));
+            job.Finish();
         }
 
         // The semaphore is not disposed: it never allocated a wait handle, and a late Release must not throw.
+    }
+
+    // The oldest job of the source whose turn it is; the source goes to the back of the ring if it has more.
+    private bool TryDequeue([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ExecutorJob? job)
+    {
+        lock (_submitGate)
+        {
+            if (!_ring.TryDequeue(out RequestSource? source))
+            {
+                job = null;
+                return false;
+            }
+
+            job = source.Jobs.Dequeue();
+            if (source.Jobs.Count > 0)
+            {
+                _ring.Enqueue(source);
+            }
+            else
+            {
+                source.InRing = false;
+            }
+
+            Volatile.Write(ref _queued, _queued - 1);
+            return true;
+        }
     }
 
     private void WorkerLoop()
@@ -151,9 +239,8 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
             _available.Wait();
 
             // One semaphore count per queued item of either kind, so a woken worker always finds one, unless stopping.
-            if (_requests.TryDequeue(out ExecutorJob? job))
+            if (TryDequeue(out ExecutorJob? job))
             {
-                Interlocked.Decrement(ref _queued);
                 _metrics.Dequeued(job.EnqueuedTimestamp);
                 Interlocked.Increment(ref _busy);
                 Execute(job);
@@ -203,6 +290,15 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
             response = ServerResponse.Error(ResponseStatus.InternalError, "The server failed to process the request.");
         }
 
+        if (!response.TryChargeTo(_answers, job.Source))
+        {
+            LogAnswerOverBudget(response.BodyLength, job.Source.UnsentAnswerBytes, _answers.Used, _answers.Capacity);
+            response.Dispose();
+            _metrics.Busy(RleTcpMetrics.BusyReason.AnswerBudget);
+            response = ServerResponse.Error(
+                ResponseStatus.Busy, "The server is holding as many unsent answer bytes as it allows (read your answers, or retry later).");
+        }
+
         _metrics.Processed(started, response.Status);
 
         // The payload goes back to the pool (and the budget) before the answer is sent: the answer no longer needs it.
@@ -212,6 +308,12 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing a request of {PayloadBytes} bytes failed")]
     private partial void LogProcessorFault(Exception exception, int payloadBytes);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "An answer of {BodyBytes} bytes does not fit the answer budget (its connection holds {ConnectionBytes}, all {Used} of {Capacity}); Busy")]
+    private partial void LogAnswerOverBudget(long bodyBytes, long connectionBytes, long used, long capacity);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Workers} executor workers did not stop within {TimeoutMs} ms (stuck in a decoder?); abandoned")]
+    private partial void LogWorkersAbandoned(int workers, double timeoutMs);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "A request of {PayloadBytes} bytes ran out of time after {ElapsedMs:F0} ms of processing")]
     private partial void LogRequestTimedOut(int payloadBytes, double elapsedMs);

@@ -14,6 +14,9 @@ public sealed class ServerResponse : IDisposable
     private readonly byte[]? _message;
     private ArrayPoolBufferWriter<byte>[]? _parts;
     private readonly bool _shared;
+    private AnswerBytesBudget? _budget;
+    private RequestSource? _source;
+    private bool _backlog;
 
     private ServerResponse(ResponseStatus status, byte[]? message, ArrayPoolBufferWriter<byte>[]? parts, bool closes, bool shared)
     {
@@ -77,7 +80,30 @@ public sealed class ServerResponse : IDisposable
     public ReadOnlyMemory<byte> GetBodySegment(int index) =>
         _message is not null ? _message : (_parts ?? throw new ObjectDisposedException(nameof(ServerResponse)))[index].WrittenMemory;
 
-    /// <summary>Returns the band buffers to the pool. The shared ping answer ignores this.</summary>
+    /// <summary>
+    /// Charges this built answer's body to <paramref name="budget"/> and <paramref name="source"/>'s share until it is
+    /// disposed (sent or dropped); false, with nothing charged, when it does not fit. Error answers carry a short
+    /// message and are not charged.
+    /// </summary>
+    internal bool TryChargeTo(AnswerBytesBudget budget, RequestSource source)
+    {
+        if (_parts is null || _shared)
+        {
+            return true;
+        }
+
+        if (!budget.TryCharge(BodyLength, source, out bool backlog))
+        {
+            return false;
+        }
+
+        _backlog = backlog;
+        _budget = budget;
+        _source = source;
+        return true;
+    }
+
+    /// <summary>Returns the band buffers to the pool and releases the answer budget. The shared ping answer ignores this.</summary>
     public void Dispose()
     {
         if (_shared)
@@ -94,6 +120,12 @@ public sealed class ServerResponse : IDisposable
         foreach (ArrayPoolBufferWriter<byte> part in parts)
         {
             part.Dispose();
+        }
+
+        // Once: only the call that took the parts gets here.
+        if (_budget is not null)
+        {
+            _budget.Discharge(BodyLength, _source!, _backlog);
         }
     }
 

@@ -48,9 +48,19 @@ public static class RleTcpServerApp
         return builder;
     }
 
-    /// <summary>Runs the server until Ctrl+C or SIGTERM; returns the process exit code (0 after a graceful stop).</summary>
+    /// <summary>
+    /// Runs the server until Ctrl+C or SIGTERM; returns the process exit code (0 after a graceful stop). With
+    /// <c>--help</c> (or <c>-h</c>) prints the options instead and returns 0.
+    /// </summary>
     public static async Task<int> RunAsync(string[] args)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (RleTcpServerHelp.IsRequested(args))
+        {
+            await Console.Out.WriteAsync(RleTcpServerHelp.Text()).ConfigureAwait(false);
+            return 0;
+        }
+
         try
         {
             // Options are validated when the host is built (the drain timeout sizes the host's shutdown timeout)

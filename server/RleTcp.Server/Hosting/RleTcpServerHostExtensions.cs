@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Transport;
@@ -13,7 +14,7 @@ public static class RleTcpServerHostExtensions
 {
     /// <summary>
     /// Binds <see cref="RleTcpServerOptions"/> from the configuration section "RleTcp" (validated at start), and
-    /// registers the executor, the request buffer budget, the request processor chosen by
+    /// registers the executor, the request, decode-memory and answer budgets, the request processor chosen by
     /// <see cref="RleTcpServerOptions.Workload"/> (unless one is registered already) and the
     /// <see cref="RleTcpListener"/>, a singleton that is also the hosted service, and the server's meter. The metrics
     /// side port is the executable's (<see cref="RleTcpMetricsHostExtensions.AddRleTcpMetricsEndpoint"/>).
@@ -42,7 +43,16 @@ public static class RleTcpServerHostExtensions
 
         services.AddSingleton(sp => new BufferedBytesBudget(
             sp.GetRequiredService<IOptions<RleTcpServerOptions>>().Value.MaxBufferedRequestBytes));
-        services.AddSingleton<RequestExecutor>();
+        services.AddSingleton(sp => new DecodeMemoryBudget(
+            sp.GetRequiredService<IOptions<RleTcpServerOptions>>().Value.MaxDecodeMemoryBytes));
+        services.AddSingleton(sp => new AnswerBytesBudget(
+            sp.GetRequiredService<IOptions<RleTcpServerOptions>>().Value.MaxBufferedAnswerBytes));
+        services.AddSingleton(sp => new RequestExecutor(
+            sp.GetRequiredService<IOptions<RleTcpServerOptions>>(),
+            sp.GetRequiredService<IRequestProcessor>(),
+            sp.GetRequiredService<ILogger<RequestExecutor>>(),
+            sp.GetRequiredService<RleTcpMetrics>(),
+            sp.GetRequiredService<AnswerBytesBudget>()));
         services.TryAddRequestProcessor();
         services.AddSingleton<RleTcpListener>();
         services.AddHostedService(sp => sp.GetRequiredService<RleTcpListener>());
@@ -61,7 +71,7 @@ public static class RleTcpServerHostExtensions
             IOptions<RleTcpServerOptions> options = sp.GetRequiredService<IOptions<RleTcpServerOptions>>();
             return options.Value.Workload == ServerWorkload.FrameEcho
                 ? new FrameEchoProcessor()
-                : new ImageCompressionProcessor(options);
+                : new ImageCompressionProcessor(options, sp.GetRequiredService<DecodeMemoryBudget>(), sp.GetRequiredService<RleTcpMetrics>());
         });
     }
 }

@@ -60,6 +60,8 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
                 $"{Key(nameof(options.MaxFrameBytes))} ({options.MaxFrameBytes}), or a frame of the maximum size could never be admitted.");
         }
 
+        Range(nameof(options.MaxDecodeMemoryBytes), options.MaxDecodeMemoryBytes, 1L << 20, long.MaxValue);
+        Range(nameof(options.MaxBufferedAnswerBytes), options.MaxBufferedAnswerBytes, 1L << 20, long.MaxValue);
         Range(nameof(options.MaxConnections), options.MaxConnections, 1, 1_000_000);
         Range(nameof(options.MaxPipelinedRequests), options.MaxPipelinedRequests, 1, 65536);
         Positive(nameof(options.FrameTimeout), options.FrameTimeout);

@@ -259,7 +259,7 @@ internal sealed partial class RleTcpConnection
         {
             PooledPayload payload = _payload!;
             _payload = null;
-            if (!_services.Executor.TrySubmit(payload, out answer))
+            if (!_services.Executor.TrySubmit(payload, _source, out answer))
             {
                 payload.Dispose();
                 LogQueueFull(_id);

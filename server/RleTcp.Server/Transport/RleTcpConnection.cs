@@ -29,6 +29,10 @@ internal sealed partial class RleTcpConnection
     private readonly EndPoint? _remote;
     private readonly RleTcpServerOptions _options;
     private readonly ConnectionServices _services;
+
+    // Budgets hook (issue 10): this connection's own queue in the executor (round-robin between connections) and its
+    // share of the unsent-answer budget; answers are charged when built and released when disposed after sending.
+    private readonly RequestSource _source;
     private readonly ILogger _logger;
     private readonly Channel<Task<ServerResponse>> _pending;
     private readonly CancellationTokenSource _abort = new();
@@ -50,6 +54,7 @@ internal sealed partial class RleTcpConnection
         _pipe = pipe;
         _remote = remote;
         _services = services;
+        _source = services.Executor.CreateSource();
         _options = services.Options;
         _logger = services.Logger;
         _stopping = stopping;

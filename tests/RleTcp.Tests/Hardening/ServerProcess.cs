@@ -91,14 +91,43 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>SIGTERM, then the exit code (bounded by <see cref="TestServer.Patience"/>).</summary>
     public async Task<int> StopAsync()
     {
-        using (Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!)
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await TerminateAsync();
         using var timeout = new CancellationTokenSource(TestServer.Patience);
         await _process.WaitForExitAsync(timeout.Token);
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends SIGTERM and returns at once.</summary>
+    public async Task TerminateAsync()
+    {
+        using Process kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>Whether the process exits within <paramref name="limit"/>.</summary>
+    public async Task<bool> ExitsWithinAsync(TimeSpan limit)
+    {
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>The resident set size now (VmRSS), in bytes.</summary>
+    public long ResidentBytes()
+    {
+        string status = File.ReadAllText($"/proc/{_process.Id}/status");
+        Match m = ResidentLine().Match(status);
+        Assert.True(m.Success, "/proc/PID/status has no VmRSS line.");
+        return long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 
     public async ValueTask DisposeAsync()
@@ -117,4 +146,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     [GeneratedRegex(@"VmHWM:\s+(\d+) kB")]
     private static partial Regex PeakLine();
+
+    [GeneratedRegex(@"VmRSS:\s+(\d+) kB")]
+    private static partial Regex ResidentLine();
 }

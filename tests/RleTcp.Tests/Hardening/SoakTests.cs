@@ -12,6 +12,7 @@ namespace RleTcp.Tests.Hardening;
 /// zero missing answers, every error accounted for by its status. By default a 10-second mini-soak of 64 connections;
 /// <c>RLETCP_SOAK_SECONDS=N</c> runs N seconds with 256 connections (the issue's soak; for CI, about 60-120).
 /// </summary>
+[Collection(nameof(MemoryMeasurements))]
 [Trait("Category", "Socket")]
 public class SoakTests(ITestOutputHelper output)
 {
@@ -115,5 +116,40 @@ public class SoakTests(ITestOutputHelper output)
             (ResponseStatus status, byte[]? rle) = Hardening.Local(i.Data);
             return new Payload(i.Name, i.Data, status, rle);
         }).ToArray();
+    }
+}
+
+/// <summary>
+/// Issue 10's soak: every memory and fairness attack at once against the server executable on its defaults, for
+/// <c>RLETCP_SOAK_SECONDS</c> (default 10 s): 0 wrong, 0 lost answers, peak RSS under the stated bound.
+/// </summary>
+[Collection(nameof(MemoryMeasurements))]
+[Trait("Category", "ChildProcess")]
+public class AttackSoakTests(ITestOutputHelper output)
+{
+    private const string SecondsVariable = "RLETCP_SOAK_SECONDS";
+
+    [Fact]
+    public async Task EveryAttackAtOnceAgainstAServerProcessLosesNoAnswerGetsNoneWrongAndStaysUnderTheRssBound()
+    {
+        // Issue 10's soak: the memory bombs, a hog that never reads, 30 slow readers and good clients, all at once, for
+        // RLETCP_SOAK_SECONDS (default 10 s), against the real executable on its defaults.
+        TimeSpan duration = Environment.GetEnvironmentVariable(SecondsVariable) is { Length: > 0 } text
+            ? TimeSpan.FromSeconds(int.Parse(text, System.Globalization.CultureInfo.InvariantCulture))
+            : TimeSpan.FromSeconds(10);
+        await using ServerProcess server = await ServerProcess.StartAsync("--workers", "2");
+        var mix = new AttackMix(server.EndPoint);
+        long peak = 0;
+
+        await mix.RunAsync(duration, () => peak = Math.Max(peak, server.HasExited ? peak : server.PeakResidentBytes()));
+
+        output.WriteLine($"{duration.TotalSeconds:0} s, every attack: peak RSS {peak >> 20} MiB (bound {MemoryBoundTests.PeakResidentBound >> 20} MiB); {mix.Summary()}");
+        Assert.False(server.HasExited, "The server died under the attacks.");
+        Assert.True(mix.Problems.Count == 0, string.Join("\n", mix.Problems.Take(10)));
+        Assert.Equal(0, mix.Wrong);
+        Assert.Equal(0, mix.Lost);
+        Assert.True(mix.GoodOk > 0, "No good request was answered OK.");
+        Assert.True(peak <= MemoryBoundTests.PeakResidentBound, $"peak RSS {peak >> 20} MiB over the bound");
+        Assert.Equal(0, await server.StopAsync());
     }
 }

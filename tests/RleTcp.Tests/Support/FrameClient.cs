@@ -62,10 +62,10 @@ public sealed class FrameClient : IAsyncDisposable
     public void ShutdownSend() => Socket.Shutdown(SocketShutdown.Send);
 
     /// <summary>Reads one answer; null when the server closed the connection cleanly at a frame boundary.</summary>
-    public async Task<Answer?> ReadAnswerOrEndAsync()
+    public async Task<Answer?> ReadAnswerOrEndAsync(TimeSpan? patience = null)
     {
         byte[] header = new byte[FrameHeader.Size];
-        int got = await ReadAsync(header);
+        int got = await ReadAsync(header, patience);
         if (got == 0)
         {
             return null;
@@ -83,7 +83,7 @@ public sealed class FrameClient : IAsyncDisposable
         }
 
         byte[] payload = new byte[length];
-        if (await ReadAsync(payload) < payload.Length)
+        if (await ReadAsync(payload, patience) < payload.Length)
         {
             throw new EndOfStreamException("The connection ended inside an answer payload.");
         }
@@ -92,8 +92,9 @@ public sealed class FrameClient : IAsyncDisposable
     }
 
     /// <summary>Reads one answer; fails when the connection ends instead.</summary>
-    public async Task<Answer> ReadAnswerAsync() =>
-        await ReadAnswerOrEndAsync() ?? throw new EndOfStreamException("The server closed the connection instead of answering.");
+    /// <remarks><paramref name="patience"/> bounds each read (default <see cref="TestServer.Patience"/>).</remarks>
+    public async Task<Answer> ReadAnswerAsync(TimeSpan? patience = null) =>
+        await ReadAnswerOrEndAsync(patience) ?? throw new EndOfStreamException("The server closed the connection instead of answering.");
 
     /// <summary>Asserts the server closes the connection (FIN) with no further bytes.</summary>
     public async Task AssertClosedAsync()
@@ -119,9 +120,9 @@ public sealed class FrameClient : IAsyncDisposable
     }
 
     // Fills buffer unless the stream ends; returns the bytes read.
-    private async Task<int> ReadAsync(byte[] buffer)
+    private async Task<int> ReadAsync(byte[] buffer, TimeSpan? patience = null)
     {
-        using var timeout = new CancellationTokenSource(TestServer.Patience);
+        using var timeout = new CancellationTokenSource(patience ?? TestServer.Patience);
         int total = 0;
         while (total < buffer.Length)
         {
