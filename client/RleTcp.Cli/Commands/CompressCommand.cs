@@ -17,20 +17,21 @@ internal static class CompressCommand
         var server = CommonOptions.Server();
         var local = CommonOptions.Local();
         var mode = CommonOptions.Mode();
-        var command = new Command("compress", "Compress images to .rle files, through the server or locally.") { files, output, server, local, mode };
+        var timeout = CommonOptions.LocalTimeout();
+        var command = new Command("compress", "Compress images to .rle files, through the server or locally.") { files, output, server, local, mode, timeout };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
         var tls = new TlsOptions();
         tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
-            ? await RunAsync(result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode), cancellationToken)
+            ? await RunAsync(result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode), result.GetValue(timeout), cancellationToken)
             : ExitCodes.Usage);
         return command;
     }
 
     private static async Task<int> RunAsync(
-        FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, CancellationToken cancellationToken)
+        FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(local, mode, server, connections: 1, cancellationToken);
+        await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(local, mode, server, connections: 1, cancellationToken, timeout);
         if (compressor is null)
         {
             return ExitCodes.Unreachable;

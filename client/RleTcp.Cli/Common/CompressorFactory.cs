@@ -9,11 +9,12 @@ internal static class CompressorFactory
 {
     /// <summary>Returns the compressor, or null after writing the error line (the caller exits with <see cref="ExitCodes.Unreachable"/>).</summary>
     public static async Task<IImageCompressor?> CreateAsync(
-        bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken)
+        bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken,
+        TimeSpan? localTimeout = null)
     {
         if (local)
         {
-            return new LocalImageCompressor(mode);
+            return new LocalImageCompressor(mode, connections, localTimeout ?? CommonOptions.DefaultLocalTimeout);
         }
 
         try

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Imaging.Sandbox;
 using RleTcp.Server.Hosting;
 
 namespace RleTcp.Server.Execution;
@@ -14,10 +15,17 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
 {
     private readonly IntakeOptions _intake;
     private readonly long _bandPixels;
+    private readonly ILibraryDecoder _library;
 
-    /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
-    public ImageCompressionProcessor(IOptions<RleTcpServerOptions> options)
+    /// <summary>
+    /// Takes the pixel budget, conversion, allowed formats and band size from the server options; images our own
+    /// readers do not take go to <paramref name="library"/> (the decode sandbox, normally).
+    /// </summary>
+    public ImageCompressionProcessor(IOptions<RleTcpServerOptions> options, ILibraryDecoder library)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(library);
+        _library = library;
         RleTcpServerOptions o = options.Value;
         _intake = new IntakeOptions { MaxPixels = o.MaxPixels, Mode = o.Conversion, AllowedFormats = o.AllowedFormats };
         _bandPixels = o.BandPixels;
@@ -29,7 +37,13 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         BitImage image;
         try
         {
-            image = ImageIntake.Decode(payload, _intake, cancellationToken);
+            image = ImageIntake.Decode(payload, _intake, _library, cancellationToken);
+        }
+        catch (DecodeSandboxException)
+        {
+            // The sandbox logged the worker's death (with its pid and exit code); the client learns only that it was
+            // the server, not its image.
+            return ServerResponse.Error(ResponseStatus.InternalError, "The image decoder's process failed; the image was not decoded.");
         }
         catch (ImageIntakeException e)
         {
