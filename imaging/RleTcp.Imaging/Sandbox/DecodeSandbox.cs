@@ -57,6 +57,18 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
     /// <summary>Worker processes started and not yet ended.</summary>
     public int LiveWorkers => Volatile.Read(ref _live);
 
+    /// <summary>Idle worker processes that have started and warmed up: the next requests are served without waiting.</summary>
+    public int ReadyWorkers
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _idle.Count(w => w.IsReady);
+            }
+        }
+    }
+
     /// <summary>Worker processes decoding a request now.</summary>
     public int BusyWorkers => Volatile.Read(ref _busy);
 

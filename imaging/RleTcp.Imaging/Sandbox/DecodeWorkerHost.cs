@@ -53,8 +53,8 @@ public static class DecodeWorkerHost
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
 
-        // Built before the ready byte, so the first request does not pay for it.
-        _ = ImageSharpConfigurations.For(ImageFormats.All);
+        // Before the ready byte, so the first request does not pay for it.
+        DecodeWorkerWarmUp.Run();
         output.WriteByte(DecodeWorkerProtocol.Ready);
         output.Flush();
 

@@ -17,7 +17,7 @@ internal sealed partial class DecodeWorkerProcess : IDisposable
     private readonly Stream _input;
     private readonly Stream _output;
     private readonly ILogger _logger;
-    private bool _ready;
+    private readonly Task<bool> _ready;
     private volatile bool _killed;
 
     private DecodeWorkerProcess(Process process, ILogger logger)
@@ -27,7 +27,15 @@ internal sealed partial class DecodeWorkerProcess : IDisposable
         _output = process.StandardOutput.BaseStream;
         _logger = logger;
         Id = process.Id;
+        StartedTimestamp = Stopwatch.GetTimestamp();
+        _ready = ReadReadyAsync();
     }
+
+    /// <summary>When the process was started (a <see cref="Stopwatch"/> timestamp).</summary>
+    public long StartedTimestamp { get; }
+
+    /// <summary>True once the worker has said it is ready (its runtime started and its decoders warmed up).</summary>
+    public bool IsReady => _ready.IsCompletedSuccessfully && _ready.Result;
 
     /// <summary>The child's process id.</summary>
     public int Id { get; }
@@ -87,16 +95,15 @@ internal sealed partial class DecodeWorkerProcess : IDisposable
             static state => ((DecodeWorkerProcess)state!).Kill(), this);
         try
         {
-            if (!_ready)
+            if (!_ready.IsCompleted)
             {
-                Span<byte> ready = stackalloc byte[1];
-                ReadExactly(ready);
-                if (ready[0] != DecodeWorkerProtocol.Ready)
-                {
-                    throw Broken("it did not report ready");
-                }
+                // A fresh worker (just replaced one) is still starting: the deadline bounds this wait too.
+                _ready.Wait(ct);
+            }
 
-                _ready = true;
+            if (!_ready.Result)
+            {
+                throw _killed ? new IOException("The decode worker was killed.") : Broken("it did not report ready");
             }
 
             Span<byte> header = stackalloc byte[DecodeWorkerProtocol.RequestHeaderSize];
@@ -215,6 +222,21 @@ internal sealed partial class DecodeWorkerProcess : IDisposable
         Kill();
         _process.ErrorDataReceived -= OnError;
         _process.Dispose();
+    }
+
+    // Read apart from any request, so the pool knows which workers are up (and how long a replacement takes).
+    private async Task<bool> ReadReadyAsync()
+    {
+        byte[] one = new byte[1];
+        try
+        {
+            int read = await _output.ReadAsync(one).ConfigureAwait(false);
+            return read == 1 && one[0] == DecodeWorkerProtocol.Ready;
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            return false;
+        }
     }
 
     private void ReadExactly(Span<byte> buffer)
