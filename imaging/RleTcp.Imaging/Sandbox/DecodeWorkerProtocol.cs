@@ -12,7 +12,7 @@ namespace RleTcp.Imaging.Sandbox;
 /// <remarks>
 /// Worker → parent, once at start: <see cref="Ready"/>.
 /// Request: payload length (int32 LE), allowed formats (int32 LE), max pixels (int64 LE), conversion mode (1 byte),
-/// then the payload.
+/// page (int32 LE), then the payload.
 /// Answer: a status byte; <see cref="DecodeWorkerStatus.Ok"/> is followed by width and height (int32 LE each) and
 /// the image's words; any other status by a message length (int32 LE) and that many bytes of UTF-8.
 /// The parent treats the answer as hostile too (the worker ran the hostile input): sizes and lengths are checked
@@ -24,7 +24,7 @@ internal static class DecodeWorkerProtocol
     public const byte Ready = 0x52;
 
     /// <summary>The request header's size.</summary>
-    public const int RequestHeaderSize = 17;
+    public const int RequestHeaderSize = 21;
 
     /// <summary>The longest error message accepted from a worker.</summary>
     public const int MaxMessageBytes = 4096;
@@ -38,6 +38,7 @@ internal static class DecodeWorkerProtocol
         BinaryPrimitives.WriteInt32LittleEndian(header[4..], (int)options.AllowedFormats);
         BinaryPrimitives.WriteInt64LittleEndian(header[8..], options.MaxPixels);
         header[16] = (byte)options.Mode;
+        BinaryPrimitives.WriteInt32LittleEndian(header[17..], options.Page);
     }
 
     public static (int PayloadLength, IntakeOptions Options) ReadRequestHeader(ReadOnlySpan<byte> header)
@@ -48,6 +49,7 @@ internal static class DecodeWorkerProtocol
             AllowedFormats = (ImageFormats)BinaryPrimitives.ReadInt32LittleEndian(header[4..]) & ImageFormats.All,
             MaxPixels = BinaryPrimitives.ReadInt64LittleEndian(header[8..]),
             Mode = Enum.IsDefined((ConversionMode)header[16]) ? (ConversionMode)header[16] : ConversionMode.Pillow,
+            Page = Math.Max(0, BinaryPrimitives.ReadInt32LittleEndian(header[17..])),
         };
         return (length, options);
     }

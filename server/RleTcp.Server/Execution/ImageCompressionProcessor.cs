@@ -3,7 +3,7 @@ using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
 using RleTcp.Imaging.Sandbox;
-using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Execution;
 

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using RleTcp.Imaging.Sandbox;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Transport;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Hosting;
 

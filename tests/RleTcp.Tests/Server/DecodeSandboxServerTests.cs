@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using RleTcp.Imaging;
 using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Framing;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Imaging;
 using RleTcp.Tests.Support;

@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Framing;
-using RleTcp.Server.Execution;
 
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Diagnostics;
 
 /// <summary>
 /// The server's <see cref="System.Diagnostics.Metrics"/> instruments, in the meter <see cref="MeterName"/> created
 /// through the host's <see cref="IMeterFactory"/> (so each host, e.g. each test server, has its own). They are read by
 /// <c>dotnet-counters monitor --counters RleTcp.Server</c>, by OpenTelemetry, and by the optional Prometheus side port
-/// (<see cref="MetricsEndpointOptions"/>).
+/// (<c>MetricsEndpointOptions</c> in Hosting).
 /// </summary>
 /// <remarks>
 /// Recording is cheap when nobody listens (an instrument without listeners returns at once), so the hot paths call
@@ -112,7 +111,7 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
     private readonly Counter<long> _bytesSent;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _busy;
-    private RequestExecutor? _executor;
+    private IExecutorLoad? _executor;
 
     /// <summary>Creates the meter and its instruments.</summary>
     public RleTcpMetrics(IMeterFactory meterFactory)
@@ -147,22 +146,22 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
     /// <summary>The meter (for tests and for exporters that want the instance rather than the name).</summary>
     public Meter Meter => _meter;
 
-    /// <summary>Connects the observable instruments to the executor (called by the executor, which this cannot depend on).</summary>
-    internal void Observe(RequestExecutor executor) => _executor = executor;
+    /// <summary>Connects the observable instruments to the executor (called by the executor, which sits above this).</summary>
+    internal void Observe(IExecutorLoad executor) => _executor = executor;
 
     /// <summary>An answer has been written: counts it by status (or as a ping) and its bytes.</summary>
-    internal void Answered(ServerResponse answer)
+    internal void Answered(ResponseStatus status, long bodyLength, bool ping)
     {
-        if (ReferenceEquals(answer, ServerResponse.Ping))
+        if (ping)
         {
             _pings.Add(1);
         }
         else
         {
-            _requests.Add(1, StatusTags[(byte)answer.Status]);
+            _requests.Add(1, StatusTags[(byte)status]);
         }
 
-        _bytesSent.Add(FrameHeader.Size + 1 + answer.BodyLength);
+        _bytesSent.Add(FrameHeader.Size + 1 + bodyLength);
     }
 
     /// <summary>Protocol bytes consumed from a connection.</summary>
@@ -204,7 +203,7 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
 
     private double ObserveUtilization()
     {
-        RequestExecutor? executor = _executor;
+        IExecutorLoad? executor = _executor;
         return executor is null || executor.Workers == 0 ? 0 : (double)executor.BusyWorkers / executor.Workers;
     }
 }
