@@ -20,7 +20,7 @@ namespace RleTcp.Tests.Server;
 /// </summary>
 public sealed class DecodeSandboxServerTests
 {
-    private static readonly TimeSpan Margin = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Margin = DecodeSandboxTests.Margin;
 
     private static byte[] Input(string file) => File.ReadAllBytes(Vectors.Get(file).InputPath);
 
