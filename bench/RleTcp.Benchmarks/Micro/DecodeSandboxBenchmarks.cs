@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using RleTcp.Benchmarks.Images;
 using RleTcp.Imaging;
 using RleTcp.Imaging.Sandbox;
@@ -79,8 +82,7 @@ public class DecodeSandboxBenchmarks
 /// 50 ms deadline, then the next image (the 480x320 GIF) is decoded, by the replacement worker started at the kill.
 /// The figure minus the 50 ms deadline is the recovery: kill, process start, warm-up, decode.
 /// </summary>
-[InProcess]
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 1, iterationCount: 10)]
+[Config(typeof(RecoveryConfig))]
 public class DecodeSandboxRecoveryBenchmarks
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMilliseconds(50);
@@ -122,6 +124,17 @@ public class DecodeSandboxRecoveryBenchmarks
 
         using BitImage next = _sandbox.Decode(_gif, IntakeOptions.Default, CancellationToken.None);
         return next.Height;
+    }
+
+    /// <summary>In process (the worker beside the binaries), one kill per invocation, ten measured.</summary>
+    private sealed class RecoveryConfig : ManualConfig
+    {
+        public RecoveryConfig() => AddJob(Job.Default
+            .WithStrategy(RunStrategy.Monitoring)
+            .WithLaunchCount(1)
+            .WithWarmupCount(1)
+            .WithIterationCount(10)
+            .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(10), logOutput: false)));
     }
 
     private static string RepositoryRoot()
