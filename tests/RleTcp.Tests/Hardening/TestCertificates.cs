@@ -98,7 +98,14 @@ public sealed class TestCertificates : IDisposable
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         byte[] serial = RandomNumberGenerator.GetBytes(16);
         serial[0] &= 0x7F;
-        using X509Certificate2 issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30), serial);
+        // Never past the CA's own end: on a loaded machine "now + 30 days" here can be a second later than the CA's.
+        DateTimeOffset notAfter = DateTimeOffset.UtcNow.AddDays(30);
+        if (notAfter > ca.NotAfter)
+        {
+            notAfter = ca.NotAfter;
+        }
+
+        using X509Certificate2 issued = request.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), notAfter, serial);
         return issued.CopyWithPrivateKey(key);
     }
 }
