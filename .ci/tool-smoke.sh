@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The CLI as a .NET tool, end to end: pack client/RleTcp.Cli into a temporary folder, install it from there into a
 # temporary tool path (never the machine's global tools), run `rletcp --version`, and compress a small reference
-# vector with `rletcp compress --local`, comparing the output with its NAME.expected.rle byte for byte.
+# vector with `rletcp compress --local`, comparing the output with its NAME.expected.rle byte for byte; then a GIF
+# (decoded in the tool's decode sandbox: the installed tool in its worker mode) and a file that loops the decoder
+# (must fail with Timeout within --timeout).
 # Usage: bash .ci/tool-smoke.sh   (needs ../shared/vectors beside the repository, like the tests)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,4 +45,21 @@ echo "tool-smoke: rletcp compress --local $vector"
 cp "$vectors/$vector" "$work/"
 "$work/tools/rletcp" compress --local "$work/$vector" -o "$work/out"
 cmp "$work/out/${vector%.*}.rle" "$vectors/${vector%.*}.expected.rle"
-echo "tool-smoke: OK (the installed tool's output equals ${vector%.*}.expected.rle)"
+# A library format: decoded in the tool's decode sandbox, i.e. the installed tool started again in its worker mode.
+library_vector=syn_palette16_320x240.gif
+echo "tool-smoke: rletcp compress --local $library_vector (decode sandbox)"
+cp "$vectors/$library_vector" "$work/"
+"$work/tools/rletcp" compress --local "$work/$library_vector" -o "$work/out"
+cmp "$work/out/${library_vector%.*}.rle" "$vectors/${library_vector%.*}.expected.rle"
+
+# A file that loops ImageSharp forever: the tool must fail that file with Timeout, in bounded time.
+echo "tool-smoke: rletcp compress --local --timeout 3s on a decoder loop"
+cp fuzz/regressions/library/png-adam7-1x252-grey4-loops.png "$work/loop.png"
+status=0
+timeout 60 "$work/tools/rletcp" compress --local --timeout 3s "$work/loop.png" -o "$work/out" 2>"$work/loop.err" || status=$?
+if [ "$status" -ne 1 ] || ! grep -q "Timeout" "$work/loop.err"; then
+  echo "tool-smoke: expected exit 1 with a Timeout line, got exit $status: $(cat "$work/loop.err")" >&2
+  exit 1
+fi
+
+echo "tool-smoke: OK (the installed tool's outputs equal ${vector%.*}.expected.rle and ${library_vector%.*}.expected.rle; a decoder loop fails in bounded time)"

@@ -1,7 +1,14 @@
 using System.CommandLine;
 using RleTcp.Cli.Commands;
 using RleTcp.Cli.Common;
+using RleTcp.Imaging.Sandbox;
 using Spectre.Console;
+
+// First: `compress --local` starts this same executable as its decode workers (also as an installed .NET tool).
+if (DecodeWorkerHost.RunIfRequested(args) is int workerExit)
+{
+    return workerExit;
+}
 
 if (Console.IsOutputRedirected)
 {

@@ -8,6 +8,7 @@ internal static class FuzzTargets
     [
         new RleDecoderTarget(),
         new ImageIntakeTarget(),
+        new LibraryDecodeTarget(),
         new FrameParserTarget(),
         new G4DecoderTarget(),
         new Jbig2DecoderTarget(),

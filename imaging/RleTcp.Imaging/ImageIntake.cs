@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using RleTcp.Imaging.Formats;
+using RleTcp.Imaging.Sandbox;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
@@ -32,11 +33,27 @@ public static class ImageIntake
     /// <exception cref="ImageIntakeException">The image is invalid, not allowed, or too large.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (checked per row).</exception>
     public static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct = default) =>
-        Decode(data, options, useFastPaths: true, ct);
+        Decode(data, options, useFastPaths: true, library: null, ct);
+
+    /// <summary>
+    /// As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>, but every image our own readers
+    /// do not take is handed to <paramref name="library"/> (e.g. the <see cref="DecodeSandbox"/>) instead of
+    /// being decoded by ImageSharp in this process.
+    /// </summary>
+    /// <exception cref="DecodeSandboxException">The library decoder failed (e.g. its process died).</exception>
+    public static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ILibraryDecoder library, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(library);
+        return Decode(data, options, useFastPaths: true, library, ct);
+    }
 
     /// <summary>As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>; the fast paths can be
     /// switched off so tests can check they agree with ImageSharp.</summary>
-    internal static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, bool useFastPaths, CancellationToken ct)
+    internal static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, bool useFastPaths, CancellationToken ct) =>
+        Decode(data, options, useFastPaths, library: null, ct);
+
+    private static BitImage Decode(
+        ReadOnlyMemory<byte> data, IntakeOptions options, bool useFastPaths, ILibraryDecoder? library, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
         ct.ThrowIfCancellationRequested();
@@ -84,6 +101,12 @@ public static class ImageIntake
                 }
             }
 
+            if (library is not null && format is not (BmpFormat or PbmFormat or TiffFormat))
+            {
+                // No reader of ours takes this format: even Identify is library code, so it runs over there too.
+                return library.Decode(data, options, ct);
+            }
+
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
@@ -102,6 +125,11 @@ public static class ImageIntake
                 }
             }
 
+            if (library is not null)
+            {
+                return library.Decode(data, options, ct);
+            }
+
             if (format is PngFormat)
             {
                 // Only on the ImageSharp path: the 1-bit reader checks its own rows as it inflates them.
@@ -115,7 +143,7 @@ public static class ImageIntake
             bool invert = tiff is { DecodesInverted: true };
             return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct);
         }
-        catch (ImageIntakeException)
+        catch (Exception ex) when (ex is ImageIntakeException or DecodeSandboxException)
         {
             throw;
         }

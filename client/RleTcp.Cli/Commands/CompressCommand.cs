@@ -18,7 +18,8 @@ internal static class CompressCommand
         var server = CommonOptions.Server();
         var local = CommonOptions.Local();
         var mode = CommonOptions.Mode();
-        var command = new Command("compress", "Compress images to .rle files (or another codec's), through the server or locally.") { files, output, server, local, mode };
+        var timeout = CommonOptions.LocalTimeout();
+        var command = new Command("compress", "Compress images to .rle files (or another codec's), through the server or locally.") { files, output, server, local, mode, timeout };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
         var codecs = new CodecOptions();
         codecs.AddTo(command);
@@ -36,18 +37,18 @@ internal static class CompressCommand
         command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
             ? await RunAsync(
                 result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode),
-                result.GetRequiredValue(codecs.Codec), codecs.EncodeOptions(result), cancellationToken)
+                result.GetValue(timeout), result.GetRequiredValue(codecs.Codec), codecs.EncodeOptions(result), cancellationToken)
             : ExitCodes.Usage);
         return command;
     }
 
     private static async Task<int> RunAsync(
-        FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, IBilevelCodec codec,
-        BilevelEncodeOptions encodeOptions, CancellationToken cancellationToken)
+        FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, TimeSpan timeout,
+        IBilevelCodec codec, BilevelEncodeOptions encodeOptions, CancellationToken cancellationToken)
     {
         bool rle = codec.Name == BilevelCodecs.DefaultName;
         await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(
-            local, mode, server, connections: 1, cancellationToken, rle ? null : codec, encodeOptions);
+            local, mode, server, connections: 1, cancellationToken, timeout, rle ? null : codec, encodeOptions);
         if (compressor is null)
         {
             return ExitCodes.Unreachable;

@@ -38,14 +38,15 @@ internal static class CompressDirCommand
         var server = CommonOptions.Server();
         var local = CommonOptions.Local();
         var mode = CommonOptions.Mode();
-        var command = new Command("compress-dir", "Compress every image in a folder, with progress and a summary.") { input, output, parallel, server, local, mode };
+        var timeout = CommonOptions.LocalTimeout();
+        var command = new Command("compress-dir", "Compress every image in a folder, with progress and a summary.") { input, output, parallel, server, local, mode, timeout };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
         var tls = new TlsOptions();
         tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
             ? await RunAsync(
                 result.GetRequiredValue(input), result.GetRequiredValue(output), result.GetValue(parallel),
-                address, result.GetValue(local), result.GetValue(mode), cancellationToken)
+                address, result.GetValue(local), result.GetValue(mode), result.GetValue(timeout), cancellationToken)
             : ExitCodes.Usage);
         return command;
     }
@@ -53,7 +54,7 @@ internal static class CompressDirCommand
     private sealed record FileOutcome(string Name, long BytesIn, long BytesOut, string? Error);
 
     private static async Task<int> RunAsync(
-        DirectoryInfo input, DirectoryInfo output, int parallel, ServerAddress server, bool local, ConversionMode mode, CancellationToken cancellationToken)
+        DirectoryInfo input, DirectoryInfo output, int parallel, ServerAddress server, bool local, ConversionMode mode, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (!input.Exists)
         {
@@ -66,7 +67,7 @@ internal static class CompressDirCommand
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .ToArray();
         await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(
-            local, mode, server, connections: Math.Min(parallel, 4), cancellationToken);
+            local, mode, server, connections: Math.Min(parallel, 4), cancellationToken, timeout);
         if (compressor is null)
         {
             return ExitCodes.Unreachable;

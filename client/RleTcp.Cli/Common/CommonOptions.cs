@@ -21,6 +21,17 @@ internal static class CommonOptions
         Description = "Compress in this process instead of through a server.",
     };
 
+    /// <summary>The default of <see cref="LocalTimeout"/>: the server's own RequestTimeout default.</summary>
+    public static readonly TimeSpan DefaultLocalTimeout = TimeSpan.FromSeconds(60);
+
+    public static Option<TimeSpan> LocalTimeout() => new("--timeout")
+    {
+        Description = "With --local: the longest one image may take; a decoder still running then is killed and the file fails (e.g. 500ms, 30s).",
+        HelpName = "duration",
+        DefaultValueFactory = _ => DefaultLocalTimeout,
+        CustomParser = ParseTimeout,
+    };
+
     public static Option<ConversionMode> Mode() => new("--mode")
     {
         Description = "Conversion to 1 bit: pillow (Floyd-Steinberg like Pillow's convert('1')) or threshold (luma >= 128).",
@@ -65,6 +76,18 @@ internal static class CommonOptions
 
         result.AddError($"--server: {error}");
         return null;
+    }
+
+    private static TimeSpan ParseTimeout(ArgumentResult result)
+    {
+        string text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "";
+        if (DurationParser.TryParse(text, out TimeSpan timeout))
+        {
+            return timeout;
+        }
+
+        result.AddError($"--timeout: '{text}' is not a duration of at most a day (e.g. 500ms, 30s, 2m).");
+        return default;
     }
 
     private static ConversionMode ParseMode(ArgumentResult result)

@@ -11,11 +11,11 @@ internal static class CompressorFactory
     /// <summary>Returns the compressor, or null after writing the error line (the caller exits with <see cref="ExitCodes.Unreachable"/>).</summary>
     public static async Task<IImageCompressor?> CreateAsync(
         bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken,
-        IBilevelCodec? codec = null, BilevelEncodeOptions? encodeOptions = null)
+        TimeSpan? localTimeout = null, IBilevelCodec? codec = null, BilevelEncodeOptions? encodeOptions = null)
     {
         if (local)
         {
-            return new LocalImageCompressor(mode, codec, encodeOptions);
+            return new LocalImageCompressor(mode, connections, localTimeout ?? CommonOptions.DefaultLocalTimeout, codec, encodeOptions);
         }
 
         try

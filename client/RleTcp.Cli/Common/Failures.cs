@@ -2,6 +2,7 @@ using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
 using RleTcp.Protocol.Codecs;
+using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Rle;
 
 namespace RleTcp.Cli.Common;
@@ -12,7 +13,8 @@ internal static class Failures
     /// <summary>Whether <paramref name="exception"/> is a failure of one input, to report and move past.</summary>
     public static bool IsInputFailure(Exception exception) => exception
         is RleTcpException or RleTcpConnectionException or ImageIntakeException or RleFormatException or BilevelFormatException
-        or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException;
+        or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
+        or TimeoutException or DecodeSandboxException;
 
     public static string Describe(Exception exception) => exception switch
     {
@@ -22,6 +24,8 @@ internal static class Failures
         BilevelFormatException { Codec: "rle" } e => $"not a valid .rle file: {OneLine(e.Message)}",
         BilevelFormatException e => $"not a valid {e.Codec} file: {OneLine(e.Message)}",
         FileNotFoundException e => $"no such file: {e.FileName}",
+        TimeoutException e => $"Timeout: {OneLine(e.Message)}",
+        DecodeSandboxException e => $"InternalError: {OneLine(e.Message)}",
         _ => OneLine(exception.Message),
     };
 

@@ -100,6 +100,26 @@ public sealed class RleTcpServerOptions
     /// </summary>
     public int OutputBufferBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Whether images no reader of ours takes (JPEG, WebP, GIF, TGA, most PNG...) are decoded in the decode sandbox:
+    /// a pool of worker processes, each with a memory cap, killed and replaced when a request's
+    /// <see cref="RequestTimeout"/> passes. Default true; false decodes them in the server process, where a decoder
+    /// that loops keeps a worker forever (only for trusted inputs and benchmarks).
+    /// </summary>
+    public bool DecodeSandbox { get; set; } = true;
+
+    /// <summary>Decode worker processes (library decodes that run at once); 0 = as many as <see cref="Workers"/>. Default 0.</summary>
+    public int DecodeProcesses { get; set; }
+
+    /// <summary>
+    /// The managed heap cap of each decode worker process: a decode that needs more is answered ImageTooLarge and
+    /// its process replaced. Default 1 GiB (a 100-megapixel RGBA decode fits); at least 64 MiB.
+    /// </summary>
+    public long DecodeProcessMemoryBytes { get; set; } = 1L << 30;
+
+    /// <summary>The number of decode worker processes <see cref="DecodeProcesses"/> stands for.</summary>
+    internal int EffectiveDecodeProcesses => DecodeProcesses > 0 ? DecodeProcesses : Workers;
+
     /// <summary>Optional TLS (section <c>RleTcp:Tls</c>); off unless a certificate is configured.</summary>
     public RleTcpTlsOptions Tls { get; set; } = new();
 

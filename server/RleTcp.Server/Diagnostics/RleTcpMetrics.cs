@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Framing;
 
 namespace RleTcp.Server.Diagnostics;
@@ -15,7 +16,7 @@ namespace RleTcp.Server.Diagnostics;
 /// these methods unconditionally. Tag values are preallocated: recording never allocates. The meter belongs to the
 /// factory, which disposes it with the host.
 /// </remarks>
-public sealed class RleTcpMetrics
+public sealed class RleTcpMetrics : IDecodeSandboxMonitor
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "RleTcp.Server";
@@ -49,6 +50,21 @@ public sealed class RleTcpMetrics
 
     /// <summary>The fraction of executor workers busy now (0 to 1).</summary>
     public const string UtilizationName = "rletcp.server.executor.utilization";
+
+    /// <summary>Decode worker processes started, tagged <see cref="SandboxReplacementTag"/> (true: in place of one that ended).</summary>
+    public const string SandboxStartsName = "rletcp.server.sandbox.starts";
+
+    /// <summary>Decode worker processes that ended, tagged <see cref="SandboxEndTag"/>: <c>deadline</c> (killed), <c>crashed</c>, <c>memory_cap</c>, <c>shutdown</c>.</summary>
+    public const string SandboxEndsName = "rletcp.server.sandbox.ends";
+
+    /// <summary>Decode worker processes alive now.</summary>
+    public const string SandboxProcessesName = "rletcp.server.sandbox.processes";
+
+    /// <summary>The tag saying why a decode worker ended.</summary>
+    public const string SandboxEndTag = "rletcp.sandbox.end";
+
+    /// <summary>The tag saying whether a started decode worker replaces one that ended.</summary>
+    public const string SandboxReplacementTag = "rletcp.sandbox.replacement";
 
     /// <summary>The tag carrying the <see cref="ResponseStatus"/> name, e.g. <c>Ok</c>, <c>InvalidImage</c>.</summary>
     public const string StatusTag = "rletcp.status";
@@ -84,7 +100,21 @@ public sealed class RleTcpMetrics
         new(BusyReasonTag, "answer_budget"),
     ];
 
+    private static readonly KeyValuePair<string, object?>[] SandboxEndTags =
+    [
+        new(SandboxEndTag, "deadline"),
+        new(SandboxEndTag, "crashed"),
+        new(SandboxEndTag, "memory_cap"),
+        new(SandboxEndTag, "shutdown"),
+    ];
+
+    private static readonly KeyValuePair<string, object?> ReplacementTag = new(SandboxReplacementTag, true);
+    private static readonly KeyValuePair<string, object?> FirstStartTag = new(SandboxReplacementTag, false);
+
     private readonly Meter _meter;
+    private readonly Counter<long> _sandboxStarts;
+    private readonly Counter<long> _sandboxEnds;
+    private readonly UpDownCounter<long> _sandboxProcesses;
     private readonly Counter<long> _requests;
     private readonly Counter<long> _pings;
     private readonly Histogram<double> _duration;
@@ -110,6 +140,9 @@ public sealed class RleTcpMetrics
         _bytesSent = _meter.CreateCounter<long>(BytesSentName, "By", "Protocol bytes of answers written to clients.");
         _connections = _meter.CreateUpDownCounter<long>(ActiveConnectionsName, "{connection}", "Open connections.");
         _busy = _meter.CreateCounter<long>(BusyRejectionsName, "{request}", "Requests and connections answered Busy, by reason.");
+        _sandboxStarts = _meter.CreateCounter<long>(SandboxStartsName, "{process}", "Decode worker processes started.");
+        _sandboxEnds = _meter.CreateCounter<long>(SandboxEndsName, "{process}", "Decode worker processes that ended, by reason.");
+        _sandboxProcesses = _meter.CreateUpDownCounter<long>(SandboxProcessesName, "{process}", "Decode worker processes alive.");
         _meter.CreateObservableUpDownCounter(QueueDepthName, () => _executor?.QueuedCount ?? 0, "{request}", "Requests waiting for a worker.");
         _meter.CreateObservableGauge(UtilizationName, ObserveUtilization, "1", "Fraction of executor workers busy.");
     }
@@ -175,6 +208,20 @@ public sealed class RleTcpMetrics
     /// <summary>A worker finished a request it started at <paramref name="startedTimestamp"/>.</summary>
     internal void Processed(long startedTimestamp, ResponseStatus status) =>
         _duration.Record(Stopwatch.GetElapsedTime(startedTimestamp).TotalSeconds, StatusTags[(byte)status]);
+
+    /// <inheritdoc/>
+    void IDecodeSandboxMonitor.WorkerStarted(bool replacement)
+    {
+        _sandboxStarts.Add(1, replacement ? ReplacementTag : FirstStartTag);
+        _sandboxProcesses.Add(1);
+    }
+
+    /// <inheritdoc/>
+    void IDecodeSandboxMonitor.WorkerEnded(DecodeWorkerEnd reason)
+    {
+        _sandboxEnds.Add(1, SandboxEndTags[(int)reason]);
+        _sandboxProcesses.Add(-1);
+    }
 
     private double ObserveUtilization()
     {

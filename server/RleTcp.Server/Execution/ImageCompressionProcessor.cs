@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Imaging.Sandbox;
 using RleTcp.Server.Configuration;
 using RleTcp.Server.Diagnostics;
 
@@ -15,21 +16,29 @@ namespace RleTcp.Server.Execution;
 /// Each decode is admitted first against the <see cref="DecodeMemoryBudget"/> on <see cref="DecodeCost"/>'s header-only
 /// estimate: one that could never fit is ImageTooLarge, one that does not fit now is Busy at once (waiting would hold
 /// a worker, and so other clients, hostage to the decodes already running; Busy tells the client a retry is safe).
+/// Images our own readers do not take are decoded by the <see cref="ILibraryDecoder"/> (the decode sandbox, normally),
+/// so a decoder that loops or allocates without bound costs a child process, never a worker.
 /// </remarks>
 public sealed class ImageCompressionProcessor : IRequestProcessor
 {
     private readonly IntakeOptions _intake;
     private readonly long _bandPixels;
+    private readonly ILibraryDecoder _library;
     private readonly DecodeMemoryBudget _decodeBudget;
     private readonly RleTcpMetrics? _metrics;
 
     /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
     /// <param name="options">The server options.</param>
+    /// <param name="library">Decodes the images our own readers do not take (the decode sandbox, normally).</param>
     /// <param name="decodeBudget">The memory all decodes at once may hold; null: one of
     /// <see cref="RleTcpServerOptions.MaxDecodeMemoryBytes"/> for this processor alone.</param>
     /// <param name="metrics">Where Busy answers for lack of decode memory are counted, if anywhere.</param>
-    public ImageCompressionProcessor(IOptions<RleTcpServerOptions> options, DecodeMemoryBudget? decodeBudget = null, RleTcpMetrics? metrics = null)
+    public ImageCompressionProcessor(
+        IOptions<RleTcpServerOptions> options, ILibraryDecoder library, DecodeMemoryBudget? decodeBudget = null, RleTcpMetrics? metrics = null)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(library);
+        _library = library;
         RleTcpServerOptions o = options.Value;
         _decodeBudget = decodeBudget ?? new DecodeMemoryBudget(o.MaxDecodeMemoryBytes);
         _metrics = metrics;
@@ -58,7 +67,13 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         BitImage image;
         try
         {
-            image = ImageIntake.Decode(payload, _intake, cancellationToken);
+            image = ImageIntake.Decode(payload, _intake, _library, cancellationToken);
+        }
+        catch (DecodeSandboxException)
+        {
+            // The sandbox logged the worker's death (with its pid and exit code); the client learns only that it was
+            // the server, not its image.
+            return ServerResponse.Error(ResponseStatus.InternalError, "The image decoder's process failed; the image was not decoded.");
         }
         catch (ImageIntakeException e)
         {

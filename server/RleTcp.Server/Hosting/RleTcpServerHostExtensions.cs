@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using RleTcp.Imaging.Sandbox;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Transport;
 using RleTcp.Server.Configuration;
@@ -71,7 +72,24 @@ public static class RleTcpServerHostExtensions
             IOptions<RleTcpServerOptions> options = sp.GetRequiredService<IOptions<RleTcpServerOptions>>();
             return options.Value.Workload == ServerWorkload.FrameEcho
                 ? new FrameEchoProcessor()
-                : new ImageCompressionProcessor(options, sp.GetRequiredService<DecodeMemoryBudget>(), sp.GetRequiredService<RleTcpMetrics>());
+                : new ImageCompressionProcessor(
+                    options, sp.GetRequiredService<ILibraryDecoder>(), sp.GetRequiredService<DecodeMemoryBudget>(), sp.GetRequiredService<RleTcpMetrics>());
+        });
+
+        // Resolved with the processor, when the listener starts: the workers are started before the first request.
+        // The container disposes the sandbox (killing its workers) when the host stops.
+        services.AddSingleton<ILibraryDecoder>(sp =>
+        {
+            RleTcpServerOptions o = sp.GetRequiredService<IOptions<RleTcpServerOptions>>().Value;
+            if (!o.DecodeSandbox)
+            {
+                return InProcessLibraryDecoder.Instance;
+            }
+
+            return new DecodeSandbox(
+                new DecodeSandboxOptions { Processes = o.EffectiveDecodeProcesses, MemoryLimitBytes = o.DecodeProcessMemoryBytes },
+                sp.GetService<ILogger<DecodeSandbox>>(),
+                sp.GetRequiredService<RleTcpMetrics>());
         });
     }
 }

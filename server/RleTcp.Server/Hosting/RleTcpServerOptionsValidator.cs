@@ -1,3 +1,4 @@
+using RleTcp.Imaging.Sandbox;
 using System.Net;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Bits;
@@ -69,6 +70,8 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
         Positive(nameof(options.RequestTimeout), options.RequestTimeout);
         Positive(nameof(options.DrainTimeout), options.DrainTimeout);
         Range(nameof(options.BandPixels), options.BandPixels, 4096, int.MaxValue);
+        Range(nameof(options.DecodeProcesses), options.DecodeProcesses, 0, 256);
+        Range(nameof(options.DecodeProcessMemoryBytes), options.DecodeProcessMemoryBytes, DecodeSandboxOptions.MinMemoryLimitBytes, 1L << 40);
         Range(nameof(options.InputBufferBytes), options.InputBufferBytes, 4096, 1 << 30);
         Range(nameof(options.OutputBufferBytes), options.OutputBufferBytes, 4096, 1 << 30);
         if (options.AllowedFormats == ImageFormats.None || (options.AllowedFormats & ~ImageFormats.All) != 0)

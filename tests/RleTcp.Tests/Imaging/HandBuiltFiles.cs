@@ -10,14 +10,16 @@ namespace RleTcp.Tests.Imaging;
 /// </summary>
 internal static class HandBuiltFiles
 {
-    /// <summary>A PNG from raw (already filtered) scanlines, each starting with its filter byte.</summary>
-    public static byte[] Png(int width, int height, byte bitDepth, byte colorType, byte[] scanlines, byte[]? palette = null, bool badIdatCrc = false)
+    /// <summary>A PNG from raw (already filtered) scanlines, each starting with its filter byte (Adam7's passes one
+    /// after the other when <paramref name="interlaced"/>).</summary>
+    public static byte[] Png(int width, int height, byte bitDepth, byte colorType, byte[] scanlines, byte[]? palette = null, bool badIdatCrc = false, bool interlaced = false)
     {
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
         ihdr[8] = bitDepth;
         ihdr[9] = colorType;
+        ihdr[12] = interlaced ? (byte)1 : (byte)0;
 
         using var compressed = new MemoryStream();
         using (var zlib = new ZLibStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
