@@ -72,16 +72,7 @@ public static class ImageIntake
 
             if (format is PngFormat)
             {
-                PngStructure.CheckComplete(bytes);
-                if (useFastPaths && PngHeader.Read(bytes) is { IsPacked1Bit: true } png)
-                {
-                    // The IHDR alone admits a 1-bit PNG: ImageSharp's Identify is only paid by images it decodes.
-                    CheckSize(png.Width, png.Height, options);
-                    if (Png1BitReader.TryRead(data, png, ct) is { } packed)
-                    {
-                        return packed;
-                    }
-                }
+                return PngReader.Decode(data, options, useFastPaths, ct);
             }
 
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
@@ -100,12 +91,6 @@ public static class ImageIntake
                 {
                     return fast;
                 }
-            }
-
-            if (format is PngFormat)
-            {
-                // Only on the ImageSharp path: the 1-bit reader checks its own rows as it inflates them.
-                PngStructure.CheckImageDataComplete(data, ct);
             }
 
             (PillowMode mode, DecodePixel pixel) = tiff is { } t

@@ -5,7 +5,6 @@ using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
 
 namespace RleTcp.Imaging;
@@ -44,22 +43,12 @@ internal static class SourceMode
 {
     /// <summary>
     /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
-    /// <see cref="Formats.TiffHeader"/> instead).
+    /// <see cref="Formats.TiffHeader"/> instead, PNG by <see cref="Formats.PngReader"/>).
     /// </summary>
     public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
     {
         switch (format)
         {
-            case PngFormat:
-                PngMetadata png = info.Metadata.GetPngMetadata();
-                return png.ColorType switch
-                {
-                    PngColorType.Grayscale when png.BitDepth == PngBitDepth.Bit1 => (PillowMode.Bilevel, DecodePixel.L8),
-                    PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha => (PillowMode.Grey, DecodePixel.L8),
-                    PngColorType.Palette => (PillowMode.Palette, DecodePixel.Rgb24),
-                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
-                };
-
             case BmpFormat:
                 return (BmpHeader.Read(data).PillowMode(data), DecodePixel.Rgb24);
 
