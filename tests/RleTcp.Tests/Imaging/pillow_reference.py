@@ -6,11 +6,16 @@ given as argv[1], and beside each NAME writes what the reference pipeline makes 
 when Pillow refuses the file. Prints one line per case. Run with Debian's /usr/bin/python3 + python3-pil (Pillow 9.4)."""
 import io
 import os
+import random
 import struct
 import sys
 import zlib
 
 from PIL import Image
+
+# The differential generators' hand-written encoders (Differential/gen_*.py) make the regression files here too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Differential"))
+import gen_png  # noqa: E402
 
 W, H = 37, 23  # odd sizes: rows that are not whole bytes, chunks of 127 do not matter here, dither reaches the edges
 
@@ -244,6 +249,10 @@ def cases():
     yield "png_rgb.png", saved(rgb, "PNG")
     yield "png_rgba.png", saved(rgba, "PNG")
     yield "png_rgb_interlaced.png", saved(rgb, "PNG", optimize=False)
+    # Issue 11 class 1: Adam7 of width 1..4 (ImageSharp 2.1.13 looped, failed or misread them), every colour type.
+    for w in range(1, 5):
+        for ct, depth in ((0, 1), (0, 4), (0, 8), (0, 16), (2, 8), (2, 16), (3, 2), (3, 8), (4, 8), (4, 16), (6, 8), (6, 16)):
+            yield f"png_adam7_w{w}_ct{ct}_d{depth}.png", gen_png.hand_png(random.Random(w * 100 + ct * 17 + depth), w, 9, ct, depth, True)
     yield "bmp_1.bmp", saved(bilevel, "BMP")
     yield "bmp_4.bmp", bmp4()
     yield "bmp_8_greyramp.bmp", saved(grey, "BMP")
