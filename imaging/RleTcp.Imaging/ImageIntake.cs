@@ -75,6 +75,11 @@ public static class ImageIntake
                 return PngReader.Decode(data, options, useFastPaths, ct);
             }
 
+            if (format is PbmFormat)
+            {
+                return PnmReader.Decode(bytes, options, ct);
+            }
+
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
@@ -83,7 +88,6 @@ public static class ImageIntake
                 BitImage? fast = format switch
                 {
                     BmpFormat => Bmp1BitReader.TryRead(bytes, bmp!.Value, ct),
-                    PbmFormat => Pbm4Reader.TryRead(bytes, ct),
                     TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
                     _ => null,
                 };

@@ -4,7 +4,6 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
-using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -32,27 +31,6 @@ internal static class ImageSharpIntake
     {
         switch (pixel)
         {
-            case DecodePixel.Rgb24 or DecodePixel.L8 when format is PbmFormat && PnmSampleMap.For(data) is { } pnm:
-            {
-                // Rgb48 keeps every sample exactly, as ImageSharp leaves it: widened (an 8-bit one times 257) and
-                // multiplied by its integer brightness factor (see PnmSampleMap.ImageSharpFactor).
-                using Image<Rgb48> image = Image.Load<Rgb48>(configuration, data);
-                byte[] map = pnm.Map;
-                int divisor = (pnm.MaxValue < 256 ? 257 : 1) * PnmSampleMap.ImageSharpFactor(pnm.MaxValue);
-                int last = map.Length - 1;
-                return Convert(image, mode, options, ct, (writer, row, y) =>
-                {
-                    Span<ushort> samples = MemoryMarshal.Cast<byte, ushort>(row);
-                    for (int i = 0; i < samples.Length; i++)
-                    {
-                        // In place: byte i is written after ushort i (bytes 2i, 2i+1) has been read.
-                        row[i] = map[Math.Min(last, (samples[i] + (divisor / 2)) / divisor)];
-                    }
-
-                    writer.WriteRgb(y, row[..(samples.Length)], 3);
-                });
-            }
-
             case DecodePixel.L8:
             {
                 using Image<L8> image = Image.Load<L8>(configuration, data);

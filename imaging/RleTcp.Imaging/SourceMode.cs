@@ -4,7 +4,6 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Tga;
 
 namespace RleTcp.Imaging;
@@ -43,7 +42,8 @@ internal static class SourceMode
 {
     /// <summary>
     /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
-    /// <see cref="Formats.TiffHeader"/> instead, PNG by <see cref="Formats.PngReader"/>).
+    /// <see cref="Formats.TiffHeader"/> instead, PNG by <see cref="Formats.PngReader"/>, Netpbm by
+    /// <see cref="Formats.PnmReader"/>).
     /// </summary>
     public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
     {
@@ -54,14 +54,6 @@ internal static class SourceMode
 
             case GifFormat:
                 return (GifFirstFrame.Read(data).Mode, DecodePixel.Rgba32);
-
-            case PbmFormat:
-                return info.Metadata.GetPbmMetadata().ColorType switch
-                {
-                    PbmColorType.BlackAndWhite => (PillowMode.Bilevel, DecodePixel.L8),
-                    PbmColorType.Grayscale => (PillowMode.Grey, DecodePixel.L8),
-                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
-                };
 
             case TgaFormat:
                 // Byte 2 is the TGA image type: 1/9 colour-mapped ("P"), 3/11 grey ("L"), else true colour.

@@ -295,6 +295,21 @@ def cases():
     yield "pgm_p5_max1000.pgm", pnm_raw(b"P5", 1000)
     yield "pgm_p2_max1000.pgm", pnm_plain(b"P2", 1000)
     yield "pgm_p5_max1.pgm", pnm_raw(b"P5", 1)
+    # Issue 11 class 2: plain PBM without whitespace between the digits (each digit one pixel).
+    yield "pbm_p1_packed_digits.pbm", b"P1 8 1 00000000"
+    yield "pbm_p1_packed_rows.pbm", b"P1\n5 3\n10101\n0110 0\n11100\n"
+    # Issue 11 class 3: exactly one whitespace byte ends the header; the first samples are whitespace-valued bytes.
+    yield "pgm_p5_whitespace_samples.pgm", b"P5\n4 2\n255\n" + bytes([9, 10, 13, 32, 200, 11, 12, 255])
+    yield "ppm_p6_whitespace_samples.ppm", b"P6 2 1 255 " + bytes([32, 32, 32, 10, 13, 9])
+    yield "pgm_p5_16bit_whitespace_samples.pgm", b"P5 2 1 65535\n" + bytes([32, 10, 9, 13])
+    # Issue 11 class 7: cut short (Pillow refuses), maxval out of range.
+    yield "pgm_p5_truncated.pgm", saved(grey, "PPM")[:-7]
+    yield "ppm_p6_truncated.ppm", saved(rgb, "PPM")[:-1]
+    yield "ppm_p6_16bit_truncated.ppm", pnm_raw(b"P6", 1000)[:-1]
+    yield "pgm_p2_truncated.pgm", pnm_plain(b"P2", 255)[:-200].rstrip() + b"\n"
+    yield "ppm_p3_truncated.ppm", pnm_plain(b"P3", 255)[:-300].rstrip() + b" "
+    yield "pgm_maxval_65536.pgm", b"P5 2 1 65536\n" + bytes(4)
+    yield "pgm_maxval_20_digits.pgm", b"P5 2 1 18446744073709551616\n" + bytes(4)
 
 
 def main():
