@@ -80,6 +80,11 @@ public static class ImageIntake
                 return PnmReader.Decode(bytes, options, ct);
             }
 
+            if (format is GifFormat)
+            {
+                return GifReader.Decode(bytes, options, ct);
+            }
+
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 

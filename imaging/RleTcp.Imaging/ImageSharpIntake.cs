@@ -3,7 +3,6 @@ using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -46,17 +45,6 @@ internal static class ImageSharpIntake
                         writer.WriteGrey(y, row);
                     })
                     : Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteGrey(y, row));
-            }
-
-            case DecodePixel.Rgba32 when format is GifFormat:
-            {
-                using Image<Rgba32> image = Image.Load<Rgba32>(configuration, data);
-                (byte r, byte g, byte b) empty = GifFirstFrame.Read(data).EmptyPixelColor(data);
-                return Convert(image, mode, options, ct, (writer, row, y) =>
-                {
-                    FillEmptyPixels(row, empty);
-                    writer.WriteRgb(y, row, 4);
-                });
             }
 
             case DecodePixel.Rgb24 when format is TgaFormat && data.Length > 16 && data[2] is 2 or 10 && data[16] == 16:
@@ -112,21 +100,6 @@ internal static class ImageSharpIntake
         {
             result.Dispose();
             throw;
-        }
-    }
-
-    // ImageSharp leaves transparent GIF pixels (and those outside the first frame) as transparent black;
-    // Pillow gives them the colour of the transparent index (or index 0).
-    private static void FillEmptyPixels(Span<byte> rgba, (byte R, byte G, byte B) empty)
-    {
-        for (int i = 0; i < rgba.Length; i += 4)
-        {
-            if (rgba[i + 3] == 0)
-            {
-                rgba[i] = empty.R;
-                rgba[i + 1] = empty.G;
-                rgba[i + 2] = empty.B;
-            }
         }
     }
 }

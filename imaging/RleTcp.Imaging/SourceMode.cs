@@ -2,7 +2,6 @@ using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
-using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Tga;
 
@@ -32,9 +31,6 @@ internal enum DecodePixel
 
     /// <summary>R, G, B: for colour and palette sources (the luma must come from the real colour).</summary>
     Rgb24,
-
-    /// <summary>R, G, B, A: GIF, where alpha 0 marks the pixels ImageSharp leaves empty.</summary>
-    Rgba32,
 }
 
 /// <summary>Which Pillow mode a file opens in, from ImageSharp's identified metadata and a peek at the header.</summary>
@@ -43,7 +39,7 @@ internal static class SourceMode
     /// <summary>
     /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
     /// <see cref="Formats.TiffHeader"/> instead, PNG by <see cref="Formats.PngReader"/>, Netpbm by
-    /// <see cref="Formats.PnmReader"/>).
+    /// <see cref="Formats.PnmReader"/>, GIF by <see cref="Formats.GifReader"/>).
     /// </summary>
     public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
     {
@@ -51,9 +47,6 @@ internal static class SourceMode
         {
             case BmpFormat:
                 return (BmpHeader.Read(data).PillowMode(data), DecodePixel.Rgb24);
-
-            case GifFormat:
-                return (GifFirstFrame.Read(data).Mode, DecodePixel.Rgba32);
 
             case TgaFormat:
                 // Byte 2 is the TGA image type: 1/9 colour-mapped ("P"), 3/11 grey ("L"), else true colour.

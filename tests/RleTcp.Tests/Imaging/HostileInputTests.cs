@@ -260,6 +260,17 @@ public class HostileInputTests
     }
 
     [Fact]
+    public void Gif_page_past_its_last_frame_is_an_invalid_image_that_says_how_many_frames_there_are()
+    {
+        byte[] gif = File.ReadAllBytes(Vectors.Get("syn_palette16_320x240.gif").InputPath);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(gif, IntakeOptions.Default with { Page = 5 }));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("1 frame(s); page 5 does not exist", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Negative_page_is_refused_when_the_options_are_made()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => IntakeOptions.Default with { Page = -1 });

@@ -15,6 +15,7 @@ from PIL import Image
 
 # The differential generators' hand-written encoders (Differential/gen_*.py) make the regression files here too.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Differential"))
+import gen_gif  # noqa: E402
 import gen_png  # noqa: E402
 
 W, H = 37, 23  # odd sizes: rows that are not whole bytes, chunks of 127 do not matter here, dither reaches the edges
@@ -271,6 +272,17 @@ def cases():
     yield "gif_palette.gif", saved(pal, "GIF")
     yield "gif_edge.gif", saved(edge_palette_image(), "GIF")
     yield "gif_transparency.gif", saved(pal, "GIF", transparency=5)
+    # Issue 11 class 4: a first frame smaller than the screen (outside it: index 0, or the transparent index) or
+    # larger than it (Pillow's size is the frame's).
+    for name, sw, sh, frame in (
+            ("gif_frame_smaller_than_screen.gif", 40, 30, dict(x=5, y=3, w=17, h=9)),
+            ("gif_frame_smaller_transparent.gif", 40, 30, dict(x=9, y=11, w=20, h=6, trans=2)),
+            ("gif_frame_larger_than_screen.gif", 4, 4, dict(x=0, y=0, w=64, h=64)),
+            ("gif_frame_larger_offset.gif", 30, 10, dict(x=7, y=2, w=31, h=17, interlace=True))):
+        rng = random.Random(len(name))
+        frame["indices"] = [(x * 3 + y) % 4 for y in range(frame["h"]) for x in range(frame["w"])]
+        frame["mcs"] = 2
+        yield name, gen_gif.hand_gif(rng, sw, sh, [frame], bytes([250, 250, 250, 20, 20, 20, 200, 200, 0, 0, 0, 90]))
     for mode, im in (("1", bilevel), ("l", grey), ("p", pal), ("pedge", edge_palette_image()), ("rgb", rgb), ("rgba", rgba)):
         for comp in ("raw", "tiff_lzw", "packbits"):
             yield f"tiff_{mode}_{comp}.tif", saved(im, "TIFF", compression=None if comp == "raw" else comp)
