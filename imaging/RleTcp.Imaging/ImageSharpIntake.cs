@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;

@@ -1,7 +1,6 @@
 using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Tga;
 
@@ -39,15 +38,13 @@ internal static class SourceMode
     /// <summary>
     /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
     /// <see cref="Formats.TiffHeader"/> instead, PNG by <see cref="Formats.PngReader"/>, Netpbm by
-    /// <see cref="Formats.PnmReader"/>, GIF by <see cref="Formats.GifReader"/>).
+    /// <see cref="Formats.PnmReader"/>, GIF by <see cref="Formats.GifReader"/>,
+    /// BMP by <see cref="Formats.BmpReader"/>).
     /// </summary>
     public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
     {
         switch (format)
         {
-            case BmpFormat:
-                return (BmpHeader.Read(data).PillowMode(data), DecodePixel.Rgb24);
-
             case TgaFormat:
                 // Byte 2 is the TGA image type: 1/9 colour-mapped ("P"), 3/11 grey ("L"), else true colour.
                 return data.Length > 2 ? data[2] switch
