@@ -15,6 +15,7 @@ from PIL import Image
 
 # The differential generators' hand-written encoders (Differential/gen_*.py) make the regression files here too.
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Differential"))
+import gen_bmp  # noqa: E402
 import gen_gif  # noqa: E402
 import gen_png  # noqa: E402
 
@@ -268,6 +269,23 @@ def cases():
     yield "bmp_rle4_plain.bmp", bmp_rle(True, delta=False, early_eol=False)
     yield "bmp_rle8_truncated.bmp", bmp_rle(False, truncated=True)
     yield "bmp_rle8_eob_early.bmp", bmp_rle(False, eob_early=True)
+    # Issue 18 §1-3: a bit count BMP does not have; RLE runs longer than the rest of the row (encoded: clipped at the
+    # row end; absolute: on into the next row, as Pillow); a palette that does not fit before the pixel offset
+    # (Pillow reads it over the pixels); a header-less DIB; OS/2 1.x; 16-bit 5-5-5 widened as v * 255 / 31.
+    yield "bmp_bitcount_30000.bmp", gen_bmp.bmp_file(gen_bmp.info_header(40, W, H, 30000), b"", bytes(4 * W * H))
+    yield "bmp_rle8_long_runs.bmp", bmp(8, bmp_palette16(), bytes([60, 3, 0, 0] + [W + 9, 5, 0, 0] * (H - 1) + [0, 1]), 1)
+    yield "bmp_rle4_long_runs.bmp", bmp(4, bmp_palette16(), bytes([200, 0x35, 0, 0] * H + [0, 1]), 2)
+    yield "bmp_rle8_long_absolute.bmp", bmp(8, bmp_palette16(), bytes([0, W + 5] + [i % 16 for i in range(W + 5)] + [0] * ((W + 5) % 2) + [W, 7, 0, 0] * H + [0, 1]), 1)
+    pal16 = b"".join(bytes((b, g, r, 0)) for r, g, b in bmp_palette16())
+    idx4 = bmp4()[14 + 40 + 64:]
+    short_info = gen_bmp.info_header(40, W, H, 4, 0, 16)
+    yield "bmp_palette_past_pixel_offset.bmp", (b"BM" + struct.pack("<IHHI", 14 + 40 + 32 + len(idx4), 0, 0, 14 + 40 + 32)
+                                                + short_info + pal16[:32] + idx4)
+    yield "bmp_dib_header_only.dib", short_info + pal16 + idx4
+    yield "bmp_os2.bmp", gen_bmp.bmp_file(gen_bmp.info_header(12, W, H, 4), b"".join(bytes((b, g, r)) for r, g, b in bmp_palette16()), idx4)
+    ramp15 = [((x + y) % 32, (x * 3) % 32, (y * 7 + x) % 32) for y in range(H) for x in range(W)]
+    rows15 = b"".join(b"".join(struct.pack("<H", (r << 10) | (g << 5) | b) for r, g, b in ramp15[y * W:(y + 1) * W]).ljust(((W * 16 + 31) >> 3) & ~3, b"\0") for y in reversed(range(H)))
+    yield "bmp_16bit_555_ramp.bmp", gen_bmp.bmp_file(gen_bmp.info_header(40, W, H, 16), b"", rows15)
     yield "gif_greyramp.gif", saved(ramp, "GIF")
     yield "gif_palette.gif", saved(pal, "GIF")
     yield "gif_edge.gif", saved(edge_palette_image(), "GIF")
