@@ -34,7 +34,7 @@ public static class ImageIntake
         Decode(data, options, useFastPaths: true, ct);
 
     /// <summary>As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>; the fast paths can be
-    /// switched off so tests can check they agree with ImageSharp.</summary>
+    /// switched off so tests can check they agree with the general route (ImageSharp for TIFF, the general PNG reader).</summary>
     internal static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, bool useFastPaths, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -85,102 +85,93 @@ internal static class GifReader
         bool globalOnGrey = !frame.HasPalette && frame.LocalIdentity && globalLength > 0;
         Frame levelsFrom = globalOnGrey ? frame with { PaletteOffset = globalOffset, PaletteLength = globalLength } : frame;
         int? transparent0 = frame.Transparent;
-        byte[] indices = ArrayPool<byte>.Shared.Rent(width * height);
+        // Whole-canvas planes, as large as the pixel budget: allocated (and filled below), not pooled, so a large GIF
+        // leaves no large array behind in the shared pool.
+        byte[] indices = GC.AllocateUninitializedArray<byte>(width * height);
         byte[]? rgb = null;
         byte[]? saved = null;
-        try
+        Span<byte> canvas = indices.AsSpan(0, width * height);
+        canvas.Fill((byte)(frame.Transparent ?? 0));
+        DecodeFrame(data, frame, canvas, width, height, skip: null, ct);
+
+        // The disposal Pillow computes while seeking to a frame and applies when seeking to the next one. At frame 0
+        // there is no image yet, so "restore previous" (3) becomes a fill with the transparent index, if any.
+        Disposal pending = disposal switch
         {
-            Span<byte> canvas = indices.AsSpan(0, width * height);
-            canvas.Fill((byte)(frame.Transparent ?? 0));
-            DecodeFrame(data, frame, canvas, width, height, skip: null, ct);
+            2 => new Disposal(2, frame, frame.Transparent ?? background),
+            >= 3 when frame.Transparent is { } t => new Disposal(2, frame, t),
+            _ => new Disposal(0, frame, 0),
+        };
 
-            // The disposal Pillow computes while seeking to a frame and applies when seeking to the next one. At frame 0
-            // there is no image yet, so "restore previous" (3) becomes a fill with the transparent index, if any.
-            Disposal pending = disposal switch
-            {
-                2 => new Disposal(2, frame, frame.Transparent ?? background),
-                >= 3 when frame.Transparent is { } t => new Disposal(2, frame, t),
-                _ => new Disposal(0, frame, 0),
-            };
+        if (options.Page == 0)
+        {
+            return paletteMode || globalOnGrey
+                ? Threshold(canvas, width, height, Palette(data, levelsFrom), options, ct)
+                : Grey(canvas, width, height, options, ct);
+        }
 
-            if (options.Page == 0)
+        ReadOnlySpan<byte> palette0 = paletteMode ? data.Slice(frame.PaletteOffset, frame.PaletteLength) : default;
+        if (paletteMode)
+        {
+            rgb = GC.AllocateUninitializedArray<byte>(checked(width * height * 3));
+        }
+
+        for (int k = 1; k <= options.Page; k++)
+        {
+            ct.ThrowIfCancellationRequested();
+            SkipSubBlocks(data, ref pos, frame.DataOffset);
+            Frame? next = NextFrame(data, ref pos, globalOffset, globalLength, ref disposal);
+            if (next is not { } f)
             {
-                return paletteMode || globalOnGrey
-                    ? Threshold(canvas, width, height, Palette(data, levelsFrom), options, ct)
-                    : Grey(canvas, width, height, options, ct);
+                throw ImageIntakeException.Invalid($"The GIF file has {k} frame(s); page {options.Page} does not exist.");
             }
 
-            ReadOnlySpan<byte> palette0 = paletteMode ? data.Slice(frame.PaletteOffset, frame.PaletteLength) : default;
-            if (paletteMode)
+            if (f.Width == 0 || f.Height == 0)
             {
-                rgb = ArrayPool<byte>.Shared.Rent(width * height * 3);
-            }
-
-            for (int k = 1; k <= options.Page; k++)
-            {
-                ct.ThrowIfCancellationRequested();
-                SkipSubBlocks(data, ref pos, frame.DataOffset);
-                Frame? next = NextFrame(data, ref pos, globalOffset, globalLength, ref disposal);
-                if (next is not { } f)
-                {
-                    throw ImageIntakeException.Invalid($"The GIF file has {k} frame(s); page {options.Page} does not exist.");
-                }
-
-                if (f.Width == 0 || f.Height == 0)
-                {
-                    throw ImageIntakeException.Invalid($"The GIF frame {k} is empty (0 pixels wide or high).");
-                }
-
-                if (!paletteMode)
-                {
-                    if (f.HasPalette && !globalOnGrey)
-                    {
-                        // Pillow 9.4 starts a fresh, black "P" image here and keeps no palette for it: not followed.
-                        throw ImageIntakeException.Invalid(
-                            $"The GIF frame {k} has a colour table after a first frame without one; this composition is not supported.");
-                    }
-
-                    ApplyGreyDisposal(canvas, width, height, pending, saved);
-                    pending = GreyDisposal(f, disposal, transparent0 ?? f.Transparent, background, canvas, width, height, ref saved);
-                    DecodeFrame(data, f, canvas, width, height, skip: f.Transparent, ct);
-                }
-                else
-                {
-                    Span<byte> colours = rgb.AsSpan(0, width * height * 3);
-                    if (k == 1)
-                    {
-                        ApplyGreyDisposal(canvas, width, height, pending, saved); // still indices at frame 0
-                        ToRgb(canvas, palette0, true, colours);
-                    }
-                    else
-                    {
-                        ApplyRgbDisposal(colours, width, height, pending, saved);
-                    }
-
-                    pending = RgbDisposal(data, f, disposal, background, colours, width, height, ref saved);
-                    DrawRgbFrame(data, f, canvas, colours, width, height, ct);
-                }
-
-                frame = f;
+                throw ImageIntakeException.Invalid($"The GIF frame {k} is empty (0 pixels wide or high).");
             }
 
             if (!paletteMode)
             {
-                return globalOnGrey
-                    ? Threshold(canvas, width, height, Palette(data, levelsFrom), options, ct)
-                    : Grey(canvas, width, height, options, ct);
+                if (f.HasPalette && !globalOnGrey)
+                {
+                    // Pillow 9.4 starts a fresh, black "P" image here and keeps no palette for it: not followed.
+                    throw ImageIntakeException.Invalid(
+                        $"The GIF frame {k} has a colour table after a first frame without one; this composition is not supported.");
+                }
+
+                ApplyGreyDisposal(canvas, width, height, pending, saved);
+                pending = GreyDisposal(f, disposal, transparent0 ?? f.Transparent, background, canvas, width, height, ref saved);
+                DecodeFrame(data, f, canvas, width, height, skip: f.Transparent, ct);
+            }
+            else
+            {
+                Span<byte> colours = rgb.AsSpan(0, width * height * 3);
+                if (k == 1)
+                {
+                    ApplyGreyDisposal(canvas, width, height, pending, saved); // still indices at frame 0
+                    ToRgb(canvas, palette0, true, colours);
+                }
+                else
+                {
+                    ApplyRgbDisposal(colours, width, height, pending, saved);
+                }
+
+                pending = RgbDisposal(data, f, disposal, background, colours, width, height, ref saved);
+                DrawRgbFrame(data, f, canvas, colours, width, height, ct);
             }
 
-            return Colour(rgb.AsSpan(0, width * height * 3), width, height, options, ct);
+            frame = f;
         }
-        finally
+
+        if (!paletteMode)
         {
-            ArrayPool<byte>.Shared.Return(indices);
-            if (rgb is not null)
-            {
-                ArrayPool<byte>.Shared.Return(rgb);
-            }
+            return globalOnGrey
+                ? Threshold(canvas, width, height, Palette(data, levelsFrom), options, ct)
+                : Grey(canvas, width, height, options, ct);
         }
+
+        return Colour(rgb.AsSpan(0, width * height * 3), width, height, options, ct);
     }
 
     /// <summary>Pillow's <c>_seek</c> block loop: extensions read (transparency, disposal), up to an image descriptor.</summary>
