@@ -27,14 +27,16 @@ var root = new RootCommand("rletcp: compress 1-bit images with run-length encodi
 };
 
 ParseResult parsed = root.Parse(args);
-if (parsed.Errors.Count > 0)
+IReadOnlyList<string> usageErrors = Usage.Errors(parsed);
+if (usageErrors.Count > 0)
 {
-    // Usage errors are exit code 2 and one line each; `rletcp COMMAND --help` has the rest.
-    foreach (var error in parsed.Errors)
+    // Usage errors are exit code 2, one line each and the usage line, before any work; `--help` has the rest.
+    foreach (string error in usageErrors)
     {
-        Failures.WriteError(error.Message);
+        Failures.WriteError(error);
     }
 
+    Failures.WriteError(Usage.Line(parsed));
     return ExitCodes.Usage;
 }
 

@@ -20,11 +20,10 @@ namespace RleTcp.Imaging;
 /// bit-identical to Pillow 9.4's <c>Image.open(f).convert('1')</c> for lossless inputs (see docs/IMAGING.md).
 /// </summary>
 /// <remarks>
-/// The input is treated as hostile: the format is detected and the size identified before anything is decoded,
-/// a BMP header's offsets are checked against the payload, and any failure inside a decoder becomes an
-/// <see cref="ImageIntakeException"/>. Uncompressed 1-bit BMP, binary PBM, non-interlaced 1-bit PNG and uncompressed
-/// 1-bit TIFF are read straight into packed rows;
-/// everything else is decoded by ImageSharp once.
+/// The input is treated as hostile: the format is detected and the size checked before anything is decoded, and any
+/// failure inside a decoder becomes an <see cref="ImageIntakeException"/> in our words. PNG, Netpbm, GIF and BMP
+/// (also a header-less DIB) are read by our own bounded readers in <c>Formats/</c>, exactly as Pillow reads them;
+/// uncompressed 1-bit TIFF is read straight into packed rows; everything else is decoded by ImageSharp once.
 /// </remarks>
 public static class ImageIntake
 {
@@ -48,7 +47,7 @@ public static class ImageIntake
     }
 
     /// <summary>As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>; the fast paths can be
-    /// switched off so tests can check they agree with ImageSharp.</summary>
+    /// switched off so tests can check they agree with the general route (ImageSharp for TIFF, the general PNG reader).</summary>
     internal static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, bool useFastPaths, CancellationToken ct) =>
         Decode(data, options, useFastPaths, library: null, ct);
 
@@ -64,7 +63,7 @@ public static class ImageIntake
         }
 
         Configuration configuration = ImageSharpConfigurations.For(options.AllowedFormats);
-        IImageFormat format = DetectFormat(configuration, bytes, options.AllowedFormats);
+        IImageFormat format = DetectFormat(configuration, bytes, options.AllowedFormats, out bool dib);
         if (options.Page != 0 && format is not GifFormat)
         {
             // Pillow's seek(K > 0) on a one-image file raises EOFError. A multi-page format's reader checks its own
@@ -74,34 +73,27 @@ public static class ImageIntake
 
         try
         {
-            BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
-            TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
-            tiff?.CheckStripsInside(bytes);
-            if (bmp is { } b)
+            // Formats our own readers (Formats/) read as Pillow does: none of them reaches ImageSharp.
+            switch (format)
             {
-                BmpRleExtent.Check(bytes, b, ct);
+                case PngFormat:
+                    return PngReader.Decode(data, options, useFastPaths, ct);
+                case PbmFormat:
+                    return PnmReader.Decode(bytes, options, ct);
+                case GifFormat:
+                    return GifReader.Decode(bytes, options, ct);
+                case BmpFormat:
+                    return BmpReader.Decode(bytes, dib, options, ct);
             }
 
+            TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
+            tiff?.CheckStripsInside(bytes);
             if (format is TgaFormat)
             {
                 TgaHeader.CheckSize(bytes, options);
             }
 
-            if (format is PngFormat)
-            {
-                PngStructure.CheckComplete(bytes);
-                if (useFastPaths && PngHeader.Read(bytes) is { IsPacked1Bit: true } png)
-                {
-                    // The IHDR alone admits a 1-bit PNG: ImageSharp's Identify is only paid by images it decodes.
-                    CheckSize(png.Width, png.Height, options);
-                    if (Png1BitReader.TryRead(data, png, ct) is { } packed)
-                    {
-                        return packed;
-                    }
-                }
-            }
-
-            if (library is not null && format is not (BmpFormat or PbmFormat or TiffFormat))
+            if (library is not null && format is not TiffFormat)
             {
                 // No reader of ours takes this format: even Identify is library code, so it runs over there too.
                 return library.Decode(data, options, ct);
@@ -114,8 +106,6 @@ public static class ImageIntake
             {
                 BitImage? fast = format switch
                 {
-                    BmpFormat => Bmp1BitReader.TryRead(bytes, bmp!.Value, ct),
-                    PbmFormat => Pbm4Reader.TryRead(bytes, ct),
                     TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
                     _ => null,
                 };
@@ -128,12 +118,6 @@ public static class ImageIntake
             if (library is not null)
             {
                 return library.Decode(data, options, ct);
-            }
-
-            if (format is PngFormat)
-            {
-                // Only on the ImageSharp path: the 1-bit reader checks its own rows as it inflates them.
-                PngStructure.CheckImageDataComplete(data, ct);
             }
 
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
@@ -195,12 +179,25 @@ public static class ImageIntake
         }
     }
 
-    private static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed)
+    private static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed, out bool dib)
     {
+        dib = false;
         IImageFormat? format = Image.DetectFormat(configuration, bytes);
         if (format is not null)
         {
             return format;
+        }
+
+        if (BmpReader.IsDib(bytes))
+        {
+            // A header-less DIB (BITMAPINFOHEADER + pixels, as the clipboard holds): Pillow's DibImagePlugin reads it.
+            if ((allowed & ImageFormats.Bmp) == 0)
+            {
+                throw ImageIntakeException.Invalid($"BMP images are not allowed (allowed: {allowed}).");
+            }
+
+            dib = true;
+            return BmpFormat.Instance;
         }
 
         IImageFormat? any = Image.DetectFormat(ImageSharpConfigurations.For(ImageFormats.All), bytes);

@@ -1,10 +1,7 @@
 using System.Runtime.InteropServices;
-using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Advanced;
 using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Gif;
-using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -32,27 +29,6 @@ internal static class ImageSharpIntake
     {
         switch (pixel)
         {
-            case DecodePixel.Rgb24 or DecodePixel.L8 when format is PbmFormat && PnmSampleMap.For(data) is { } pnm:
-            {
-                // Rgb48 keeps every sample exactly, as ImageSharp leaves it: widened (an 8-bit one times 257) and
-                // multiplied by its integer brightness factor (see PnmSampleMap.ImageSharpFactor).
-                using Image<Rgb48> image = Image.Load<Rgb48>(configuration, data);
-                byte[] map = pnm.Map;
-                int divisor = (pnm.MaxValue < 256 ? 257 : 1) * PnmSampleMap.ImageSharpFactor(pnm.MaxValue);
-                int last = map.Length - 1;
-                return Convert(image, mode, options, ct, (writer, row, y) =>
-                {
-                    Span<ushort> samples = MemoryMarshal.Cast<byte, ushort>(row);
-                    for (int i = 0; i < samples.Length; i++)
-                    {
-                        // In place: byte i is written after ushort i (bytes 2i, 2i+1) has been read.
-                        row[i] = map[Math.Min(last, (samples[i] + (divisor / 2)) / divisor)];
-                    }
-
-                    writer.WriteRgb(y, row[..(samples.Length)], 3);
-                });
-            }
-
             case DecodePixel.L8:
             {
                 using Image<L8> image = Image.Load<L8>(configuration, data);
@@ -68,17 +44,6 @@ internal static class ImageSharpIntake
                         writer.WriteGrey(y, row);
                     })
                     : Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteGrey(y, row));
-            }
-
-            case DecodePixel.Rgba32 when format is GifFormat:
-            {
-                using Image<Rgba32> image = Image.Load<Rgba32>(configuration, data);
-                (byte r, byte g, byte b) empty = GifFirstFrame.Read(data).EmptyPixelColor(data);
-                return Convert(image, mode, options, ct, (writer, row, y) =>
-                {
-                    FillEmptyPixels(row, empty);
-                    writer.WriteRgb(y, row, 4);
-                });
             }
 
             case DecodePixel.Rgb24 when format is TgaFormat && data.Length > 16 && data[2] is 2 or 10 && data[16] == 16:
@@ -134,21 +99,6 @@ internal static class ImageSharpIntake
         {
             result.Dispose();
             throw;
-        }
-    }
-
-    // ImageSharp leaves transparent GIF pixels (and those outside the first frame) as transparent black;
-    // Pillow gives them the colour of the transparent index (or index 0).
-    private static void FillEmptyPixels(Span<byte> rgba, (byte R, byte G, byte B) empty)
-    {
-        for (int i = 0; i < rgba.Length; i += 4)
-        {
-            if (rgba[i + 3] == 0)
-            {
-                rgba[i] = empty.R;
-                rgba[i + 1] = empty.G;
-                rgba[i + 2] = empty.B;
-            }
         }
     }
 }

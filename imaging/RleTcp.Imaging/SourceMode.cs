@@ -1,11 +1,7 @@
 using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
-using SixLabors.ImageSharp.Formats.Bmp;
-using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Pbm;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
 
 namespace RleTcp.Imaging;
@@ -34,9 +30,6 @@ internal enum DecodePixel
 
     /// <summary>R, G, B: for colour and palette sources (the luma must come from the real colour).</summary>
     Rgb24,
-
-    /// <summary>R, G, B, A: GIF, where alpha 0 marks the pixels ImageSharp leaves empty.</summary>
-    Rgba32,
 }
 
 /// <summary>Which Pillow mode a file opens in, from ImageSharp's identified metadata and a peek at the header.</summary>
@@ -44,36 +37,14 @@ internal static class SourceMode
 {
     /// <summary>
     /// The Pillow mode and decode pixel type for an image ImageSharp identified (TIFF is read by
-    /// <see cref="Formats.TiffHeader"/> instead).
+    /// <see cref="Formats.TiffHeader"/> instead, PNG by <see cref="Formats.PngReader"/>, Netpbm by
+    /// <see cref="Formats.PnmReader"/>, GIF by <see cref="Formats.GifReader"/>,
+    /// BMP by <see cref="Formats.BmpReader"/>).
     /// </summary>
     public static (PillowMode Mode, DecodePixel Pixel) Detect(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> data)
     {
         switch (format)
         {
-            case PngFormat:
-                PngMetadata png = info.Metadata.GetPngMetadata();
-                return png.ColorType switch
-                {
-                    PngColorType.Grayscale when png.BitDepth == PngBitDepth.Bit1 => (PillowMode.Bilevel, DecodePixel.L8),
-                    PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha => (PillowMode.Grey, DecodePixel.L8),
-                    PngColorType.Palette => (PillowMode.Palette, DecodePixel.Rgb24),
-                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
-                };
-
-            case BmpFormat:
-                return (BmpHeader.Read(data).PillowMode(data), DecodePixel.Rgb24);
-
-            case GifFormat:
-                return (GifFirstFrame.Read(data).Mode, DecodePixel.Rgba32);
-
-            case PbmFormat:
-                return info.Metadata.GetPbmMetadata().ColorType switch
-                {
-                    PbmColorType.BlackAndWhite => (PillowMode.Bilevel, DecodePixel.L8),
-                    PbmColorType.Grayscale => (PillowMode.Grey, DecodePixel.L8),
-                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
-                };
-
             case TgaFormat:
                 // Byte 2 is the TGA image type: 1/9 colour-mapped ("P"), 3/11 grey ("L"), else true colour.
                 return data.Length > 2 ? data[2] switch

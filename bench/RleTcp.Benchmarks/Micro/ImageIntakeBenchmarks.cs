@@ -11,7 +11,8 @@ namespace RleTcp.Benchmarks.Micro;
 /// Image intake per format on the 7200x5600 line-art page: the fast paths to packed bits against ImageSharp's
 /// <c>Image.Load&lt;L8&gt;</c> of the same bytes (the baseline, so Ratio = intake time / ImageSharp time; the
 /// issue's target is at least 20x faster, a ratio of 0.05 or less). The intake with its fast paths switched off
-/// shows what the same bytes cost through the general ImageSharp route.
+/// shows what the same bytes cost through the general route (for PNG: our general <c>PngReader</c>; BMP and PBM
+/// have no separate fast path any more, their readers are the only route).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(CodecConfig))]
@@ -56,7 +57,7 @@ public class ImageIntakeBenchmarks
         return image.Height;
     }
 
-    /// <summary>The intake with its fast paths off: ImageSharp plus the Pillow-exact conversion.</summary>
+    /// <summary>The intake with its fast paths off: the general reader plus the Pillow-exact conversion.</summary>
     [Benchmark]
     public int IntakeViaImageSharp()
     {

@@ -46,6 +46,64 @@ internal static class PngUnfilter
         }
     }
 
+    /// <summary>
+    /// Unfilters <paramref name="row"/> whose filter unit is <paramref name="bpp"/> bytes (the bytes per complete
+    /// pixel, at least 1): the bytes <paramref name="bpp"/> to the left stand for "left", as the specification says.
+    /// </summary>
+    public static void Apply(byte filter, Span<byte> row, ReadOnlySpan<byte> up, int bpp, int y)
+    {
+        if (bpp == 1)
+        {
+            Apply(filter, row, up, y);
+            return;
+        }
+
+        Debug.Assert(up.Length == row.Length, "A row and the one above have the same length.");
+        int n = row.Length;
+        int head = Math.Min(bpp, n);
+        switch (filter)
+        {
+            case 0:
+                break;
+            case 1:
+                for (int i = bpp; i < n; i++)
+                {
+                    row[i] += row[i - bpp];
+                }
+
+                break;
+            case 2:
+                Up(row, up);
+                break;
+            case 3:
+                for (int i = 0; i < head; i++)
+                {
+                    row[i] += (byte)(up[i] >> 1);
+                }
+
+                for (int i = bpp; i < n; i++)
+                {
+                    row[i] += (byte)((row[i - bpp] + up[i]) >> 1);
+                }
+
+                break;
+            case 4:
+                for (int i = 0; i < head; i++)
+                {
+                    row[i] += up[i]; // no left pixel: a and c count as 0, so the predictor is b
+                }
+
+                for (int i = bpp; i < n; i++)
+                {
+                    row[i] += Predict(row[i - bpp], up[i], up[i - bpp]);
+                }
+
+                break;
+            default:
+                throw ImageIntakeException.Invalid($"The PNG row {y} has an unknown filter type {filter}.");
+        }
+    }
+
     private static void Sub(Span<byte> row)
     {
         ref byte r = ref MemoryMarshal.GetReference(row);

@@ -64,10 +64,11 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
                 ResponseStatus.Busy, "The server is decoding as many images as its memory budget allows; retry later.");
         }
 
+        var library = new RoutedLibrary(_library);
         BitImage image;
         try
         {
-            image = ImageIntake.Decode(payload, _intake, _library, cancellationToken);
+            image = ImageIntake.Decode(payload, _intake, library, cancellationToken);
         }
         catch (DecodeSandboxException)
         {
@@ -82,14 +83,35 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         }
         finally
         {
-            // The decoder's working memory is garbage now, charged until a full GC reclaims it (see DecodeMemoryBudget);
-            // the BitImage (1/8 of the estimate's pixels) is covered by the answer it becomes.
-            _decodeBudget.Finish(cost);
+            if (library.Used && _library is not InProcessLibraryDecoder)
+            {
+                // Decoded in a worker process: its working memory was never in this one (the worker's own heap cap
+                // bounds it), so there is no garbage here to wait for.
+                _decodeBudget.Release(cost);
+            }
+            else
+            {
+                // The decoder's working memory is garbage now, charged until a full GC reclaims it (see
+                // DecodeMemoryBudget); the BitImage (1/8 of the estimate's pixels) is covered by the answer it becomes.
+                _decodeBudget.Finish(cost);
+            }
         }
 
         using (image)
         {
             return BandedRleEncoder.Encode(image, _bandPixels, bands, cancellationToken);
+        }
+    }
+
+    // Tells whether this request's image went to the library decoder (the sandbox) or stayed with our own readers.
+    private sealed class RoutedLibrary(ILibraryDecoder inner) : ILibraryDecoder
+    {
+        public bool Used { get; private set; }
+
+        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct)
+        {
+            Used = true;
+            return inner.Decode(data, options, ct);
         }
     }
 }

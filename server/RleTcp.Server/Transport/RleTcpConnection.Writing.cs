@@ -85,9 +85,13 @@ internal sealed partial class RleTcpConnection
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is ConnectionResetException or IOException)
+        catch (Exception e) when (e is ConnectionResetException or IOException or System.Net.Sockets.SocketException)
         {
-            PeerGone();
+            // A send that failed (reset, or cancelled because we cut the connection) ends the writing; not a fault.
+            if (!_abort.IsCancellationRequested)
+            {
+                PeerGone();
+            }
         }
         finally
         {

@@ -81,6 +81,37 @@ public class CompressCommandTests
         Assert.StartsWith("rletcp: ", result.StandardError);
     }
 
+    [Fact]
+    public async Task CompressWithAnUnknownOptionExitsTwoWithTheUsageLineAndWritesNothing()
+    {
+        using var temp = new TempDirectory();
+        string[] inputs = temp.CopyVectors("syn_w127_runs.png");
+
+        ProcessResult result = await Rletcp.RunAsync(temp.Path, ["compress", .. inputs, "--threshold", "140", "--local"]);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains("rletcp: unknown option '--threshold' for 'rletcp compress'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("rletcp: usage: rletcp compress <files>... [options]", result.StandardError, StringComparison.Ordinal);
+        Assert.False(File.Exists(temp.Combine("syn_w127_runs.rle")), "no work is done before the usage error");
+    }
+
+    [Theory]
+    [InlineData("compress", "a.png", "-x")]
+    [InlineData("compress-dir", ".", "--recursive-ish")]
+    [InlineData("decompress", "a.rle", "--colour")]
+    [InlineData("load", "a.png", "-n", "5", "--warmup")]
+    [InlineData("demo", "--fast")]
+    public async Task EveryCommandTakesAnOptionLikeArgumentItDoesNotKnowForAUsageError(params string[] arguments)
+    {
+        using var temp = new TempDirectory();
+
+        ProcessResult result = await Rletcp.RunAsync(temp.Path, arguments);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"'{arguments[^1]}'", result.StandardError, StringComparison.Ordinal); // named, as unknown
+        Assert.Contains($"usage: rletcp {arguments[0]}", result.StandardError, StringComparison.Ordinal);
+    }
+
     internal static byte[] Expected(string vector) => File.ReadAllBytes(Vectors.Get(vector).ExpectedPath);
 
     internal static int ClosedPort()

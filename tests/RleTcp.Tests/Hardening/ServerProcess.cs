@@ -88,6 +88,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The server's process id.</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>SIGTERM, then the exit code (bounded by <see cref="TestServer.Patience"/>).</summary>
     public async Task<int> StopAsync()
     {

@@ -23,20 +23,22 @@ public sealed class DecodeSandboxTests
     private static readonly IntakeOptions Intake = IntakeOptions.Default;
 
     [Fact]
-    public void ALoopingDecoderIsKilledAtTheDeadlineAndTheNextImageIsDecodedByAFreshWorker()
+    public void ADecoderStillRunningAtTheDeadlineIsKilledAndTheNextImageIsDecodedByAFreshWorker()
     {
-        using var sandbox = new DecodeSandbox(new DecodeSandboxOptions { Processes = 1 });
-        TimeSpan deadline = TimeSpan.FromSeconds(1);
+        var monitor = new RecordingMonitor();
+        using var sandbox = new DecodeSandbox(new DecodeSandboxOptions { Processes = 1 }, monitor: monitor);
+        TimeSpan deadline = TimeSpan.FromMilliseconds(500);
 
         var watch = Stopwatch.StartNew();
         using (var cts = new CancellationTokenSource(deadline))
         {
-            Assert.ThrowsAny<OperationCanceledException>(() => sandbox.Decode(HostileImages.Adam7LoopPng, Intake, cts.Token));
+            Assert.ThrowsAny<OperationCanceledException>(() => sandbox.Decode(HostileImages.SlowJpeg, Intake, cts.Token));
         }
 
         Assert.InRange(watch.Elapsed, deadline - Early, deadline + Margin);
         AssertDecodesLikeInProcess(sandbox, "syn_palette16_320x240.gif");
         Assert.Equal(1, sandbox.LiveWorkers);
+        Assert.Equal([false, true], monitor.Starts); // the killed worker was replaced, not reused
     }
 
     [Fact]
@@ -63,7 +65,7 @@ public sealed class DecodeSandboxTests
         var monitor = new RecordingMonitor();
         using var sandbox = new DecodeSandbox(new DecodeSandboxOptions { Processes = 1 }, monitor: monitor);
         using var cts = new CancellationTokenSource(TestServer.Patience);
-        Task<BitImage> decode = Task.Run(() => sandbox.Decode(HostileImages.Adam7LoopPng, Intake, cts.Token));
+        Task<BitImage> decode = Task.Run(() => sandbox.Decode(HostileImages.SlowJpeg, Intake, cts.Token));
         int pid = WaitForBusyWorker(sandbox);
 
         using (Process worker = Process.GetProcessById(pid))
@@ -99,7 +101,7 @@ public sealed class DecodeSandboxTests
     {
         using var sandbox = new DecodeSandbox(new DecodeSandboxOptions { Processes = 1 });
         using var hang = new CancellationTokenSource(TestServer.Patience);
-        Task busy = Task.Run(() => sandbox.Decode(HostileImages.Adam7LoopPng, Intake, hang.Token));
+        Task busy = Task.Run(() => sandbox.Decode(HostileImages.SlowJpeg, Intake, hang.Token));
         WaitForBusyWorker(sandbox);
         TimeSpan deadline = TimeSpan.FromMilliseconds(300);
 
@@ -167,7 +169,7 @@ public sealed class DecodeSandboxTests
     {
         var sandbox = new DecodeSandbox(new DecodeSandboxOptions { Processes = 1 });
         using var cts = new CancellationTokenSource(TestServer.Patience);
-        Task decode = Task.Run(() => sandbox.Decode(HostileImages.Adam7LoopPng, Intake, cts.Token));
+        Task decode = Task.Run(() => sandbox.Decode(HostileImages.SlowJpeg, Intake, cts.Token));
         WaitForBusyWorker(sandbox);
 
         sandbox.Dispose();

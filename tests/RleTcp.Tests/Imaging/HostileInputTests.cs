@@ -164,7 +164,7 @@ public class HostileInputTests
         var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(HandBuiltFiles.WithIdatCutShort(whole), IntakeOptions.Default));
 
         Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
-        Assert.Contains("zlib stream ends", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("image data is truncated", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -258,6 +258,17 @@ public class HostileInputTests
 
         Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
         Assert.Contains("page 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Gif_page_past_its_last_frame_is_an_invalid_image_that_says_how_many_frames_there_are()
+    {
+        byte[] gif = File.ReadAllBytes(Vectors.Get("syn_palette16_320x240.gif").InputPath);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(gif, IntakeOptions.Default with { Page = 5 }));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("1 frame(s); page 5 does not exist", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -6,11 +6,18 @@ given as argv[1], and beside each NAME writes what the reference pipeline makes 
 when Pillow refuses the file. Prints one line per case. Run with Debian's /usr/bin/python3 + python3-pil (Pillow 9.4)."""
 import io
 import os
+import random
 import struct
 import sys
 import zlib
 
 from PIL import Image
+
+# The differential generators' hand-written encoders (Differential/gen_*.py) make the regression files here too.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Differential"))
+import gen_bmp  # noqa: E402
+import gen_gif  # noqa: E402
+import gen_png  # noqa: E402
 
 W, H = 37, 23  # odd sizes: rows that are not whole bytes, chunks of 127 do not matter here, dither reaches the edges
 
@@ -244,6 +251,10 @@ def cases():
     yield "png_rgb.png", saved(rgb, "PNG")
     yield "png_rgba.png", saved(rgba, "PNG")
     yield "png_rgb_interlaced.png", saved(rgb, "PNG", optimize=False)
+    # Issue 11 class 1: Adam7 of width 1..4 (ImageSharp 2.1.13 looped, failed or misread them), every colour type.
+    for w in range(1, 5):
+        for ct, depth in ((0, 1), (0, 4), (0, 8), (0, 16), (2, 8), (2, 16), (3, 2), (3, 8), (4, 8), (4, 16), (6, 8), (6, 16)):
+            yield f"png_adam7_w{w}_ct{ct}_d{depth}.png", gen_png.hand_png(random.Random(w * 100 + ct * 17 + depth), w, 9, ct, depth, True)
     yield "bmp_1.bmp", saved(bilevel, "BMP")
     yield "bmp_4.bmp", bmp4()
     yield "bmp_8_greyramp.bmp", saved(grey, "BMP")
@@ -258,10 +269,38 @@ def cases():
     yield "bmp_rle4_plain.bmp", bmp_rle(True, delta=False, early_eol=False)
     yield "bmp_rle8_truncated.bmp", bmp_rle(False, truncated=True)
     yield "bmp_rle8_eob_early.bmp", bmp_rle(False, eob_early=True)
+    # Issue 18 §1-3: a bit count BMP does not have; RLE runs longer than the rest of the row (encoded: clipped at the
+    # row end; absolute: on into the next row, as Pillow); a palette that does not fit before the pixel offset
+    # (Pillow reads it over the pixels); a header-less DIB; OS/2 1.x; 16-bit 5-5-5 widened as v * 255 / 31.
+    yield "bmp_bitcount_30000.bmp", gen_bmp.bmp_file(gen_bmp.info_header(40, W, H, 30000), b"", bytes(4 * W * H))
+    yield "bmp_rle8_long_runs.bmp", bmp(8, bmp_palette16(), bytes([60, 3, 0, 0] + [W + 9, 5, 0, 0] * (H - 1) + [0, 1]), 1)
+    yield "bmp_rle4_long_runs.bmp", bmp(4, bmp_palette16(), bytes([200, 0x35, 0, 0] * H + [0, 1]), 2)
+    yield "bmp_rle8_long_absolute.bmp", bmp(8, bmp_palette16(), bytes([0, W + 5] + [i % 16 for i in range(W + 5)] + [0] * ((W + 5) % 2) + [W, 7, 0, 0] * H + [0, 1]), 1)
+    pal16 = b"".join(bytes((b, g, r, 0)) for r, g, b in bmp_palette16())
+    idx4 = bmp4()[14 + 40 + 64:]
+    short_info = gen_bmp.info_header(40, W, H, 4, 0, 16)
+    yield "bmp_palette_past_pixel_offset.bmp", (b"BM" + struct.pack("<IHHI", 14 + 40 + 32 + len(idx4), 0, 0, 14 + 40 + 32)
+                                                + short_info + pal16[:32] + idx4)
+    yield "bmp_dib_header_only.dib", short_info + pal16 + idx4
+    yield "bmp_os2.bmp", gen_bmp.bmp_file(gen_bmp.info_header(12, W, H, 4), b"".join(bytes((b, g, r)) for r, g, b in bmp_palette16()), idx4)
+    ramp15 = [((x + y) % 32, (x * 3) % 32, (y * 7 + x) % 32) for y in range(H) for x in range(W)]
+    rows15 = b"".join(b"".join(struct.pack("<H", (r << 10) | (g << 5) | b) for r, g, b in ramp15[y * W:(y + 1) * W]).ljust(((W * 16 + 31) >> 3) & ~3, b"\0") for y in reversed(range(H)))
+    yield "bmp_16bit_555_ramp.bmp", gen_bmp.bmp_file(gen_bmp.info_header(40, W, H, 16), b"", rows15)
     yield "gif_greyramp.gif", saved(ramp, "GIF")
     yield "gif_palette.gif", saved(pal, "GIF")
     yield "gif_edge.gif", saved(edge_palette_image(), "GIF")
     yield "gif_transparency.gif", saved(pal, "GIF", transparency=5)
+    # Issue 11 class 4: a first frame smaller than the screen (outside it: index 0, or the transparent index) or
+    # larger than it (Pillow's size is the frame's).
+    for name, sw, sh, frame in (
+            ("gif_frame_smaller_than_screen.gif", 40, 30, dict(x=5, y=3, w=17, h=9)),
+            ("gif_frame_smaller_transparent.gif", 40, 30, dict(x=9, y=11, w=20, h=6, trans=2)),
+            ("gif_frame_larger_than_screen.gif", 4, 4, dict(x=0, y=0, w=64, h=64)),
+            ("gif_frame_larger_offset.gif", 30, 10, dict(x=7, y=2, w=31, h=17, interlace=True))):
+        rng = random.Random(len(name))
+        frame["indices"] = [(x * 3 + y) % 4 for y in range(frame["h"]) for x in range(frame["w"])]
+        frame["mcs"] = 2
+        yield name, gen_gif.hand_gif(rng, sw, sh, [frame], bytes([250, 250, 250, 20, 20, 20, 200, 200, 0, 0, 0, 90]))
     for mode, im in (("1", bilevel), ("l", grey), ("p", pal), ("pedge", edge_palette_image()), ("rgb", rgb), ("rgba", rgba)):
         for comp in ("raw", "tiff_lzw", "packbits"):
             yield f"tiff_{mode}_{comp}.tif", saved(im, "TIFF", compression=None if comp == "raw" else comp)
@@ -286,6 +325,21 @@ def cases():
     yield "pgm_p5_max1000.pgm", pnm_raw(b"P5", 1000)
     yield "pgm_p2_max1000.pgm", pnm_plain(b"P2", 1000)
     yield "pgm_p5_max1.pgm", pnm_raw(b"P5", 1)
+    # Issue 11 class 2: plain PBM without whitespace between the digits (each digit one pixel).
+    yield "pbm_p1_packed_digits.pbm", b"P1 8 1 00000000"
+    yield "pbm_p1_packed_rows.pbm", b"P1\n5 3\n10101\n0110 0\n11100\n"
+    # Issue 11 class 3: exactly one whitespace byte ends the header; the first samples are whitespace-valued bytes.
+    yield "pgm_p5_whitespace_samples.pgm", b"P5\n4 2\n255\n" + bytes([9, 10, 13, 32, 200, 11, 12, 255])
+    yield "ppm_p6_whitespace_samples.ppm", b"P6 2 1 255 " + bytes([32, 32, 32, 10, 13, 9])
+    yield "pgm_p5_16bit_whitespace_samples.pgm", b"P5 2 1 65535\n" + bytes([32, 10, 9, 13])
+    # Issue 11 class 7: cut short (Pillow refuses), maxval out of range.
+    yield "pgm_p5_truncated.pgm", saved(grey, "PPM")[:-7]
+    yield "ppm_p6_truncated.ppm", saved(rgb, "PPM")[:-1]
+    yield "ppm_p6_16bit_truncated.ppm", pnm_raw(b"P6", 1000)[:-1]
+    yield "pgm_p2_truncated.pgm", pnm_plain(b"P2", 255)[:-200].rstrip() + b"\n"
+    yield "ppm_p3_truncated.ppm", pnm_plain(b"P3", 255)[:-300].rstrip() + b" "
+    yield "pgm_maxval_65536.pgm", b"P5 2 1 65536\n" + bytes(4)
+    yield "pgm_maxval_20_digits.pgm", b"P5 2 1 18446744073709551616\n" + bytes(4)
 
 
 def main():

@@ -8,16 +8,23 @@ namespace RleTcp.Tests.Imaging.Differential;
 /// </summary>
 public static class PillowComparison
 {
-    /// <summary>Compresses <paramref name="input"/> locally and compares it with the reference's answer.</summary>
+    /// <summary>
+    /// Compresses <paramref name="input"/> locally and compares it with the reference's answer; NAME.page beside it,
+    /// when present, is the page the reference took (<see cref="IntakeOptions.Page"/>).
+    /// </summary>
     public static string? Check(string input)
     {
         byte[] data = File.ReadAllBytes(input);
+        string pagePath = input + ".page";
+        IntakeOptions options = File.Exists(pagePath)
+            ? IntakeOptions.Default with { Page = int.Parse(File.ReadAllText(pagePath), System.Globalization.CultureInfo.InvariantCulture) }
+            : IntakeOptions.Default;
         string errorPath = input + ".expected.error";
         if (File.Exists(errorPath))
         {
             try
             {
-                byte[] unexpected = RleCompressor.Compress(data, IntakeOptions.Default);
+                byte[] unexpected = RleCompressor.Compress(data, options);
                 return $"Pillow refuses it ({File.ReadAllText(errorPath)}) but RleTcp gave {unexpected.Length} bytes";
             }
             catch (ImageIntakeException ex) when (ex.Error == ImageIntakeError.InvalidImage)
@@ -34,7 +41,7 @@ public static class PillowComparison
         byte[] actual;
         try
         {
-            actual = RleCompressor.Compress(data, IntakeOptions.Default);
+            actual = RleCompressor.Compress(data, options);
         }
         catch (ImageIntakeException ex)
         {

@@ -2,11 +2,13 @@
 
 Each generator gen_*.py in this folder is run as `/usr/bin/python3 gen_NAME.py OUTDIR SEED COUNT` with Debian's
 Pillow 9.4 (the reference pipeline). It calls `run(cases)` below, where `cases(rng, count)` yields
-(name, file bytes[, exclusion reason]). For every case `write_case` stores the file as OUTDIR/NAME and beside it
-what the reference makes of it:
+(name, file bytes[, exclusion reason[, page]]). For every case `write_case` stores the file as OUTDIR/NAME and beside
+it what the reference makes of it:
   NAME.expected.rle    Image.open(BytesIO(b)) + load() + convert('1') + the textbook RLE encoder, or
   NAME.expected.error  the exception's class and message when Pillow refuses the file (RleTcp must refuse it too),
   NAME.excluded        a documented difference (docs/IMAGING.md "Known differences"): the reason; not compared.
+  NAME.page            the page K (decimal) when it is not 0: the reference is seek(K) before load(), RleTcp is given
+                       IntakeOptions.Page = K.
 Generators are deterministic for a given SEED, so a failure names a file that can be made again.
 """
 import io
@@ -46,16 +48,21 @@ def saved(im, fmt, **kw):
     return buf.getvalue()
 
 
-def write_case(folder, name, data, excluded=None):
+def write_case(folder, name, data, excluded=None, page=0):
     path = os.path.join(folder, name)
     with open(path, "wb") as f:
         f.write(data)
+    if page:
+        with open(path + ".page", "w") as f:
+            f.write(str(page))
     if excluded:
         with open(path + ".excluded", "w") as f:
             f.write(excluded)
         return "excluded"
     try:
         with Image.open(io.BytesIO(data)) as im:
+            if page:
+                im.seek(page)
             im.load()
             result = rle_of(im)
     except Exception as e:  # the reference refuses the file: RleTcp must refuse it too
@@ -114,6 +121,7 @@ def run(cases):
     for case in cases(rng, count):
         name, data = case[0], case[1]
         excluded = case[2] if len(case) > 2 else None
-        outcome = write_case(folder, name, data, excluded)
+        page = case[3] if len(case) > 3 else 0
+        outcome = write_case(folder, name, data, excluded, page)
         tally[outcome] = tally.get(outcome, 0) + 1
     print(" ".join(f"{k}={v}" for k, v in sorted(tally.items())))

@@ -1,0 +1,431 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+using RleTcp.Protocol.Bits;
+
+namespace RleTcp.Imaging.Formats;
+
+/// <summary>
+/// Reads Windows BMP (and the header-less DIB the clipboard holds) itself, as Pillow 9.4's BmpImagePlugin opens it,
+/// so no BMP reaches ImageSharp. The rules, from the plugin:
+/// <list type="bullet">
+/// <item>Info headers of 12 (OS/2: unsigned 16-bit sides, 3-byte palette entries, always bottom-up), 40, 64, 108 or
+/// 124 bytes; a height whose top byte is 0xFF means top-down. Bit counts 1, 4, 8, 16, 24, 32 (others refused).</item>
+/// <item>The palette (biClrUsed entries, else 2^bits; at most 256) is read right after the header, as far as the file
+/// goes, whatever the pixel offset; entries it lacks are the grey <c>(i, i, i)</c>. A pixel offset pointing right
+/// after the header moves past the palette (4 bytes an entry); offset 0 (and a DIB) means "after the palette".</item>
+/// <item>Two entries exactly black, white: mode "1" (a copy); entry i = (i, i, i) for every i: "L" (dithered); any
+/// other palette: "P" (each colour thresholded). Pillow 9.4 then reads the pixels of such a "1" or "L" file with 1 or 8
+/// bits each whatever the bit depth (issue 11 class 8, its bug): this reader uses the file's bit depth.</item>
+/// <item>16-bit 5-5-5 (and bitfields 5-6-5) widen as <c>v * 255 / 31</c> (<c>/ 63</c>), truncated; 32-bit is BGRX.
+/// BI_BITFIELDS is read for exactly the masks Pillow knows (others refused, as Pillow does).</item>
+/// <item>Uncompressed rows, each padded to 4 bytes, must all be in the file. RLE8/RLE4 as Pillow's BmpRleDecoder:
+/// an encoded run is clipped at the row end, an absolute run is not (it runs on into the next row), end of line pads
+/// the row with index 0, codes ending before every pixel is covered refuse the file. Two Pillow bugs are not
+/// followed (docs/IMAGING.md, known differences): a delta code's dx, dy are the two bytes after it, and an odd RLE4
+/// absolute run has all its pixels.</item>
+/// </list>
+/// </summary>
+internal static class BmpReader
+{
+    private const int FileHeaderSize = 14;
+
+    /// <summary>True when <paramref name="data"/> starts like a header-less DIB (Pillow's <c>_dib_accept</c>).</summary>
+    public static bool IsDib(ReadOnlySpan<byte> data) =>
+        data.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(data) is 12 or 40 or 64 or 108 or 124;
+
+    /// <summary>Decodes a BMP (starting "BM") or, when <paramref name="dib"/>, a DIB.</summary>
+    public static BitImage Decode(ReadOnlySpan<byte> data, bool dib, IntakeOptions options, CancellationToken ct)
+    {
+        int headerAt = dib ? 0 : FileHeaderSize;
+        if (data.Length < headerAt + 4)
+        {
+            throw ImageIntakeException.Invalid("The BMP file is shorter than its headers.");
+        }
+
+        long offset = dib ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
+        long headerSize = BinaryPrimitives.ReadUInt32LittleEndian(data[headerAt..]);
+        if (headerSize is not (12 or 40 or 64 or 108 or 124))
+        {
+            throw ImageIntakeException.Invalid($"The BMP info header size {headerSize} is not one Pillow reads (12, 40, 64, 108, 124).");
+        }
+
+        if (headerAt + headerSize > data.Length)
+        {
+            throw ImageIntakeException.Invalid("The BMP file ends inside its info header.");
+        }
+
+        ReadOnlySpan<byte> info = data.Slice(headerAt + 4, (int)headerSize - 4);
+        long width, height;
+        int bits, compression = 0, entrySize;
+        long colors = 0;
+        bool topDown = false;
+        int after = headerAt + (int)headerSize;
+        uint r = 0, g = 0, b = 0, a = 0;
+        if (headerSize == 12)
+        {
+            width = BinaryPrimitives.ReadUInt16LittleEndian(info);
+            height = BinaryPrimitives.ReadUInt16LittleEndian(info[2..]);
+            bits = BinaryPrimitives.ReadUInt16LittleEndian(info[6..]);
+            entrySize = 3;
+        }
+        else
+        {
+            topDown = info[7] == 0xFF;
+            width = BinaryPrimitives.ReadUInt32LittleEndian(info);
+            height = BinaryPrimitives.ReadUInt32LittleEndian(info[4..]);
+            if (topDown)
+            {
+                height = (1L << 32) - height;
+            }
+
+            bits = BinaryPrimitives.ReadUInt16LittleEndian(info[10..]);
+            compression = (int)Math.Min(int.MaxValue, BinaryPrimitives.ReadUInt32LittleEndian(info[12..]));
+            colors = BinaryPrimitives.ReadUInt32LittleEndian(info[28..]);
+            entrySize = 4;
+            if (compression == 3)
+            {
+                ReadOnlySpan<byte> masks;
+                if (info.Length >= 52)
+                {
+                    masks = info.Slice(36, 16);
+                }
+                else
+                {
+                    // A 40-byte header's masks follow it (alpha none); the palette, if any, would come after them.
+                    if (after + 12 > data.Length)
+                    {
+                        throw ImageIntakeException.Invalid("The BMP file ends inside its bitfield masks.");
+                    }
+
+                    masks = data.Slice(after, 12);
+                    after += 12;
+                }
+
+                r = BinaryPrimitives.ReadUInt32LittleEndian(masks);
+                g = BinaryPrimitives.ReadUInt32LittleEndian(masks[4..]);
+                b = BinaryPrimitives.ReadUInt32LittleEndian(masks[8..]);
+                a = masks.Length >= 16 ? BinaryPrimitives.ReadUInt32LittleEndian(masks[12..]) : 0;
+            }
+        }
+
+        if (bits is not (1 or 4 or 8 or 16 or 24 or 32))
+        {
+            throw ImageIntakeException.Invalid($"The BMP bit count {bits} is not one of 1, 4, 8, 16, 24, 32.");
+        }
+
+        if (colors == 0)
+        {
+            colors = 1L << bits;
+        }
+
+        if (offset == FileHeaderSize + headerSize && bits <= 8)
+        {
+            offset += 4 * colors;
+        }
+
+        Layout layout = compression switch
+        {
+            0 => bits switch { 16 => Layout.Bgr15, 24 => Layout.Bgr, 32 => Layout.Bgrx, _ => Layout.Indexed },
+            3 => Bitfields(bits, r, g, b, a),
+            1 or 2 when bits <= 8 => Layout.Rle,
+            _ => throw ImageIntakeException.Invalid($"The BMP compression {compression} is not supported."),
+        };
+
+        // The palette Pillow reads (before any pixel-offset question) decides the mode.
+        Span<byte> levels = stackalloc byte[256];
+        PillowMode mode = PillowMode.Colour;
+        if (bits <= 8)
+        {
+            if (colors > 256)
+            {
+                throw ImageIntakeException.Invalid($"The BMP palette declares {colors} colours; at most 256 are allowed.");
+            }
+
+            int paletteBytes = (int)Math.Min(entrySize * colors, Math.Max(0, data.Length - after));
+            ReadOnlySpan<byte> palette = data.Slice(Math.Min(after, data.Length), paletteBytes);
+            mode = PaletteMode(palette, (int)colors, entrySize, levels);
+            if (offset == 0)
+            {
+                offset = after + paletteBytes;
+            }
+        }
+        else if (offset == 0)
+        {
+            offset = after;
+        }
+
+        ImageIntake.CheckSize((int)Math.Min(width, int.MaxValue), (int)Math.Min(height, int.MaxValue), options);
+        if (offset > data.Length)
+        {
+            throw ImageIntakeException.Invalid($"The BMP pixel-data offset {offset} lies outside the {data.Length}-byte payload.");
+        }
+
+        int w = (int)width, h = (int)height;
+        ReadOnlySpan<byte> pixels = data[(int)offset..];
+        bool dither = options.Mode == ConversionMode.Pillow && mode is PillowMode.Grey or PillowMode.Colour;
+        BitImage image = BitImage.CreatePooled(w, h);
+        try
+        {
+            if (layout == Layout.Rle)
+            {
+                ReadRle(pixels, (int)offset, compression == 2, w, h, topDown, levels, dither, image, ct);
+            }
+            else
+            {
+                ReadRows(pixels, layout, bits, w, h, topDown, levels, dither, image, ct);
+            }
+
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+
+    private enum Layout
+    {
+        Indexed,
+        Bgr15,
+        Bgr16,
+        Bgr,
+        Bgrx,
+        Xbgr,
+        Abgr,
+        Rgba,
+        Bgra,
+        Rle,
+    }
+
+    // Pillow 9.4's SUPPORTED / MASK_MODES: these masks only.
+    private static Layout Bitfields(int bits, uint r, uint g, uint b, uint a) => (bits, r, g, b, a) switch
+    {
+        (32, 0xFF0000, 0xFF00, 0xFF, 0) => Layout.Bgrx,
+        (32, 0xFF000000, 0xFF0000, 0xFF00, 0) => Layout.Xbgr,
+        (32, 0xFF000000, 0xFF0000, 0xFF00, 0xFF) => Layout.Abgr,
+        (32, 0xFF, 0xFF00, 0xFF0000, 0xFF000000) => Layout.Rgba,
+        (32, 0xFF0000, 0xFF00, 0xFF, 0xFF000000) => Layout.Bgra,
+        (32, 0, 0, 0, 0) => Layout.Bgra,
+        (24, 0xFF0000, 0xFF00, 0xFF, _) => Layout.Bgr,
+        (16, 0xF800, 0x7E0, 0x1F, _) => Layout.Bgr16,
+        (16, 0x7C00, 0x3E0, 0x1F, _) => Layout.Bgr15,
+        _ => throw ImageIntakeException.Invalid(
+            $"The BMP bitfields layout ({bits} bits, masks {r:X}/{g:X}/{b:X}/{a:X}) is not one Pillow reads."),
+    };
+
+    /// <summary>Pillow's mode from the palette, and each index's level (luma / 1000; the grey ramp past the entries).</summary>
+    private static PillowMode PaletteMode(ReadOnlySpan<byte> palette, int colors, int entrySize, Span<byte> levels)
+    {
+        bool grey = true;
+        for (int i = 0; i < colors; i++)
+        {
+            int expected = colors == 2 ? i * 255 : i;
+            int at = i * entrySize;
+            if (at + 3 > palette.Length || palette[at] != expected || palette[at + 1] != expected || palette[at + 2] != expected)
+            {
+                grey = false;
+                break;
+            }
+        }
+
+        for (int i = 0; i < 256; i++)
+        {
+            int at = i * entrySize;
+            levels[i] = at + 3 <= palette.Length && i < colors
+                ? (byte)(PillowBilevel.Luma1000(palette[at + 2], palette[at + 1], palette[at]) / 1000)
+                : (byte)i;
+        }
+
+        return !grey ? PillowMode.Palette : colors == 2 ? PillowMode.Bilevel : PillowMode.Grey;
+    }
+
+    private static void ReadRows(
+        ReadOnlySpan<byte> pixels, Layout layout, int bits, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, BitImage image, CancellationToken ct)
+    {
+        long stride = (((long)width * bits) + 31) >> 3 & ~3L;
+        if (stride * height > pixels.Length)
+        {
+            throw ImageIntakeException.Invalid(
+                $"The BMP pixel data is truncated: {stride * height} bytes needed, {pixels.Length} after the pixel offset.");
+        }
+
+        // 1-bit rows whose two levels are one black, one white go straight in as packed bits.
+        bool packed = bits == 1 && (levels[0] >= 128) != (levels[1] >= 128);
+        byte[] values = ArrayPool<byte>.Shared.Rent(width);
+        try
+        {
+            using var writer = new BilevelRowWriter(image, dither);
+            for (int y = 0; y < height; y++)
+            {
+                ct.ThrowIfCancellationRequested();
+                ReadOnlySpan<byte> row = pixels.Slice((int)((topDown ? y : height - 1 - y) * stride), (int)stride);
+                if (packed)
+                {
+                    image.SetRow(y, row, BitOrder.MsbFirst, invert: levels[0] >= 128);
+                    continue;
+                }
+
+                Span<byte> v = values.AsSpan(0, width);
+                switch (layout)
+                {
+                    case Layout.Indexed:
+                        int mask = (1 << bits) - 1;
+                        for (int x = 0; x < width; x++)
+                        {
+                            int bit = x * bits;
+                            v[x] = levels[(row[bit >> 3] >> (8 - bits - (bit & 7))) & mask];
+                        }
+
+                        break;
+                    case Layout.Bgr15 or Layout.Bgr16:
+                        bool six = layout == Layout.Bgr16;
+                        for (int x = 0; x < width; x++)
+                        {
+                            int p = row[2 * x] | (row[(2 * x) + 1] << 8);
+                            int red = six ? ((p >> 11) & 31) * 255 / 31 : ((p >> 10) & 31) * 255 / 31;
+                            int green = six ? ((p >> 5) & 63) * 255 / 63 : ((p >> 5) & 31) * 255 / 31;
+                            int blue = (p & 31) * 255 / 31;
+                            v[x] = (byte)(PillowBilevel.Luma1000((byte)red, (byte)green, (byte)blue) / 1000);
+                        }
+
+                        break;
+                    default:
+                        // Byte positions of R, G, B in each pixel of the layout.
+                        (int step, int ri, int gi, int bi) = layout switch
+                        {
+                            Layout.Bgr => (3, 2, 1, 0),
+                            Layout.Bgrx or Layout.Bgra => (4, 2, 1, 0),
+                            Layout.Xbgr or Layout.Abgr => (4, 3, 2, 1),
+                            _ => (4, 0, 1, 2), // Rgba
+                        };
+                        for (int x = 0, i = 0; x < width; x++, i += step)
+                        {
+                            v[x] = (byte)(PillowBilevel.Luma1000(row[i + ri], row[i + gi], row[i + bi]) / 1000);
+                        }
+
+                        break;
+                }
+
+                writer.WriteGrey(y, v);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(values);
+        }
+    }
+
+    /// <summary>
+    /// RLE8/RLE4 into an index plane (Pillow decodes the whole stream first too), then the rows. <paramref name="fileOffset"/>
+    /// is where <paramref name="codes"/> starts in the file: Pillow aligns absolute runs on the file position.
+    /// </summary>
+    private static void ReadRle(
+        ReadOnlySpan<byte> codes, int fileOffset, bool rle4, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, BitImage image, CancellationToken ct)
+    {
+        long total = (long)width * height;
+
+        // Every index is written before the count passes it, so the plane needs no clearing; not pooled, as it can be
+        // as large as the pixel budget.
+        byte[] plane = GC.AllocateUninitializedArray<byte>((int)total);
+        byte[] values = ArrayPool<byte>.Shared.Rent(width);
+        try
+        {
+            long n = 0, x = 0;
+            int at = 0;
+            while (n < total && at + 2 <= codes.Length)
+            {
+                if ((at & 0xFFFF) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+
+                int count = codes[at], code = codes[at + 1];
+                at += 2;
+                if (count != 0)
+                {
+                    // Encoded run, clipped at the row end.
+                    long run = Math.Min(count, Math.Max(0, width - x));
+                    for (long i = 0; i < run && n < total; i++)
+                    {
+                        plane[n++] = (byte)(rle4 ? ((i & 1) == 0 ? code >> 4 : code & 15) : code);
+                    }
+
+                    x += run;
+                }
+                else if (code == 0)
+                {
+                    long pad = (width - (n % width)) % width;
+                    plane.AsSpan((int)n, (int)Math.Min(pad, total - n)).Clear();
+                    n += pad;
+                    x = 0;
+                }
+                else if (code == 1)
+                {
+                    break;
+                }
+                else if (code == 2)
+                {
+                    // Delta, by the format: dx and dy are the two bytes after the code (skipped pixels are index 0).
+                    if (at + 2 > codes.Length)
+                    {
+                        break;
+                    }
+
+                    long skip = codes[at] + ((long)codes[at + 1] * width);
+                    at += 2;
+                    plane.AsSpan((int)n, (int)Math.Min(skip, total - n)).Clear();
+                    n += skip;
+                    x = n % width;
+                }
+                else
+                {
+                    // Absolute run of `code` pixels, not clipped to the row (as Pillow); RLE4 packs two per byte.
+                    int bytes = rle4 ? (code + 1) / 2 : code;
+                    if (at + bytes > codes.Length)
+                    {
+                        break;
+                    }
+
+                    for (int i = 0; i < code && n < total; i++)
+                    {
+                        byte packed = codes[at + (rle4 ? i / 2 : i)];
+                        plane[n++] = (byte)(rle4 ? ((i & 1) == 0 ? packed >> 4 : packed & 15) : packed);
+                    }
+
+                    at += bytes;
+                    x += code;
+                    if (((fileOffset + at) & 1) != 0)
+                    {
+                        at++;
+                    }
+                }
+            }
+
+            if (n < total)
+            {
+                throw ImageIntakeException.Invalid(
+                    $"The RLE bitmap ends after {n} of its {total} pixels (Pillow refuses it: not enough image data).");
+            }
+
+            using var writer = new BilevelRowWriter(image, dither);
+            for (int y = 0; y < height; y++)
+            {
+                ct.ThrowIfCancellationRequested();
+                ReadOnlySpan<byte> row = plane.AsSpan((int)((long)(topDown ? y : height - 1 - y) * width), width);
+                Span<byte> v = values.AsSpan(0, width);
+                for (int i = 0; i < width; i++)
+                {
+                    v[i] = levels[row[i]];
+                }
+
+                writer.WriteGrey(y, v);
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(values);
+        }
+    }
+}

@@ -1,0 +1,308 @@
+using System.Buffers;
+using System.IO.Compression;
+
+using RleTcp.Protocol.Bits;
+
+namespace RleTcp.Imaging.Formats;
+
+/// <summary>
+/// Reads every PNG itself, as Pillow 9.4 opens it (every colour type and bit depth, Adam7, any filter), so none
+/// reaches ImageSharp (2.1.13 loops forever or misreads interlaced images of width 4 or less). Rows are inflated in
+/// blocks, unfiltered in place and turned into one 8-bit value per pixel at once: the grey value Pillow dithers, or
+/// for a palette the luma of its colour, thresholded. Nothing is allocated per row or pixel; an interlaced image
+/// collects its values in one plane (one byte per pixel) before the rows go out in order.
+/// </summary>
+internal static class PngReader
+{
+    // The chunk list, kept per thread between images (a small image's intake would otherwise allocate it each time).
+    // Taken while in use, so a nested call on the same thread gets its own.
+    [ThreadStatic]
+    private static List<ReadOnlyMemory<byte>>? t_idat;
+
+    // Rows are inflated this many bytes at a time (whole rows, at least one), as in Png1BitReader.
+    private const int BlockBytes = 128 * 1024;
+
+    // Adam7 passes: x start, y start, x step, y step.
+    private static ReadOnlySpan<byte> Adam7 => [0, 0, 8, 8, 4, 0, 8, 8, 0, 4, 4, 8, 2, 0, 4, 4, 0, 2, 2, 4, 1, 0, 2, 2, 0, 1, 1, 2];
+
+    /// <summary>
+    /// The intake of a PNG: header checked, size admitted, then the packed 1-bit path (when allowed and the image is
+    /// non-interlaced 1-bit) or the general reader.
+    /// </summary>
+    public static BitImage Decode(ReadOnlyMemory<byte> file, IntakeOptions options, bool useFastPaths, CancellationToken ct)
+    {
+        PngHeader header = PngHeader.Read(file.Span)
+            ?? throw ImageIntakeException.Invalid("The PNG file does not start with its signature and a 13-byte IHDR chunk.");
+        if (!header.IsValidLayout)
+        {
+            throw ImageIntakeException.Invalid(
+                $"The PNG bit depth {header.BitDepth} is not allowed for colour type {header.ColorType}.");
+        }
+
+        ImageIntake.CheckSize(header.Width, header.Height, options);
+        List<ReadOnlyMemory<byte>> idat = t_idat ?? [];
+        t_idat = null;
+        try
+        {
+            return Decode(file, header, idat, options, useFastPaths, ct);
+        }
+        finally
+        {
+            // Drops the references into the payload, which goes back to its pool.
+            idat.Clear();
+            t_idat = idat;
+        }
+    }
+
+    private static BitImage Decode(
+        ReadOnlyMemory<byte> file, PngHeader header, List<ReadOnlyMemory<byte>> idat, IntakeOptions options, bool useFastPaths, CancellationToken ct)
+    {
+        ReadOnlySpan<byte> palette = PngChunks.Read(file, idat).Span;
+        if (header.ColorType == 3 && palette.Length / 3 > 256)
+        {
+            throw ImageIntakeException.Invalid($"The PNG palette has {palette.Length / 3} entries; at most 256 are allowed.");
+        }
+
+        // Pillow's palette starts as the grey ramp (i, i, i) and the PLTE entries overwrite its start, so an index
+        // past the PLTE (or any index without one) is that grey.
+        Span<byte> levels = stackalloc byte[256];
+        for (int i = 0; i < levels.Length; i++)
+        {
+            levels[i] = (byte)i;
+        }
+
+        if (header.ColorType == 3)
+        {
+            for (int i = 0; i < palette.Length / 3; i++)
+            {
+                levels[i] = (byte)(PillowBilevel.Luma1000(palette[3 * i], palette[(3 * i) + 1], palette[(3 * i) + 2]) / 1000);
+            }
+        }
+
+        if (useFastPaths && header.IsPacked1Bit)
+        {
+            // Grey 1-bit is 0 and 255; a 1-bit palette, its first two levels.
+            bool white0 = header.ColorType == 3 && levels[0] >= 128;
+            bool white1 = header.ColorType != 3 || levels[1] >= 128;
+            return Png1BitReader.Read(idat, header.Width, header.Height, white0, white1, ct);
+        }
+
+        return Read(idat, header, levels, options, ct);
+    }
+
+    private static BitImage Read(List<ReadOnlyMemory<byte>> idat, PngHeader header, ReadOnlySpan<byte> levels, IntakeOptions options, CancellationToken ct)
+    {
+        int width = header.Width, height = header.Height;
+        bool dither = options.Mode == ConversionMode.Pillow && header.PillowMode is PillowMode.Grey or PillowMode.Colour;
+        int maxStride = checked((int)header.RowBytes(width) + 1);
+        int blockRows = Math.Clamp(BlockBytes / maxStride, 1, height);
+        byte[] scratch = ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
+        byte[] values = ArrayPool<byte>.Shared.Rent(width);
+        byte[]? plane = null;
+        BitImage image = BitImage.CreatePooled(width, height);
+        try
+        {
+            using var zlib = new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress);
+            using var writer = new BilevelRowWriter(image, dither);
+            var rows = new RowSource(zlib, scratch, header.BitsPerPixel);
+            if (!header.IsInterlaced)
+            {
+                rows.StartPass(width, height, blockRows, 0);
+                for (int y = 0; y < height; y++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    ToValues(header, levels, rows.Next(y), values.AsSpan(0, width));
+                    writer.WriteGrey(y, values.AsSpan(0, width));
+                }
+
+                return image;
+            }
+
+            // Every pixel belongs to exactly one pass, and a pass cut short throws, so the plane is fully written.
+            plane = GC.AllocateUninitializedArray<byte>(checked(width * height));
+            for (int p = 0; p < Adam7.Length; p += 4)
+            {
+                int x0 = Adam7[p], y0 = Adam7[p + 1], dx = Adam7[p + 2], dy = Adam7[p + 3];
+                int passWidth = (width - x0 + dx - 1) / dx, passHeight = (height - y0 + dy - 1) / dy;
+                if (passWidth <= 0 || passHeight <= 0)
+                {
+                    continue; // a pass without pixels has no scanlines (not even filter bytes)
+                }
+
+                rows.StartPass(passWidth, passHeight, blockRows, (p / 4) + 1);
+                Span<byte> passValues = values.AsSpan(0, passWidth);
+                for (int j = 0; j < passHeight; j++)
+                {
+                    ct.ThrowIfCancellationRequested();
+                    ToValues(header, levels, rows.Next(j), passValues);
+                    Span<byte> target = plane.AsSpan((y0 + (j * dy)) * width, width);
+                    for (int i = 0, x = x0; i < passWidth; i++, x += dx)
+                    {
+                        target[x] = passValues[i];
+                    }
+                }
+            }
+
+            for (int y = 0; y < height; y++)
+            {
+                ct.ThrowIfCancellationRequested();
+                writer.WriteGrey(y, plane.AsSpan(y * width, width));
+            }
+
+            return image;
+        }
+        catch (InvalidDataException ex)
+        {
+            image.Dispose();
+            throw ImageIntakeException.Invalid("The PNG image data is not a valid zlib stream.", ex);
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+            ArrayPool<byte>.Shared.Return(values);
+        }
+    }
+
+    /// <summary>One scanline (already unfiltered) as the 8-bit values <see cref="BilevelRowWriter"/> converts.</summary>
+    private static void ToValues(PngHeader header, ReadOnlySpan<byte> levels, ReadOnlySpan<byte> raw, Span<byte> values)
+    {
+        int n = values.Length;
+        switch (header.ColorType, header.BitDepth)
+        {
+            case (0, 8):
+                raw[..n].CopyTo(values);
+                break;
+            case (0, 16):
+                // Mode "I": convert('1') goes through "L", which clips to 0..255 (Pillow 9.4 does not scale).
+                for (int x = 0; x < n; x++)
+                {
+                    values[x] = raw[2 * x] != 0 ? (byte)255 : raw[(2 * x) + 1];
+                }
+
+                break;
+            case (0, _):
+            {
+                // "L;2", "L;4" scale by 255 / (2^depth - 1); "1" is 0 or 255.
+                int depth = header.BitDepth, mask = (1 << depth) - 1, scale = 255 / mask;
+                for (int x = 0; x < n; x++)
+                {
+                    int bit = x * depth;
+                    values[x] = (byte)(((raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask) * scale);
+                }
+
+                break;
+            }
+
+            case (3, 8):
+                for (int x = 0; x < n; x++)
+                {
+                    values[x] = levels[raw[x]];
+                }
+
+                break;
+            case (3, _):
+            {
+                int depth = header.BitDepth, mask = (1 << depth) - 1;
+                for (int x = 0; x < n; x++)
+                {
+                    int bit = x * depth;
+                    values[x] = levels[(raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask];
+                }
+
+                break;
+            }
+
+            case (4, _):
+            {
+                // Grey + alpha: the grey sample (its high byte at 16 bits, as Pillow's "LA;16B" unpacker).
+                int step = header.BitDepth == 16 ? 4 : 2;
+                for (int x = 0; x < n; x++)
+                {
+                    values[x] = raw[x * step];
+                }
+
+                break;
+            }
+
+            default:
+            {
+                // RGB (3 samples) or RGBA (4): the luma of the high bytes; alpha is dropped, as Pillow's RGBA -> 1.
+                int sampleBytes = header.BitDepth / 8;
+                int step = header.Channels * sampleBytes;
+                for (int x = 0, i = 0; x < n; x++, i += step)
+                {
+                    values[x] = (byte)(PillowBilevel.Luma1000(raw[i], raw[i + sampleBytes], raw[i + (2 * sampleBytes)]) / 1000);
+                }
+
+                break;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Scanlines of one pass, inflated a block at a time into <c>scratch</c> and unfiltered in place. Slot 0 holds the
+    /// row above the block's first (zeros at the start of a pass); slots 1..n the block's rows with their filter bytes.
+    /// </summary>
+    private struct RowSource(ZLibStream zlib, byte[] scratch, int bitsPerPixel)
+    {
+        private readonly int _bpp = Math.Max(1, bitsPerPixel / 8);
+        private int _stride;
+        private int _rowBytes;
+        private int _rows;
+        private int _blockRows;
+        private int _pass;
+        private int _inBlock;
+        private int _next;
+        private int _read;
+
+        public void StartPass(int width, int rows, int maxBlockRows, int pass)
+        {
+            _rowBytes = (int)((((long)width * bitsPerPixel) + 7) / 8);
+            _stride = _rowBytes + 1;
+            _rows = rows;
+            _blockRows = Math.Min(maxBlockRows, rows);
+            _pass = pass;
+            _inBlock = 0;
+            _next = 1;
+            _read = 0;
+            Array.Clear(scratch, 0, _stride);
+        }
+
+        /// <summary>Row <paramref name="y"/> of the pass (called in order), unfiltered, without its filter byte.</summary>
+        public Span<byte> Next(int y)
+        {
+            if (_next > _inBlock)
+            {
+                if (_inBlock > 0)
+                {
+                    scratch.AsSpan(_inBlock * _stride, _stride).CopyTo(scratch);
+                }
+
+                int count = Math.Min(_blockRows, _rows - _read);
+                Span<byte> block = scratch.AsSpan(_stride, count * _stride);
+                int got = zlib.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+                if (got < block.Length)
+                {
+                    string where = _pass == 0 ? string.Empty : $" of interlace pass {_pass}";
+                    throw ImageIntakeException.Invalid(
+                        $"The PNG image data is truncated: it ends at row {_read + (got / _stride)}{where} of {_rows}.");
+                }
+
+                _read += count;
+                _inBlock = count;
+                _next = 1;
+            }
+
+            int at = _next * _stride;
+            Span<byte> row = scratch.AsSpan(at + 1, _rowBytes);
+            PngUnfilter.Apply(scratch[at], row, scratch.AsSpan(at - _stride + 1, _rowBytes), _bpp, y);
+            _next++;
+            return row;
+        }
+    }
+}
