@@ -30,7 +30,8 @@ public static class ImageIntake
     /// <exception cref="ImageIntakeException">The image is invalid, not allowed, or too large.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (checked per row).</exception>
     public static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct = default) =>
-        Decode(data, options, useFastPaths: true, ct);
+        // The packed fast paths threshold at 128 (a 1-bit palette's colours are placed by it): another level goes the general way.
+        Decode(data, options, useFastPaths: options.Mode != ConversionMode.Threshold || options.ThresholdLevel == 128, ct);
 
     /// <summary>As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>; the fast paths can be
     /// switched off so tests can check they agree with ImageSharp.</summary>
@@ -142,7 +143,7 @@ public static class ImageIntake
         }
     }
 
-    private static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed)
+    internal static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed)
     {
         IImageFormat? format = Image.DetectFormat(configuration, bytes);
         if (format is not null)
@@ -156,7 +157,7 @@ public static class ImageIntake
             : ImageIntakeException.Invalid($"{any.Name} images are not allowed (allowed: {allowed}).");
     }
 
-    private static IImageInfo Identify(Configuration configuration, ReadOnlyMemory<byte> data, IImageFormat format)
+    internal static IImageInfo Identify(Configuration configuration, ReadOnlyMemory<byte> data, IImageFormat format)
     {
         using Stream stream = AsStream(data);
         IImageInfo? info = Image.Identify(configuration, stream, out _);

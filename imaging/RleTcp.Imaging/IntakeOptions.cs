@@ -16,4 +16,10 @@ public sealed record IntakeOptions
 
     /// <summary>The container formats accepted; any other is refused as <see cref="ImageIntakeError.InvalidImage"/>.</summary>
     public ImageFormats AllowedFormats { get; init; } = ImageFormats.All;
+
+    /// <summary>
+    /// With <see cref="ConversionMode.Threshold"/>: a pixel is white when its luma is at least this (0..255). Default 128,
+    /// Pillow's own threshold; any other level bypasses the packed 1-bit fast paths (a palette's colours move with it).
+    /// </summary>
+    public byte ThresholdLevel { get; init; } = 128;
 }
