@@ -33,8 +33,7 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         }
         catch (ImageIntakeException e)
         {
-            ResponseStatus status = e.Error == ImageIntakeError.ImageTooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage;
-            return ServerResponse.Error(status, e.Message);
+            return Refusal(e);
         }
 
         using (image)
@@ -42,4 +41,8 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
             return BandedRleEncoder.Encode(image, _bandPixels, bands, cancellationToken);
         }
     }
+
+    /// <summary>The answer to an image the intake refused: ImageTooLarge or InvalidImage, with its message.</summary>
+    internal static ServerResponse Refusal(ImageIntakeException e) =>
+        ServerResponse.Error(e.Error == ImageIntakeError.ImageTooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage, e.Message);
 }

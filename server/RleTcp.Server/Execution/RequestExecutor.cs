@@ -16,7 +16,7 @@ namespace RleTcp.Server.Execution;
 /// A worker always prefers a queued request to a band ticket: a small request then waits at most for the band a
 /// worker is running, not for a whole large image (head-of-line). The thread that owns a large job runs its bands
 /// itself while idle workers help, and only waits for bands already running elsewhere, so the executor cannot
-/// deadlock even when every worker holds a large job. When the request queue is full, <see cref="TrySubmit"/> fails
+/// deadlock even when every worker holds a large job. When the request queue is full, <see cref="TrySubmit(PooledPayload, out Task{ServerResponse})"/> fails
 /// at once and the caller answers Busy instead of the queue growing.
 /// </remarks>
 public sealed partial class RequestExecutor : IBandScheduler, IDisposable
@@ -76,9 +76,28 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     /// Queues <paramref name="payload"/> for processing. Returns false when the queue is full or the executor is
     /// stopping; the payload then still belongs to the caller. On success the executor owns and releases it.
     /// </summary>
-    public bool TrySubmit(PooledPayload payload, out Task<ServerResponse> response)
+    public bool TrySubmit(PooledPayload payload, out Task<ServerResponse> response) =>
+        TrySubmit(payload, processor: null, _requestTimeout, CancellationToken.None, timeoutMessage: null, out response);
+
+    /// <summary>
+    /// As <see cref="TrySubmit(PooledPayload, out Task{ServerResponse})"/>, for a request with its own
+    /// <paramref name="processor"/>, a time limit no longer than the server's, and a <paramref name="cancel"/> token
+    /// (CANCEL, a closed connection) that answers it Cancelled and frees its worker at the next row or band.
+    /// </summary>
+    internal bool TrySubmit(
+        PooledPayload payload,
+        IRequestProcessor? processor,
+        TimeSpan timeout,
+        CancellationToken cancel,
+        string? timeoutMessage,
+        out Task<ServerResponse> response)
     {
         response = null!;
+        if (timeout > _requestTimeout)
+        {
+            timeout = _requestTimeout; // a request can only tighten the operator's limit
+        }
+
         lock (_submitGate)
         {
             if (_stopping)
@@ -92,7 +111,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
                 return false;
             }
 
-            var job = new ExecutorJob(payload, _deadlines, _requestTimeout);
+            var job = new ExecutorJob(payload, _deadlines, timeout, processor, cancel, timeoutMessage);
             response = job.Completion;
             _requests.Enqueue(job);
         }
@@ -194,12 +213,13 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         ServerResponse response;
         try
         {
-            response = _processor.Process(job.Payload.Memory, this, cancellation);
+            response = (job.Processor ?? _processor).Process(job.Payload.Memory, this, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            LogRequestTimedOut(job.Payload.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            _metrics.Processed(started, ResponseStatus.Timeout);
+            ResponseStatus stopped = job.WasCancelled ? ResponseStatus.Cancelled : ResponseStatus.Timeout;
+            LogRequestStopped(job.Payload.Length, stopped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.Processed(started, stopped);
             job.Finish();
             job.CompleteTimedOut();
             return;
@@ -220,6 +240,6 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Processing a request of {PayloadBytes} bytes failed")]
     private partial void LogProcessorFault(Exception exception, int payloadBytes);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A request of {PayloadBytes} bytes ran out of time after {ElapsedMs:F0} ms of processing")]
-    private partial void LogRequestTimedOut(int payloadBytes, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A request of {PayloadBytes} bytes stopped ({Reason}) after {ElapsedMs:F0} ms of processing")]
+    private partial void LogRequestStopped(int payloadBytes, ResponseStatus reason, double elapsedMs);
 }

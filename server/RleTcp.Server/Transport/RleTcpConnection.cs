@@ -5,8 +5,10 @@ using System.Net;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.V2;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Hosting;
+using RleTcp.Server.Transport.V2;
 
 namespace RleTcp.Server.Transport;
 
@@ -52,6 +54,12 @@ internal sealed partial class RleTcpConnection
     private volatile bool _writeStalled;
     private long _requests;
     private volatile bool _peerGone;
+
+    // Protocol v2 (docs/PROTOCOL.md): decided by the first frame; null while undecided and for v1 connections.
+    private bool _firstFrameSeen;
+    private V2Session? _v2;
+    private byte[]? _discardHead;
+    private int _discardHeadFilled;
 
     public RleTcpConnection(
         long id,
@@ -101,6 +109,7 @@ internal sealed partial class RleTcpConnection
     public void Abort()
     {
         _abort.Cancel();
+        _v2?.CancelAll();
 
         // Wakes the writer's token-less wait (see WriteLoopAsync); the reader, if it is queueing, sees the channel
         // closed with _abort set, which RunAsync reads as Aborted.
@@ -141,6 +150,18 @@ internal sealed partial class RleTcpConnection
                 {
                     _timer.Dispose();
                     ReleasePartialFrame();
+                    if (_v2 is not null)
+                    {
+                        // v2 answers join the writer only when ready: wait for those still computing (half-close and
+                        // shutdown answer them; any other end stops them at their next row or band) before closing it.
+                        if (end is not ConnectionEnd.PeerClosed and not ConnectionEnd.ServerStopping || _peerGone)
+                        {
+                            _v2.CancelAll();
+                        }
+
+                        await _v2.WhenIdleAsync().ConfigureAwait(false);
+                    }
+
                     _pending.Writer.TryComplete();
                     await _pipe.Input.CompleteAsync().ConfigureAwait(false);
                 }
@@ -199,16 +220,24 @@ internal sealed partial class RleTcpConnection
                         if (status == FrameParseStatus.TooLarge)
                         {
                             LogFrameTooLarge(_id, length, _options.MaxFrameBytes);
-                            await EnqueueAsync(Task.FromResult(ServerResponse.Error(
+                            await EnqueueAsync(Task.FromResult(ForProtocol(ServerResponse.Error(
                                 ResponseStatus.FrameTooLarge,
                                 $"The frame declares {length} bytes; this server accepts at most {_options.MaxFrameBytes}.",
-                                closesConnection: true))).ConfigureAwait(false);
+                                closesConnection: true)))).ConfigureAwait(false);
                             end = ConnectionEnd.FrameTooLarge;
                         }
                         else if (length == 0)
                         {
                             _frameStarted = false;
-                            await EnqueueAsync(PingAnswer).ConfigureAwait(false);
+                            _firstFrameSeen = true;
+                            if (_v2 is not null)
+                            {
+                                await AcceptV2Async(null).ConfigureAwait(false);
+                            }
+                            else
+                            {
+                                await EnqueueAsync(PingAnswer).ConfigureAwait(false);
+                            }
                         }
                         else
                         {
@@ -258,7 +287,7 @@ internal sealed partial class RleTcpConnection
                 {
                     // The last frame goes behind the pending answers; a full pipeline is waited out (the writer's stall
                     // guard and _abort bound the wait), never skipped: the protocol promises this answer.
-                    await EnqueueAsync(Task.FromResult(lastAnswer)).ConfigureAwait(false);
+                    await EnqueueAsync(Task.FromResult(ForProtocol(lastAnswer))).ConfigureAwait(false);
                 }
 
                 return expired;
@@ -359,6 +388,12 @@ internal sealed partial class RleTcpConnection
             LogOverBudget(_id, length, _budget.Used, _budget.Capacity);
             _discardRemaining = length;
             _state = ReadState.Discard;
+            if (_v2 is not null)
+            {
+                // The Busy answer must echo the request's id: keep the head of the bytes that are dropped.
+                _discardHead ??= new byte[V2Wire.RequestHeadSize];
+                _discardHeadFilled = 0;
+            }
         }
     }
 
@@ -373,12 +408,44 @@ internal sealed partial class RleTcpConnection
         }
 
         long skip = Math.Min(buffer.Length, _discardRemaining);
+        if (_v2 is not null && _discardHeadFilled < _discardHead!.Length)
+        {
+            int keep = (int)Math.Min(skip, _discardHead.Length - _discardHeadFilled);
+            buffer.Slice(0, keep).CopyTo(_discardHead.AsSpan(_discardHeadFilled));
+            _discardHeadFilled += keep;
+        }
+
         _discardRemaining -= skip;
         return buffer.Slice(skip);
     }
 
     private async ValueTask CompleteFrameAsync()
     {
+        bool first = !_firstFrameSeen;
+        _firstFrameSeen = true;
+        if (_v2 is not null)
+        {
+            PooledPayload? v2Payload = _state == ReadState.Payload ? _payload : null;
+            _payload = null;
+            _state = ReadState.Header;
+            _frameStarted = false;
+            await AcceptV2Async(v2Payload).ConfigureAwait(false);
+            return;
+        }
+
+        if (first && _state == ReadState.Payload && _options.EnableProtocolV2 && V2Wire.IsHello(_payload!.Memory.Span)
+            && _payload.Memory.Span[V2Wire.HelloMagic.Length] >= V2Wire.Version)
+        {
+            _payload.Dispose();
+            _payload = null;
+            _state = ReadState.Header;
+            _frameStarted = false;
+            _v2 = new V2Session(_id, _options, _executor, _logger, DeliverV2);
+            await _v2.AcquireSlotAsync(_abort.Token).ConfigureAwait(false);
+            await EnqueueAsync(Task.FromResult(_v2.Hello())).ConfigureAwait(false);
+            return;
+        }
+
         Task<ServerResponse> answer;
         if (_state == ReadState.Payload)
         {
@@ -404,6 +471,62 @@ internal sealed partial class RleTcpConnection
         _frameStarted = false;
         await EnqueueAsync(answer).ConfigureAwait(false);
     }
+
+    // One v2 frame (null payload: empty or dropped for the budget). Waits for answer room first, so a client that
+    // does not read stops being read from, as in v1.
+    private async ValueTask AcceptV2Async(PooledPayload? payload)
+    {
+        V2Session v2 = _v2!;
+        try
+        {
+            await v2.AcquireSlotAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch
+        {
+            payload?.Dispose();
+            throw;
+        }
+
+        _requests++;
+        Interlocked.Increment(ref _outstanding);
+        ServerResponse? now;
+        if (payload is not null)
+        {
+            now = v2.Accept(payload);
+        }
+        else if (_discardHead is not null && _discardHeadFilled > 0)
+        {
+            _executor.Metrics.Busy(RleTcpMetrics.BusyReason.BufferBudget);
+            now = v2.OverBudget(_discardHead.AsSpan(0, _discardHeadFilled));
+            _discardHeadFilled = 0;
+        }
+        else
+        {
+            now = v2.EmptyFrame();
+        }
+
+        if (now is not null && !DeliverV2(now))
+        {
+            now.Dispose();
+        }
+    }
+
+    // Queues a finished v2 answer without waiting: the slot taken for its request guarantees the channel has room.
+    // Called by the read loop and by workers' completions. False when the connection is closing: the caller disposes it.
+    private bool DeliverV2(ServerResponse answer)
+    {
+        if (_pending.Writer.TryWrite(Task.FromResult(answer)))
+        {
+            return true;
+        }
+
+        Interlocked.Decrement(ref _outstanding);
+        _v2!.ReleaseSlot();
+        return false;
+    }
+
+    // Connection-level answers (FrameTooLarge, a frame Timeout) carry a v2 head on a v2 connection.
+    private ServerResponse ForProtocol(ServerResponse answer) => _v2 is null ? answer : V2Session.ConnectionLevel(answer);
 
     private async ValueTask EnqueueAsync(Task<ServerResponse> answer)
     {
@@ -468,6 +591,7 @@ internal sealed partial class RleTcpConnection
                     {
                         answer.Dispose();
                         Interlocked.Decrement(ref _outstanding);
+                        _v2?.ReleaseSlot();
                     }
 
                     // Flush when nothing else is ready, so a burst of pipelined answers leaves in few sends.
@@ -564,6 +688,7 @@ internal sealed partial class RleTcpConnection
     private void PeerGone()
     {
         _peerGone = true;
+        _v2?.CancelAll();
         _pending.Writer.TryComplete();
         _pipe.Input.CancelPendingRead();
     }
