@@ -109,6 +109,20 @@ internal sealed class ScriptedPeer : IAsyncDisposable
         {
             try
             {
+                // A v1 server, as every one before protocol v2: the client's opening HELLO (docs/PROTOCOL.md) is not an
+                // image, so it is answered InvalidImage and the client goes on in v1, which is what the scripts play.
+                byte[]? hello = await ReadFrameAsync(stream);
+                if (hello is null)
+                {
+                    return;
+                }
+
+                if (!RleTcp.Protocol.V2.V2Wire.IsHello(hello))
+                {
+                    throw new InvalidOperationException("ScriptedPeer expects the client's HELLO first (RleTcpProtocol.Auto).");
+                }
+
+                await WriteAnswerAsync(stream, ResponseStatus.InvalidImage, "The payload is not an image in any supported format."u8);
                 await _script(stream);
             }
             catch (IOException)
