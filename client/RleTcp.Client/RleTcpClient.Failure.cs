@@ -26,6 +26,7 @@ public sealed partial class RleTcpClient
         }
 
         _outbox.Writer.TryComplete();
+        _dead.Cancel();
         _watchdog?.Dispose();
         _socket.Dispose();
         foreach (PendingRequest orphan in orphans)

@@ -31,7 +31,21 @@ public sealed partial class RleTcpClient
                         if (!_inFlightSlots.Wait(0))
                         {
                             await FlushAsync().ConfigureAwait(false);
-                            await _inFlightSlots.WaitAsync().ConfigureAwait(false);
+                            try
+                            {
+                                await _inFlightSlots.WaitAsync(_dead.Token).ConfigureAwait(false);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                // The connection died while this request waited for room: it was never written.
+                                if (request.TryBeginWrite())
+                                {
+                                    request.EndWrite();
+                                }
+
+                                request.TrySetException(CopyOfFailure());
+                                return;
+                            }
                         }
 
                         slot = true;

@@ -10,6 +10,9 @@ public sealed partial class RleTcpClient
     // v2: requests written and not answered, by id (guarded by _awaitingAnswer, like the v1 queue).
     private readonly Dictionary<uint, PendingRequest> _byId = [];
     private readonly SemaphoreSlim? _inFlightSlots;
+
+    // Cancelled when the connection fails, so a send loop waiting for an in-flight slot stops waiting.
+    private readonly CancellationTokenSource _dead = new();
     private uint _nextId;
 
     /// <summary>What the server announced in its HELLO answer; null when the connection speaks v1.</summary>

@@ -21,7 +21,7 @@ internal sealed class ExecutorJob
     private volatile bool _cancelled;
 
     public ExecutorJob(PooledPayload payload, DeadlinePool deadlines, TimeSpan timeout)
-        : this(payload, deadlines, timeout, processor: null, CancellationToken.None, timeoutMessage: null)
+        : this(payload, 0, deadlines, timeout, processor: null, CancellationToken.None, timeoutMessage: null)
     {
     }
 
@@ -30,9 +30,10 @@ internal sealed class ExecutorJob
     /// firing completes it Cancelled and stops its work like the deadline does (protocol v2's CANCEL and closed connections).
     /// </summary>
     public ExecutorJob(
-        PooledPayload payload, DeadlinePool deadlines, TimeSpan timeout, IRequestProcessor? processor, CancellationToken cancel, string? timeoutMessage)
+        PooledPayload payload, int bodyStart, DeadlinePool deadlines, TimeSpan timeout, IRequestProcessor? processor, CancellationToken cancel, string? timeoutMessage)
     {
         Payload = payload;
+        BodyStart = bodyStart;
         Processor = processor;
         _deadlines = deadlines;
         _timeout = timeout;
@@ -46,6 +47,9 @@ internal sealed class ExecutorJob
     }
 
     public PooledPayload Payload { get; }
+
+    /// <summary>Where the processor's input starts in <see cref="Payload"/> (after a v2 request head; 0 in v1).</summary>
+    public int BodyStart { get; }
 
     /// <summary>The job's own processor, or null for the executor's.</summary>
     public IRequestProcessor? Processor { get; }

@@ -77,15 +77,16 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
     /// stopping; the payload then still belongs to the caller. On success the executor owns and releases it.
     /// </summary>
     public bool TrySubmit(PooledPayload payload, out Task<ServerResponse> response) =>
-        TrySubmit(payload, processor: null, _requestTimeout, CancellationToken.None, timeoutMessage: null, out response);
+        TrySubmit(payload, 0, processor: null, _requestTimeout, CancellationToken.None, timeoutMessage: null, out response);
 
     /// <summary>
-    /// As <see cref="TrySubmit(PooledPayload, out Task{ServerResponse})"/>, for a request with its own
-    /// <paramref name="processor"/>, a time limit no longer than the server's, and a <paramref name="cancel"/> token
+    /// As <see cref="TrySubmit(PooledPayload, out Task{ServerResponse})"/>, for a request whose input starts at
+    /// <paramref name="bodyStart"/>, with its own <paramref name="processor"/> (null: the server's), a time limit no longer than the server's, and a <paramref name="cancel"/> token
     /// (CANCEL, a closed connection) that answers it Cancelled and frees its worker at the next row or band.
     /// </summary>
     internal bool TrySubmit(
         PooledPayload payload,
+        int bodyStart,
         IRequestProcessor? processor,
         TimeSpan timeout,
         CancellationToken cancel,
@@ -111,7 +112,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
                 return false;
             }
 
-            var job = new ExecutorJob(payload, _deadlines, timeout, processor, cancel, timeoutMessage);
+            var job = new ExecutorJob(payload, bodyStart, _deadlines, timeout, processor, cancel, timeoutMessage);
             response = job.Completion;
             _requests.Enqueue(job);
         }
@@ -213,7 +214,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
         ServerResponse response;
         try
         {
-            response = (job.Processor ?? _processor).Process(job.Payload.Memory, this, cancellation);
+            response = (job.Processor ?? _processor).Process(job.Payload.Memory[job.BodyStart..], this, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {

@@ -5,11 +5,11 @@ using RleTcp.Protocol.V2;
 namespace RleTcp.Server.Execution.V2;
 
 /// <summary>
-/// One v2 COMPRESS on a worker: the body (after the request head) through <see cref="RequestIntake"/> with the request's
+/// One v2 COMPRESS with intake options on a worker: the body through <see cref="RequestIntake"/> with the request's
 /// options, then the codec in bands; the OK answer carries width, height and codec.
 /// </summary>
 internal sealed class V2CompressWork(
-    uint id, int bodyStart, IntakeOptions intake, ConversionRequest conversion, string codec, long bandPixels) : IRequestProcessor
+    uint id, IntakeOptions intake, ConversionRequest conversion, string codec, long bandPixels) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -17,7 +17,7 @@ internal sealed class V2CompressWork(
         BitImage image;
         try
         {
-            image = RequestIntake.Decode(payload[bodyStart..], intake, conversion, cancellationToken);
+            image = RequestIntake.Decode(payload, intake, conversion, cancellationToken);
         }
         catch (ImageIntakeException e)
         {

@@ -11,7 +11,7 @@ namespace RleTcp.Server.Execution.V2;
 /// One v2 DECOMPRESS: the body, an image of <c>codec</c>, decoded strictly within the pixel budget and written as
 /// PNG, BMP, PBM or TIFF; the OK answer carries width, height, the input codec and the output format.
 /// </summary>
-internal sealed class V2DecompressWork(uint id, int bodyStart, string codec, string format, bool invert, long maxPixels) : IRequestProcessor
+internal sealed class V2DecompressWork(uint id, string codec, string format, bool invert, long maxPixels) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -19,7 +19,7 @@ internal sealed class V2DecompressWork(uint id, int bodyStart, string codec, str
         BitImage image;
         try
         {
-            image = V2Codecs.Decode(codec, payload.Span[bodyStart..], maxPixels);
+            image = V2Codecs.Decode(codec, payload.Span, maxPixels);
         }
         catch (RleFormatException e)
         {

@@ -4,7 +4,7 @@ using RleTcp.Protocol.V2;
 namespace RleTcp.Server.Execution.V2;
 
 /// <summary>One v2 INFO: the header of the body, read without decoding a pixel (<see cref="ImageHeaderInfo"/>).</summary>
-internal sealed class V2InfoWork(uint id, int bodyStart, ImageFormats allowed) : IRequestProcessor
+internal sealed class V2InfoWork(uint id, ImageFormats allowed) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -12,7 +12,7 @@ internal sealed class V2InfoWork(uint id, int bodyStart, ImageFormats allowed) :
         ImageHeaderInfo info;
         try
         {
-            info = ImageHeaderInfo.Read(payload[bodyStart..], allowed);
+            info = ImageHeaderInfo.Read(payload, allowed);
         }
         catch (ImageIntakeException e)
         {

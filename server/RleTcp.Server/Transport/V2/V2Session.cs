@@ -3,6 +3,7 @@ using System.Reflection;
 using Microsoft.Extensions.Logging;
 using RleTcp.Imaging;
 using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.Rle;
 using RleTcp.Protocol.V2;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Execution.V2;
@@ -293,13 +294,14 @@ internal sealed partial class V2Session
         var op = (V2Op)head.Op;
         long maxPixels = Math.Min(_options.MaxPixels, (long)Math.Min(o.MaxPixels ?? ulong.MaxValue, long.MaxValue));
         string codec = o.Codec ?? V2Codecs.Rle;
-        IRequestProcessor work = op switch
+        // COMPRESS without intake options is v1's request: the server's own processor (and workload) answers it.
+        IRequestProcessor? work = op switch
         {
-            V2Op.Info => new V2InfoWork(head.Id, head.BodyStart, _options.AllowedFormats),
-            V2Op.Decompress => new V2DecompressWork(head.Id, head.BodyStart, codec, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
+            V2Op.Info => new V2InfoWork(head.Id, _options.AllowedFormats),
+            V2Op.Decompress => new V2DecompressWork(head.Id, codec, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
+            _ when !NeedsRequestIntake(o) => null,
             _ => new V2CompressWork(
                 head.Id,
-                head.BodyStart,
                 new IntakeOptions
                 {
                     MaxPixels = maxPixels,
@@ -351,7 +353,7 @@ internal sealed partial class V2Session
         string timeoutMessage = o.DeadlineMs is not null && timeout < _options.RequestTimeout
             ? $"The request's deadline of {o.DeadlineMs} ms passed before its answer was ready."
             : $"The request was not processed within the server's time limit of {_options.RequestTimeout.TotalMilliseconds:0} ms.";
-        if (!_executor.TrySubmit(payload, work, timeout, request.Token, timeoutMessage, out Task<ServerResponse> answer))
+        if (!_executor.TrySubmit(payload, head.BodyStart, work, timeout, request.Token, timeoutMessage, out Task<ServerResponse> answer))
         {
             Forget(request);
             LogQueueFull(_connectionId, head.Id);
@@ -375,7 +377,9 @@ internal sealed partial class V2Session
         Forget(request);
         if (answer.V2Head is null)
         {
-            WithHead(answer, request.Id, request.Op, V2AnswerFields.None);
+            WithHead(answer, request.Id, request.Op, answer.Status == ResponseStatus.Ok && request.Op == (byte)V2Op.Compress
+                ? RleFields(answer, request.Codec!)
+                : V2AnswerFields.None);
         }
 
         string? stopped = answer.Status switch
@@ -396,6 +400,17 @@ internal sealed partial class V2Session
             answer.Dispose();
         }
     }
+
+    // A COMPRESS the server's processor answered: width and height come from the RLE header it starts with.
+    private static V2AnswerFields RleFields(ServerResponse answer, string codec) =>
+        answer.BodySegmentCount > 0 && RleDecoder.TryReadHeader(answer.GetBodySegment(0).Span, out int width, out int height)
+            ? new V2AnswerFields { Width = (uint)width, Height = (uint)height, Codec = codec }
+            : new V2AnswerFields { Codec = codec };
+
+    // Whether a COMPRESS asks for more than the server's own intake does.
+    private bool NeedsRequestIntake(V2RequestOptions o) =>
+        o.Conversion is not null || o.ThresholdLevel is not null || o.Invert || o.Page is > 0 || o.Width is not null
+        || o.Height is not null || o.MaxPixels is { } pixels && pixels < (ulong)_options.MaxPixels;
 
     private void Forget(InFlight request)
     {
