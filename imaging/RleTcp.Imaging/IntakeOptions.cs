@@ -22,4 +22,22 @@ public sealed record IntakeOptions
     /// Pillow's own threshold; any other level bypasses the packed 1-bit fast paths (a palette's colours move with it).
     /// </summary>
     public byte ThresholdLevel { get; init; } = 128;
+
+    /// <summary>
+    /// The page or frame to convert, counted from 0: Pillow 9.4's <c>seek(Page)</c> before <c>convert('1')</c>.
+    /// Formats that hold one image have only page 0; a page the file does not have is refused as
+    /// <see cref="ImageIntakeError.InvalidImage"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int Page
+    {
+        get => _page;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _page = value;
+        }
+    }
+
+    private readonly int _page;
 }

@@ -28,6 +28,8 @@ public static class RequestIntake
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(request);
+        // Pages past the first come from ImageSharp's frames here: IntakeOptions.Page is declared but no reader seeks
+        // yet (intake work in progress); when they do, a page without resize belongs there, Pillow-exact.
         BitImage image = request.Page == 0 && !request.Resizes
             ? ImageIntake.Decode(data, options, ct)
             : DecodeGeneral(data, options, request, ct);

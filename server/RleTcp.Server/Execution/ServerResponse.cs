@@ -29,6 +29,9 @@ public sealed class ServerResponse : IDisposable
     /// <summary>The answer to a ping: status 0, empty body.</summary>
     public static ServerResponse Ping { get; } = new(ResponseStatus.Ok, message: null, parts: null, closes: false, shared: true);
 
+    /// <summary>Whether this is the answer to a ping (counted apart from image requests).</summary>
+    internal bool IsPing => ReferenceEquals(this, Ping);
+
     /// <summary>The status byte.</summary>
     public ResponseStatus Status { get; }
 

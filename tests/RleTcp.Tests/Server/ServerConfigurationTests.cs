@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Server;
 

@@ -1,42 +1,19 @@
-using RleTcp.Protocol.Bits;
-using RleTcp.Protocol.Rle;
+using RleTcp.Protocol.Codecs;
 
 namespace RleTcp.Server.Execution.V2;
 
 /// <summary>
-/// The codecs protocol v2 offers (HELLO's list, the codec option, DECOMPRESS inputs). Today only the textbook RLE;
-/// the codec registry of issue 15 (<c>RleTcp.Protocol.Codecs.BilevelCodecs</c>) replaces this list when it lands,
-/// and nothing else in the v2 path names a codec.
+/// The codecs protocol v2 offers (HELLO's list, the codec option, DECOMPRESS inputs): the registry's, by name. The
+/// textbook RLE is encoded in parallel bands by <see cref="BandedRleEncoder"/>; any other codec by its own encoder.
 /// </summary>
 internal static class V2Codecs
 {
     /// <summary>The default codec, the one v1 answers with.</summary>
-    public const string Rle = "rle";
+    public const string Rle = BilevelCodecs.DefaultName;
 
     /// <summary>Every codec name, the default first.</summary>
-    public static IReadOnlyList<string> Names { get; } = [Rle];
+    public static IReadOnlyList<string> Names { get; } = [.. BilevelCodecs.All.Select(c => c.Name)];
 
-    /// <summary>Whether <paramref name="name"/> is a codec this server has.</summary>
-    public static bool IsKnown(string name) => Names.Contains(name);
-
-    /// <summary>Decodes <paramref name="data"/> of codec <paramref name="name"/>, refusing more than <paramref name="maxPixels"/> before allocating.</summary>
-    /// <exception cref="RleFormatException">The data breaks the codec's format.</exception>
-    /// <exception cref="V2ImageTooLargeException">The declared size is over the budget.</exception>
-    public static BitImage Decode(string name, ReadOnlySpan<byte> data, long maxPixels)
-    {
-        if (name != Rle)
-        {
-            throw new ArgumentException($"Unknown codec '{name}'.", nameof(name));
-        }
-
-        if (RleDecoder.TryReadHeader(data, out int width, out int height) && (long)width * height > maxPixels)
-        {
-            throw new V2ImageTooLargeException($"The RLE image is {width}x{height} = {(long)width * height} pixels; the limit is {maxPixels}.");
-        }
-
-        return RleDecoder.Decode(data);
-    }
+    /// <summary>The codec named <paramref name="name"/> (case-insensitive), or null.</summary>
+    public static IBilevelCodec? Find(string name) => BilevelCodecs.TryGet(name, out IBilevelCodec codec) ? codec : null;
 }
-
-/// <summary>An encoded image declares more pixels than the request's budget.</summary>
-internal sealed class V2ImageTooLargeException(string message) : Exception(message);

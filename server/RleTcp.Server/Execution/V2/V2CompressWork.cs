@@ -1,4 +1,6 @@
+using CommunityToolkit.HighPerformance.Buffers;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.V2;
 
@@ -9,7 +11,7 @@ namespace RleTcp.Server.Execution.V2;
 /// options, then the codec in bands; the OK answer carries width, height and codec.
 /// </summary>
 internal sealed class V2CompressWork(
-    uint id, IntakeOptions intake, ConversionRequest conversion, string codec, long bandPixels) : IRequestProcessor
+    uint id, IntakeOptions intake, ConversionRequest conversion, IBilevelCodec codec, long bandPixels) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -26,15 +28,33 @@ internal sealed class V2CompressWork(
 
         using (image)
         {
-            // Only the RLE codec exists until the codec registry lands (V2Codecs); it encodes in parallel bands.
-            ServerResponse answer = BandedRleEncoder.Encode(image, bandPixels, bands, cancellationToken);
+            ServerResponse answer = codec.Name == V2Codecs.Rle
+                ? BandedRleEncoder.Encode(image, bandPixels, bands, cancellationToken)
+                : EncodeWhole(image, cancellationToken);
             answer.V2Head = V2Messages.BuildAnswerHead(id, (byte)V2Op.Compress, new V2AnswerFields
             {
                 Width = (uint)image.Width,
                 Height = (uint)image.Height,
-                Codec = codec,
+                Codec = codec.Name,
             });
             return answer;
+        }
+    }
+
+    // Codecs other than RLE have state across rows: one buffer, one pass.
+    private ServerResponse EncodeWhole(BitImage image, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var output = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, 64 * 1024);
+        try
+        {
+            codec.Encode(image, output);
+            return ServerResponse.Ok([output]);
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
         }
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers;
 using CommunityToolkit.HighPerformance.Buffers;
 using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.Framing;
-using RleTcp.Protocol.Rle;
+using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.V2;
 
 namespace RleTcp.Server.Execution.V2;
@@ -11,7 +11,7 @@ namespace RleTcp.Server.Execution.V2;
 /// One v2 DECOMPRESS: the body, an image of <c>codec</c>, decoded strictly within the pixel budget and written as
 /// PNG, BMP, PBM or TIFF; the OK answer carries width, height, the input codec and the output format.
 /// </summary>
-internal sealed class V2DecompressWork(uint id, string codec, string format, bool invert, long maxPixels) : IRequestProcessor
+internal sealed class V2DecompressWork(uint id, IBilevelCodec codec, string format, bool invert, long maxPixels) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -19,15 +19,11 @@ internal sealed class V2DecompressWork(uint id, string codec, string format, boo
         BitImage image;
         try
         {
-            image = V2Codecs.Decode(codec, payload.Span, maxPixels);
+            image = codec.Decode(payload.Span, maxPixels);
         }
-        catch (RleFormatException e)
+        catch (BilevelFormatException e)
         {
-            return ServerResponse.Error(ResponseStatus.InvalidImage, $"The {codec} data is not valid: {e.Message}");
-        }
-        catch (V2ImageTooLargeException e)
-        {
-            return ServerResponse.Error(ResponseStatus.ImageTooLarge, e.Message);
+            return ServerResponse.Error(e.Error == BilevelFormatError.TooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage, e.Message);
         }
 
         using (image)
@@ -52,7 +48,7 @@ internal sealed class V2DecompressWork(uint id, string codec, string format, boo
             {
                 Width = (uint)image.Width,
                 Height = (uint)image.Height,
-                Codec = codec,
+                Codec = codec.Name,
                 Format = format,
             });
             return answer;

@@ -2,12 +2,14 @@ using System.Buffers.Binary;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Rle;
 using RleTcp.Protocol.V2;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Execution.V2;
-using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Transport.V2;
 
@@ -32,6 +34,7 @@ internal sealed partial class V2Session
     private readonly long _connectionId;
     private readonly RleTcpServerOptions _options;
     private readonly RequestExecutor _executor;
+    private readonly RleTcpMetrics _metrics;
     private readonly ILogger _logger;
     private readonly Func<ServerResponse, bool> _deliver;
     private readonly SemaphoreSlim _slots;
@@ -43,10 +46,13 @@ internal sealed partial class V2Session
     /// <param name="connectionId">For logs.</param>
     /// <param name="options">The operator's limits and defaults.</param>
     /// <param name="executor">Where the work runs.</param>
+    /// <param name="metrics">The server's instruments.</param>
     /// <param name="logger">The connection's logger.</param>
     /// <param name="deliver">Queues a finished answer for the writer without waiting; false when the connection is gone (the answer is then disposed here).</param>
-    public V2Session(long connectionId, RleTcpServerOptions options, RequestExecutor executor, ILogger logger, Func<ServerResponse, bool> deliver)
+    public V2Session(
+        long connectionId, RleTcpServerOptions options, RequestExecutor executor, RleTcpMetrics metrics, ILogger logger, Func<ServerResponse, bool> deliver)
     {
+        _metrics = metrics;
         _connectionId = connectionId;
         _options = options;
         _executor = executor;
@@ -90,7 +96,7 @@ internal sealed partial class V2Session
     /// <summary>The answer to the HELLO that opened the connection.</summary>
     public ServerResponse Hello()
     {
-        _executor.Metrics.V2Negotiated();
+        _metrics.V2Negotiated();
         LogNegotiated(_connectionId, MaxInFlight);
         return WithHead(ServerResponse.Ok([]), 0, (byte)V2Op.Hello, new V2AnswerFields { Server = ServerInfo });
     }
@@ -257,7 +263,7 @@ internal sealed partial class V2Session
             return Error(head.Id, head.Op, ResponseStatus.BadRequest, $"A {op} request has no body; this one has {bodyLength} bytes.");
         }
 
-        if (o.Codec is { } codec && !V2Codecs.IsKnown(codec))
+        if (o.Codec is { } codec && V2Codecs.Find(codec) is null)
         {
             return Error(head.Id, head.Op, ResponseStatus.BadRequest, $"Unknown codec '{codec}'; this server has {string.Join(", ", V2Codecs.Names)}.");
         }
@@ -293,12 +299,13 @@ internal sealed partial class V2Session
     {
         var op = (V2Op)head.Op;
         long maxPixels = Math.Min(_options.MaxPixels, (long)Math.Min(o.MaxPixels ?? ulong.MaxValue, long.MaxValue));
-        string codec = o.Codec ?? V2Codecs.Rle;
+        IBilevelCodec codecFound = V2Codecs.Find(o.Codec ?? V2Codecs.Rle)!;
+        string codec = codecFound.Name;
         // COMPRESS without intake options is v1's request: the server's own processor (and workload) answers it.
         IRequestProcessor? work = op switch
         {
             V2Op.Info => new V2InfoWork(head.Id, _options.AllowedFormats),
-            V2Op.Decompress => new V2DecompressWork(head.Id, codec, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
+            V2Op.Decompress => new V2DecompressWork(head.Id, codecFound, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
             _ when !NeedsRequestIntake(o) => null,
             _ => new V2CompressWork(
                 head.Id,
@@ -319,7 +326,7 @@ internal sealed partial class V2Session
                     Filter = o.Filter ?? "bicubic",
                     Invert = o.Invert,
                 },
-                codec,
+                codecFound,
                 _options.BandPixels),
         };
 
@@ -339,7 +346,7 @@ internal sealed partial class V2Session
             if (_inFlight.Count >= MaxInFlight)
             {
                 LogInFlightCap(_connectionId, head.Id, MaxInFlight);
-                _executor.Metrics.Busy(RleTcpMetrics.BusyReason.QueueFull);
+                _metrics.Busy(RleTcpMetrics.BusyReason.QueueFull);
                 return Error(head.Id, head.Op, ResponseStatus.Busy,
                     $"This connection already has {MaxInFlight} requests in flight (the limit HELLO announced); retry when one is answered.");
             }
@@ -357,7 +364,7 @@ internal sealed partial class V2Session
         {
             Forget(request);
             LogQueueFull(_connectionId, head.Id);
-            _executor.Metrics.Busy(RleTcpMetrics.BusyReason.QueueFull);
+            _metrics.Busy(RleTcpMetrics.BusyReason.QueueFull);
             return Error(head.Id, head.Op, ResponseStatus.Busy, "The server's work queue is full; retry later.");
         }
 
@@ -390,7 +397,7 @@ internal sealed partial class V2Session
         };
         if (stopped is not null)
         {
-            _executor.Metrics.V2Stopped(stopped);
+            _metrics.V2Stopped(stopped);
         }
 
         Answered(answer, OpName(request.Op), request.Codec);
@@ -410,7 +417,8 @@ internal sealed partial class V2Session
     // Whether a COMPRESS asks for more than the server's own intake does.
     private bool NeedsRequestIntake(V2RequestOptions o) =>
         o.Conversion is not null || o.ThresholdLevel is not null || o.Invert || o.Page is > 0 || o.Width is not null
-        || o.Height is not null || o.MaxPixels is { } pixels && pixels < (ulong)_options.MaxPixels;
+        || o.Height is not null || o.MaxPixels is { } pixels && pixels < (ulong)_options.MaxPixels
+        || o.Codec is { } codec && !string.Equals(codec, V2Codecs.Rle, StringComparison.OrdinalIgnoreCase);
 
     private void Forget(InFlight request)
     {
@@ -436,7 +444,7 @@ internal sealed partial class V2Session
 
     private ServerResponse Answered(ServerResponse answer, string op, string? codec)
     {
-        _executor.Metrics.V2Answered(op, codec, answer.Status);
+        _metrics.V2Answered(op, codec, answer.Status);
         return answer;
     }
 

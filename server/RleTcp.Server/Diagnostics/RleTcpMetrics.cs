@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using RleTcp.Protocol.Framing;
-using RleTcp.Server.Execution;
 
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Diagnostics;
 
 /// <summary>
 /// The server's <see cref="System.Diagnostics.Metrics"/> instruments, in the meter <see cref="MeterName"/> created
 /// through the host's <see cref="IMeterFactory"/> (so each host, e.g. each test server, has its own). They are read by
 /// <c>dotnet-counters monitor --counters RleTcp.Server</c>, by OpenTelemetry, and by the optional Prometheus side port
-/// (<see cref="MetricsEndpointOptions"/>).
+/// (<c>MetricsEndpointOptions</c> in Hosting).
 /// </summary>
 /// <remarks>
 /// Recording is cheap when nobody listens (an instrument without listeners returns at once), so the hot paths call
@@ -103,7 +102,7 @@ public sealed class RleTcpMetrics
     private readonly Counter<long> _v2Requests;
     private readonly Counter<long> _v2Stopped;
     private readonly Counter<long> _v2Connections;
-    private RequestExecutor? _executor;
+    private IExecutorLoad? _executor;
 
     /// <summary>Creates the meter and its instruments.</summary>
     public RleTcpMetrics(IMeterFactory meterFactory)
@@ -138,22 +137,22 @@ public sealed class RleTcpMetrics
     /// <summary>The meter (for tests and for exporters that want the instance rather than the name).</summary>
     public Meter Meter => _meter;
 
-    /// <summary>Connects the observable instruments to the executor (called by the executor, which this cannot depend on).</summary>
-    internal void Observe(RequestExecutor executor) => _executor = executor;
+    /// <summary>Connects the observable instruments to the executor (called by the executor, which sits above this).</summary>
+    internal void Observe(IExecutorLoad executor) => _executor = executor;
 
     /// <summary>An answer has been written: counts it by status (or as a ping) and its bytes.</summary>
-    internal void Answered(ServerResponse answer)
+    internal void Answered(ResponseStatus status, long bodyLength, bool ping)
     {
-        if (ReferenceEquals(answer, ServerResponse.Ping))
+        if (ping)
         {
             _pings.Add(1);
         }
         else
         {
-            _requests.Add(1, StatusTags[(byte)answer.Status]);
+            _requests.Add(1, StatusTags[(byte)status]);
         }
 
-        _bytesSent.Add(answer.FrameLength);
+        _bytesSent.Add(FrameHeader.Size + 1 + bodyLength);
     }
 
     /// <summary>A v2 answer was written for <paramref name="op"/> (a constant name) with <paramref name="codec"/> (null when none applies).</summary>
@@ -195,7 +194,7 @@ public sealed class RleTcpMetrics
 
     private double ObserveUtilization()
     {
-        RequestExecutor? executor = _executor;
+        IExecutorLoad? executor = _executor;
         return executor is null || executor.Workers == 0 ? 0 : (double)executor.BusyWorkers / executor.Workers;
     }
 }

@@ -1,12 +1,12 @@
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
 
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Configuration;
 
 /// <summary>
 /// Everything the server can be configured with, bound from the configuration section <see cref="SectionName"/>
 /// (appsettings.json, <c>RLETCP_</c> environment variables, the command line). Every limit has a safe default and is
-/// validated at start by <see cref="RleTcpServerOptionsValidator"/>.
+/// validated at start (by <c>RleTcpServerOptionsValidator</c> in Hosting).
 /// </summary>
 public sealed class RleTcpServerOptions
 {
