@@ -19,6 +19,13 @@ public sealed class RleTcpServerOptions
     /// <summary>The TCP port; 0 picks a free one (see <c>RleTcpListener.LocalEndPoint</c>). Default 2015.</summary>
     public int Port { get; set; } = 2015;
 
+    /// <summary>
+    /// The port of the textbook listener (docs/PROTOCOL.md, "Textbook mode": one request per connection, the answer is
+    /// the bare .rle bytes then end of stream, a refusal closes with no byte), on the same bind address; 0 picks a free
+    /// port (see <c>RleTcpListener.TextbookEndPoint</c>). Null (the default): no textbook listener. Never TLS.
+    /// </summary>
+    public int? TextbookPort { get; set; }
+
     /// <summary>Executor worker threads: all decoding, conversion and encoding run on them. Default: the processor count.</summary>
     public int Workers { get; set; } = Environment.ProcessorCount;
 

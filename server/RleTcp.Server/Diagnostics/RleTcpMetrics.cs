@@ -71,6 +71,9 @@ public sealed class RleTcpMetrics
     /// <summary>The tag carrying the <see cref="ResponseStatus"/> name, e.g. <c>Ok</c>, <c>InvalidImage</c>.</summary>
     public const string StatusTag = "rletcp.status";
 
+    /// <summary>The tag naming the listener a request or connection came in on: <c>main</c> or <c>textbook</c>.</summary>
+    public const string ListenerTag = "rletcp.listener";
+
     /// <summary>The tag saying why a request was answered Busy: <c>queue_full</c>, <c>buffer_budget</c> or <c>connection_limit</c>.</summary>
     public const string BusyReasonTag = "rletcp.busy.reason";
 
@@ -82,6 +85,12 @@ public sealed class RleTcpMetrics
         .Select(s => new KeyValuePair<string, object?>(
             StatusTag, Enum.IsDefined((ResponseStatus)s) ? ((ResponseStatus)s).ToString() : s.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         .ToArray();
+
+    private static readonly KeyValuePair<string, object?>[] ListenerTags =
+    [
+        new(ListenerTag, "main"),
+        new(ListenerTag, "textbook"),
+    ];
 
     private static readonly KeyValuePair<string, object?>[] BusyTags =
     [
@@ -140,8 +149,11 @@ public sealed class RleTcpMetrics
     /// <summary>Connects the observable instruments to the executor (called by the executor, which sits above this).</summary>
     internal void Observe(IExecutorLoad executor) => _executor = executor;
 
-    /// <summary>An answer has been written: counts it by status (or as a ping) and its bytes.</summary>
-    internal void Answered(ResponseStatus status, long bodyLength, bool ping)
+    /// <summary>
+    /// An answer has been written (or, on the textbook port, a refusal closed its connection): counts it by status and
+    /// listener (or as a ping) and the protocol bytes that went out for it.
+    /// </summary>
+    internal void Answered(ResponseStatus status, long bytesSent, bool ping, ListenerKind listener = ListenerKind.Main)
     {
         if (ping)
         {
@@ -149,10 +161,13 @@ public sealed class RleTcpMetrics
         }
         else
         {
-            _requests.Add(1, StatusTags[(byte)status]);
+            _requests.Add(1, StatusTags[(byte)status], ListenerTags[(int)listener]);
         }
 
-        _bytesSent.Add(FrameHeader.Size + 1 + bodyLength);
+        if (bytesSent > 0)
+        {
+            _bytesSent.Add(bytesSent);
+        }
     }
 
     /// <summary>A v2 answer was written for <paramref name="op"/> (a constant name) with <paramref name="codec"/> (null when none applies).</summary>
@@ -179,10 +194,12 @@ public sealed class RleTcpMetrics
     }
 
     /// <summary>A connection opened (+1) or closed (-1).</summary>
-    internal void ConnectionsChanged(int delta) => _connections.Add(delta);
+    internal void ConnectionsChanged(int delta, ListenerKind listener = ListenerKind.Main) =>
+        _connections.Add(delta, ListenerTags[(int)listener]);
 
     /// <summary>A request or connection was answered Busy.</summary>
-    internal void Busy(BusyReason reason) => _busy.Add(1, BusyTags[(int)reason]);
+    internal void Busy(BusyReason reason, ListenerKind listener = ListenerKind.Main) =>
+        _busy.Add(1, BusyTags[(int)reason], ListenerTags[(int)listener]);
 
     /// <summary>A worker took a request queued at <paramref name="enqueuedTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     internal void Dequeued(long enqueuedTimestamp) =>

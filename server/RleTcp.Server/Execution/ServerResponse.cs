@@ -77,7 +77,7 @@ public sealed class ServerResponse : IDisposable
         }
     }
 
-    /// <summary>Bytes of the whole frame, header included.</summary>
+    /// <summary>The whole answer frame's length on the wire: the 8-byte header, the status byte, the v2 head if any and the body.</summary>
     public long FrameLength => FrameHeader.Size + 1 + (_v2Head?.Length ?? 0) + BodyLength;
 
     /// <summary>Writes the frame header, the status byte and the v2 head if any: everything before the body.</summary>

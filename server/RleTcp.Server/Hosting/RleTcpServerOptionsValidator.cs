@@ -39,6 +39,15 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
         }
 
         Range(nameof(options.Port), options.Port, 0, 65535);
+        if (options.TextbookPort is int textbook)
+        {
+            Range(nameof(options.TextbookPort), textbook, 0, 65535);
+            if (textbook != 0 && textbook == options.Port)
+            {
+                failures.Add($"{Key(nameof(options.TextbookPort))} ({textbook}) must differ from {Key(nameof(options.Port))}.");
+            }
+        }
+
         Range(nameof(options.Workers), options.Workers, 1, 1024);
         Range(nameof(options.QueueCapacity), options.QueueCapacity, 1, 1_000_000);
         Range(nameof(options.MaxFrameBytes), options.MaxFrameBytes, 1, Array.MaxLength);

@@ -112,7 +112,7 @@ internal sealed partial class AcceptedConnection
         finally
         {
             _registry.Remove(this);
-            _services.Metrics.ConnectionsChanged(-1);
+            _services.Metrics.ConnectionsChanged(-1, _services.Listener);
             _completed.TrySetResult();
         }
     }

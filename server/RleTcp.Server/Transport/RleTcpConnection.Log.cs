@@ -37,6 +37,9 @@ internal sealed partial class RleTcpConnection
     [LoggerMessage(Level = LogLevel.Debug, Message = "Connection {Id}: work queue full; Busy")]
     private partial void LogQueueFull(long id);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Textbook connection {Id} closed without an answer: {Status} {Reason}")]
+    private partial void LogTextbookRefused(long id, ResponseStatus status, string? reason);
+
     [LoggerMessage(Level = LogLevel.Error, Message = "Connection {Id} failed")]
     private partial void LogFault(Exception exception, long id);
 }

@@ -9,6 +9,7 @@ namespace RleTcp.Server.Transport;
 /// <summary>
 /// Reading frames: the read loop (deadlines, <c>AdvanceTo</c>, the end of input) and the v1 frame state machine
 /// (header, payload into a pooled buffer under the byte budget, or discard), which queues one answer per frame.
+/// On the textbook port the same machine reads exactly one frame and then stops reading (later bytes are ignored).
 /// </summary>
 /// <remarks>
 /// Protocol seam: <see cref="ReadLoopAsync"/> knows nothing of the frame layout; it hands every buffer to
@@ -100,6 +101,10 @@ internal sealed partial class RleTcpConnection
                 if (_state == ReadState.Payload ? _payloadFilled == _payload!.Length : _discardRemaining == 0)
                 {
                     await CompleteFrameAsync().ConfigureAwait(false);
+                    if (_services.IsTextbook)
+                    {
+                        return (buffer, ConnectionEnd.LocalClosed); // one request per connection
+                    }
                 }
 
                 continue;
@@ -122,6 +127,15 @@ internal sealed partial class RleTcpConnection
                     $"The frame declares {length} bytes; this server accepts at most {_options.MaxFrameBytes}.",
                     closesConnection: true)))).ConfigureAwait(false);
                 return (buffer, ConnectionEnd.FrameTooLarge);
+            }
+
+            if (length == 0 && _services.IsTextbook)
+            {
+                // The chapter's server has no ping: an empty payload is simply not an image.
+                _frameStarted = false;
+                await EnqueueAsync(Task.FromResult(ServerResponse.Error(
+                    ResponseStatus.InvalidImage, "The payload is empty.", closesConnection: true))).ConfigureAwait(false);
+                return (buffer, ConnectionEnd.LocalClosed);
             }
 
             if (length == 0)

@@ -8,7 +8,8 @@ namespace RleTcp.Server.Transport;
 
 /// <summary>
 /// Writing answers: one loop takes the answers in request order, copies each into the bounded output pipe in slices,
-/// flushes when nothing else is ready, and releases every answer it will not send.
+/// flushes when nothing else is ready, and releases every answer it will not send. On the textbook port the one answer
+/// is its bare body when OK and nothing at all otherwise, and the connection closes after it.
 /// </summary>
 internal sealed partial class RleTcpConnection
 {
@@ -44,9 +45,12 @@ internal sealed partial class RleTcpConnection
                     bool sent;
                     try
                     {
-                        sent = await WriteAnswerAsync(output, answer).ConfigureAwait(false);
+                        long bytes;
+                        (sent, bytes) = _services.IsTextbook
+                            ? await WriteTextbookAnswerAsync(output, answer).ConfigureAwait(false)
+                            : (await WriteAnswerAsync(output, answer, head: true).ConfigureAwait(false), answer.FrameLength);
                         LogAnswered(_id, answer.Status, answer.BodyLength);
-                        _services.Metrics.Answered(answer.Status, answer.FrameLength - FrameHeader.Size - 1, answer.IsPing);
+                        _services.Metrics.Answered(answer.Status, bytes, answer.IsPing, _services.Listener);
                     }
                     finally
                     {
@@ -57,7 +61,7 @@ internal sealed partial class RleTcpConnection
 
                     // Flush when nothing else is ready, so a burst of pipelined answers leaves in few sends.
                     bool more = pending.TryPeek(out Task<ServerResponse>? after) && after.IsCompleted;
-                    if (sent && (!more || answer.ClosesConnection))
+                    if (sent && (!more || answer.ClosesConnection || _services.IsTextbook))
                     {
                         sent = await FlushAsync(output).ConfigureAwait(false);
                     }
@@ -72,7 +76,7 @@ internal sealed partial class RleTcpConnection
                         return;
                     }
 
-                    if (answer.ClosesConnection)
+                    if (answer.ClosesConnection || _services.IsTextbook)
                     {
                         return;
                     }
@@ -93,11 +97,28 @@ internal sealed partial class RleTcpConnection
         }
     }
 
+    // The textbook wire has no status: an OK answer is its RLE bytes alone, anything else is no byte at all (the
+    // connection then closes, which the client reads as an empty result), logged with its reason.
+    private async ValueTask<(bool Sent, long Bytes)> WriteTextbookAnswerAsync(PipeWriter output, ServerResponse answer)
+    {
+        if (answer.Status != ResponseStatus.Ok)
+        {
+            LogTextbookRefused(_id, answer.Status, answer.Message);
+            return (true, 0);
+        }
+
+        return (await WriteAnswerAsync(output, answer, head: false).ConfigureAwait(false), answer.BodyLength);
+    }
+
     // Copies the answer into the pipe in slices, flushing between them, so a 100 MB answer passes through the bounded
     // output pipe instead of being copied into it whole. Small answers are only buffered; the loop flushes them.
-    private async ValueTask<bool> WriteAnswerAsync(PipeWriter output, ServerResponse answer)
+    private async ValueTask<bool> WriteAnswerAsync(PipeWriter output, ServerResponse answer, bool head)
     {
-        answer.WriteHead(output);
+        if (head)
+        {
+            answer.WriteHead(output);
+        }
+
         long unflushed = 0;
         for (int i = 0; i < answer.BodySegmentCount; i++)
         {

@@ -17,7 +17,9 @@ namespace RleTcp.Server.Transport;
 /// Its parts, one job each: <see cref="ConnectionRegistry"/> (open connections and the cap),
 /// <see cref="AcceptedConnection"/> (one socket: TLS handshake, then <see cref="RleTcpConnection"/>),
 /// <see cref="ConnectionRefusals"/> (the Busy answer over the cap), <see cref="ConnectionHeartbeat"/> (the one timer
-/// behind every connection's deadlines).
+/// behind every connection's deadlines). With <see cref="RleTcpServerOptions.TextbookPort"/> set it also listens on the
+/// textbook port; both ports share the registry (one connection cap), the executor, the budget, the heartbeat and the
+/// drain, and only the wire differs (<see cref="ListenerKind"/>).
 /// </remarks>
 public sealed partial class RleTcpListener : IHostedService, IDisposable
 {
@@ -26,13 +28,16 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     private readonly RleTcpMetrics _metrics;
     private readonly ILogger<RleTcpListener> _logger;
     private readonly ConnectionServices _services;
+    private readonly ConnectionServices _textbookServices;
     private readonly ConnectionRegistry _registry;
     private readonly ConnectionRefusals _refusals;
     private readonly CancellationTokenSource _stopping = new();
     private TlsAuthenticator? _tls;
     private ConnectionHeartbeat? _heartbeat;
     private Socket? _listenSocket;
+    private Socket? _textbookSocket;
     private Task _accepting = Task.CompletedTask;
+    private Task _textbookAccepting = Task.CompletedTask;
     private long _nextId;
 
     /// <summary>Creates the listener; nothing is bound until the host starts it.</summary>
@@ -50,6 +55,7 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         _logger = loggers.CreateLogger<RleTcpListener>();
         _services = new ConnectionServices(
             _options, executor, budget, metrics, time ?? TimeProvider.System, loggers.CreateLogger<RleTcpConnection>());
+        _textbookServices = _services with { Listener = ListenerKind.Textbook };
         _registry = new ConnectionRegistry(_options.MaxConnections);
         _refusals = new ConnectionRefusals(_options.MaxConnections, metrics, _logger);
     }
@@ -57,6 +63,12 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     /// <summary>The bound endpoint (with the real port when configured with 0); valid once the host has started.</summary>
     public IPEndPoint LocalEndPoint =>
         (IPEndPoint?)_listenSocket?.LocalEndPoint ?? throw new InvalidOperationException("The listener has not started.");
+
+    /// <summary>
+    /// The textbook listener's bound endpoint (with the real port when configured with 0), or null when
+    /// <see cref="RleTcpServerOptions.TextbookPort"/> is not set; valid once the host has started.
+    /// </summary>
+    public IPEndPoint? TextbookEndPoint => (IPEndPoint?)_textbookSocket?.LocalEndPoint;
 
     /// <summary>Open connections now (counted from accept, so those still in a TLS handshake too).</summary>
     public int ConnectionCount => _registry.Count;
@@ -75,21 +87,18 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     {
         BindAddress.TryParse(_options.Bind, out IPAddress address);
         _tls = _options.Tls.Enabled ? new TlsAuthenticator(_options.Tls) : null;
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
+        Socket socket = Listen(address, _options.Port);
+        if (_options.TextbookPort is int textbookPort)
         {
-            if (address.Equals(IPAddress.IPv6Any))
+            try
             {
-                socket.DualMode = true;
+                _textbookSocket = Listen(address, textbookPort);
             }
-
-            socket.Bind(new IPEndPoint(address, _options.Port));
-            socket.Listen(512);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
 
         _listenSocket = socket;
@@ -108,8 +117,35 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
 
         _heartbeat = new ConnectionHeartbeat(
             _services.Time, ConnectionHeartbeat.IntervalFor(_options.FrameTimeout, _options.IdleTimeout), _registry.OnHeartbeat);
-        _accepting = AcceptLoopAsync(socket);
+        _accepting = AcceptLoopAsync(socket, _services, _tls);
+        if (_textbookSocket is not null)
+        {
+            LogTextbookStarted(TextbookEndPoint!);
+            _textbookAccepting = AcceptLoopAsync(_textbookSocket, _textbookServices, tls: null);
+        }
+
         return Task.CompletedTask;
+    }
+
+    private static Socket Listen(IPAddress address, int port)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -125,7 +161,8 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         // still in their TLS handshake included.
         _stopping.Cancel();
         _listenSocket.Dispose();
-        await _accepting.ConfigureAwait(false);
+        _textbookSocket?.Dispose();
+        await Task.WhenAll(_accepting, _textbookAccepting).ConfigureAwait(false);
         Task refusing = _refusals.StopAsync();
 
         Task[] open = _registry.Completions();
@@ -153,11 +190,12 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     {
         _heartbeat?.Dispose();
         _listenSocket?.Dispose();
+        _textbookSocket?.Dispose();
         _tls?.Dispose();
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync(Socket listenSocket)
+    private async Task AcceptLoopAsync(Socket listenSocket, ConnectionServices services, TlsAuthenticator? tls)
     {
         while (true)
         {
@@ -192,7 +230,14 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             socket.NoDelay = true;
             if (!_registry.TryReserve())
             {
-                if (_tls is null)
+                if (services.IsTextbook)
+                {
+                    // The textbook wire has no Busy: a refusal is a close with no answer byte, as for any refusal there.
+                    LogRefusedTextbook(socket.RemoteEndPoint, _options.MaxConnections);
+                    _metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit, ListenerKind.Textbook);
+                    socket.Dispose();
+                }
+                else if (tls is null)
                 {
                     _refusals.Refuse(socket);
                 }
@@ -209,9 +254,9 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
 
             // Registered here, before its handshake, so a shutdown that starts at any later point waits for it.
             var connection = new AcceptedConnection(
-                Interlocked.Increment(ref _nextId), socket, _services, _tls, _registry, _stopping.Token);
+                Interlocked.Increment(ref _nextId), socket, services, tls, _registry, _stopping.Token);
             _registry.Add(connection);
-            _metrics.ConnectionsChanged(1);
+            _metrics.ConnectionsChanged(1, services.Listener);
             _ = connection.RunAsync();
         }
     }

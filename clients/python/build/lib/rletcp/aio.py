@@ -128,8 +128,8 @@ class AsyncRleTcpClient:
             future: "asyncio.Future[Answer]" = asyncio.get_running_loop().create_future()
             self._by_id[request_id] = future
             self._writer.write(wire.request(op, request_id, options, body))
-            await self._writer.drain()
             try:
+                await self._writer.drain()
                 return await asyncio.shield(future)
             except asyncio.CancelledError:
                 # Nobody awaits the answer any more: retrieve whatever ends the future, so asyncio does not warn.
