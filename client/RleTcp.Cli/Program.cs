@@ -13,6 +13,7 @@ var root = new RootCommand("rletcp: compress 1-bit images with run-length encodi
 {
     DemoCommand.Create(),
     CompressCommand.Create(),
+    InfoCommand.Create(),
     DecompressCommand.Create(),
     CompressDirCommand.Create(),
     LoadCommand.Create(),

@@ -88,8 +88,18 @@ public sealed class RleTcpBalancedClient : IAsyncDisposable
     /// Busy answer is returned as it is and a connection failure is thrown.
     /// </summary>
     /// <exception cref="RleTcpConnectionException">Every try failed to connect or lost its connection.</exception>
-    public async Task<RleTcpResponse> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public Task<RleTcpResponse> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        SendAsync(payload, RleTcp.Protocol.V2.V2RequestOptions.None, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/>, a COMPRESS with per-request
+    /// <paramref name="options"/> (protocol v2; with no options it is a plain v1-compatible request).
+    /// </summary>
+    /// <exception cref="NotSupportedException">Options were given and a server speaks only v1.</exception>
+    public async Task<RleTcpResponse> SendAsync(
+        ReadOnlyMemory<byte> payload, RleTcp.Protocol.V2.V2RequestOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         for (int attempt = 1; ; attempt++)
         {
             Slot slot = Choose();
@@ -98,7 +108,11 @@ public sealed class RleTcpBalancedClient : IAsyncDisposable
             try
             {
                 client = await GetClientAsync(slot).WaitAsync(cancellationToken).ConfigureAwait(false);
-                response = await client.SendAsync(payload, cancellationToken).ConfigureAwait(false);
+                response = options.IsEmpty || payload.IsEmpty
+                    ? await client.SendAsync(payload, cancellationToken).ConfigureAwait(false)
+                    : client.ProtocolVersion >= 2
+                        ? await client.SendV2Async(RleTcp.Protocol.V2.V2Op.Compress, options, payload, cancellationToken).ConfigureAwait(false)
+                        : throw new NotSupportedException($"Per-request options need protocol v2; the server at {client.Remote} speaks v1.");
             }
             catch (RleTcpConnectionException ex) when (IsRetryable(ex.Error) && attempt < _retry.MaxAttempts && !_disposed)
             {

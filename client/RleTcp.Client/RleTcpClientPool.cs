@@ -88,6 +88,14 @@ public sealed class RleTcpClientPool : IAsyncDisposable
         return await client.PingAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <inheritdoc cref="RleTcpClient.CompressAsync(ReadOnlyMemory{byte}, RleTcp.Protocol.V2.V2RequestOptions, CancellationToken)"/>
+    public async Task<RleCompressionResult> CompressAsync(
+        ReadOnlyMemory<byte> image, RleTcp.Protocol.V2.V2RequestOptions options, CancellationToken cancellationToken = default)
+    {
+        RleTcpClient client = await GetClientAsync(cancellationToken).ConfigureAwait(false);
+        return await client.CompressAsync(image, options, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <inheritdoc cref="RleTcpClient.CompressAsync(ReadOnlyMemory{byte}, CancellationToken)"/>
     public async Task<RleCompressionResult> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken = default)
     {

@@ -3,11 +3,16 @@ using System.Diagnostics;
 using RleTcp.Cli.Common;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Rle;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Cli.Commands;
 
-/// <summary><c>rletcp compress FILE... [-o OUT] [--server host:port] [--local] [--mode pillow|threshold]</c></summary>
+/// <summary>
+/// <c>rletcp compress FILE... [-o OUT] [--server host:port] [--local] [--mode pillow|threshold] [--threshold N] [--invert]
+/// [--page N] [--width W] [--height H] [--filter F] [--codec C] [--deadline MS]</c>
+/// </summary>
 internal static class CompressCommand
 {
     public static Command Create()
@@ -17,20 +22,34 @@ internal static class CompressCommand
         var server = CommonOptions.Server();
         var local = CommonOptions.Local();
         var mode = CommonOptions.Mode();
-        var command = new Command("compress", "Compress images to .rle files, through the server or locally.") { files, output, server, local, mode };
+        var command = new Command("compress", "Compress images to .rle files (or another codec's), through the server or locally.") { files, output, server, local, mode };
+        var request = new RequestOptionSet();
+        request.AddTo(command);
         CommonOptions.RequireLocalForMode(command, local, mode, server);
         var tls = new TlsOptions();
         tls.AddTo(command);
         command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
-            ? await RunAsync(result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode), cancellationToken)
+            ? await RunAsync(
+                result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode),
+                request.Read(result, result.GetValue(mode)), cancellationToken)
             : ExitCodes.Usage);
         return command;
     }
 
     private static async Task<int> RunAsync(
-        FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, CancellationToken cancellationToken)
+        FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, V2RequestOptions request, CancellationToken cancellationToken)
     {
-        await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(local, mode, server, connections: 1, cancellationToken);
+        if (request.Codec is { } codecName && !BilevelCodecs.TryGet(codecName, out _))
+        {
+            Failures.WriteError($"--codec: '{codecName}' is not one of {string.Join(", ", BilevelCodecs.All.Select(c => c.Name))}.");
+            return ExitCodes.Usage;
+        }
+
+        string extension = BilevelCodecs.TryGet(request.Codec ?? BilevelCodecs.DefaultName, out IBilevelCodec codec) && codec.Name != BilevelCodecs.DefaultName
+            ? codec.FileExtension
+            : ".rle";
+        await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(
+            local, mode, server, connections: 1, cancellationToken, request.IsEmpty ? null : request);
         if (compressor is null)
         {
             return ExitCodes.Unreachable;
@@ -42,7 +61,7 @@ internal static class CompressCommand
         foreach (FileInfo file in files)
         {
             long start = Stopwatch.GetTimestamp();
-            string target = OutputPaths.For(file.FullName, output, ".rle");
+            string target = OutputPaths.For(file.FullName, output, extension);
             if (!written.TryAdd(target, file.Name))
             {
                 failed++;

@@ -1,3 +1,4 @@
+using RleTcp.Protocol.Codecs;
 using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
@@ -11,7 +12,8 @@ internal static class Failures
     /// <summary>Whether <paramref name="exception"/> is a failure of one input, to report and move past.</summary>
     public static bool IsInputFailure(Exception exception) => exception
         is RleTcpException or RleTcpConnectionException or ImageIntakeException or RleFormatException
-        or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException;
+        or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
+        or NotSupportedException or BilevelFormatException;
 
     public static string Describe(Exception exception) => exception switch
     {

@@ -1,3 +1,4 @@
+using RleTcp.Protocol.V2;
 using RleTcp.Client;
 
 namespace RleTcp.Cli.Common;
@@ -6,10 +7,12 @@ namespace RleTcp.Cli.Common;
 internal sealed class RemoteImageCompressor : IImageCompressor
 {
     private readonly RleTcpClientPool _pool;
+    private readonly V2RequestOptions _request;
 
-    private RemoteImageCompressor(RleTcpClientPool pool, ServerAddress server)
+    private RemoteImageCompressor(RleTcpClientPool pool, ServerAddress server, V2RequestOptions request)
     {
         _pool = pool;
+        _request = request;
         Description = server.Tls is null ? $"server {server}" : $"server {server} (TLS)";
     }
 
@@ -17,13 +20,14 @@ internal sealed class RemoteImageCompressor : IImageCompressor
 
     /// <summary>Connects (and pings) first, so an unreachable server is one error before any file is touched.</summary>
     /// <exception cref="RleTcpConnectionException">The server cannot be reached.</exception>
-    public static async Task<RemoteImageCompressor> ConnectAsync(ServerAddress server, int connections, CancellationToken cancellationToken)
+    public static async Task<RemoteImageCompressor> ConnectAsync(
+        ServerAddress server, int connections, V2RequestOptions? request, CancellationToken cancellationToken)
     {
         var pool = new RleTcpClientPool(server.Host, server.Port, connections, server.ClientOptions());
         try
         {
             await pool.PingAsync(cancellationToken);
-            return new RemoteImageCompressor(pool, server);
+            return new RemoteImageCompressor(pool, server, request ?? V2RequestOptions.None);
         }
         catch
         {
@@ -33,7 +37,7 @@ internal sealed class RemoteImageCompressor : IImageCompressor
     }
 
     public async Task<byte[]> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
-        (await _pool.CompressAsync(image, cancellationToken)).Rle;
+        (await _pool.CompressAsync(image, _request, cancellationToken)).Rle;
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();
 }
