@@ -16,7 +16,8 @@ namespace RleTcp.Server.Transport;
 /// can destroy the Busy frame before the client reads it. At most <see cref="MaxLingering"/> refusals linger at
 /// once; past that a refusal is closed right after its frame, which then usually still arrives (only a client that
 /// already sent a request may see a reset instead). Every refusal is tracked, and <see cref="StopAsync"/> ends and
-/// awaits them all.
+/// awaits them all. On the textbook port, which has no status, the refusal sends no byte at all but closes the same
+/// clean way, so a client reading to end of stream sees an empty answer rather than a reset.
 /// </summary>
 internal sealed partial class ConnectionRefusals
 {
@@ -53,15 +54,23 @@ internal sealed partial class ConnectionRefusals
     /// <summary>Refusals still lingering.</summary>
     public int Lingering => _lingering.Count;
 
-    /// <summary>Answers <paramref name="socket"/> Busy and closes it (at once, or after a bounded linger); takes ownership.</summary>
-    public void Refuse(Socket socket)
+    /// <summary>
+    /// Answers <paramref name="socket"/> Busy (nothing on the textbook port) and closes it (at once, or after a bounded
+    /// linger); takes ownership.
+    /// </summary>
+    public void Refuse(Socket socket, ListenerKind listener = ListenerKind.Main)
     {
-        LogRefused(socket.RemoteEndPoint, _maxConnections);
-        _metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit);
+        LogRefused(socket.RemoteEndPoint, _maxConnections, listener);
+        _metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit, listener);
         try
         {
             socket.Blocking = false;
-            socket.Send(_busyFrame, SocketFlags.None, out SocketError error);
+            SocketError error = SocketError.Success;
+            if (listener == ListenerKind.Main)
+            {
+                socket.Send(_busyFrame, SocketFlags.None, out error);
+            }
+
             if (error != SocketError.Success)
             {
                 // The client is already gone: nothing to linger for.
@@ -126,8 +135,8 @@ internal sealed partial class ConnectionRefusals
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a connection from {Remote}: at the limit of {MaxConnections}")]
-    private partial void LogRefused(System.Net.EndPoint? remote, int maxConnections);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a connection from {Remote} on the {Listener} port: at the limit of {MaxConnections}")]
+    private partial void LogRefused(System.Net.EndPoint? remote, int maxConnections, ListenerKind listener);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refusing a connection failed")]
     private partial void LogRefusalFailed(Exception exception);

@@ -41,9 +41,6 @@ public sealed partial class RleTcpListener
         Message = "RleTcp textbook listener on {EndPoint}: one request per connection, bare .rle answers, refusals close without a byte")]
     private partial void LogTextbookStarted(IPEndPoint endPoint);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a textbook connection from {Remote}: at the limit of {MaxConnections}; closed without an answer")]
-    private partial void LogRefusedTextbook(EndPoint? remote, int maxConnections);
-
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a TLS connection from {Remote}: at the limit of {MaxConnections}; closed without a Busy frame")]
     private partial void LogRefusedTls(EndPoint? remote, int maxConnections);
 }

@@ -230,16 +230,10 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             socket.NoDelay = true;
             if (!_registry.TryReserve())
             {
-                if (services.IsTextbook)
+                if (tls is null)
                 {
-                    // The textbook wire has no Busy: a refusal is a close with no answer byte, as for any refusal there.
-                    LogRefusedTextbook(socket.RemoteEndPoint, _options.MaxConnections);
-                    _metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit, ListenerKind.Textbook);
-                    socket.Dispose();
-                }
-                else if (tls is null)
-                {
-                    _refusals.Refuse(socket);
+                    // On the textbook port, which has no Busy, the refusal is a clean close with no answer byte.
+                    _refusals.Refuse(socket, services.Listener);
                 }
                 else
                 {
