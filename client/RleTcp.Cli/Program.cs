@@ -20,6 +20,7 @@ var root = new RootCommand("rletcp: compress 1-bit images with run-length encodi
 {
     DemoCommand.Create(),
     CompressCommand.Create(),
+    InfoCommand.Create(),
     DecompressCommand.Create(),
     CompareCommand.Create(),
     CompressDirCommand.Create(),

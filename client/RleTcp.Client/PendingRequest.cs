@@ -15,10 +15,27 @@ internal sealed class PendingRequest : TaskCompletionSource<RleTcpResponse>
     private CancellationToken _cancellationToken;
 
     public PendingRequest(ReadOnlyMemory<byte> payload)
+        : this(payload, RleTcp.Protocol.V2.V2Op.Compress, RleTcp.Protocol.V2.V2RequestOptions.None)
+    {
+    }
+
+    /// <summary>A request with a v2 op and options (on a v1 connection only COMPRESS without options, or PING, is sent).</summary>
+    public PendingRequest(ReadOnlyMemory<byte> payload, RleTcp.Protocol.V2.V2Op op, RleTcp.Protocol.V2.V2RequestOptions options)
         : base(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         Payload = payload;
+        Op = op;
+        Options = options;
     }
+
+    /// <summary>The v2 op.</summary>
+    public RleTcp.Protocol.V2.V2Op Op { get; }
+
+    /// <summary>The v2 options.</summary>
+    public RleTcp.Protocol.V2.V2RequestOptions Options { get; }
+
+    /// <summary>The v2 request id, set by the send loop when it writes the request.</summary>
+    public uint Id { get; set; }
 
     /// <summary>The frame payload; valid until <see cref="EndWrite"/>.</summary>
     public ReadOnlyMemory<byte> Payload { get; private set; }
@@ -38,19 +55,25 @@ internal sealed class PendingRequest : TaskCompletionSource<RleTcpResponse>
         return true;
     }
 
-    /// <summary>Called by the send loop once the payload was copied out; applies a cancellation that came meanwhile.</summary>
-    public void EndWrite()
+    /// <summary>
+    /// Called by the send loop once the payload was copied out; applies a cancellation that came meanwhile and then
+    /// returns true (the request is on the wire and its caller gave up: a v2 client cancels it on the server).
+    /// </summary>
+    public bool EndWrite()
     {
         Payload = default;
         if (Interlocked.CompareExchange(ref _state, Written, Writing) == WritingCancelRequested)
         {
             Volatile.Write(ref _state, Written);
             TrySetCanceled(_cancellationToken);
+            return true;
         }
+
+        return false;
     }
 
-    /// <summary>The caller's token fired.</summary>
-    public void Cancel(CancellationToken token)
+    /// <summary>The caller's token fired. Returns true when the request was already on the wire.</summary>
+    public bool Cancel(CancellationToken token)
     {
         _cancellationToken = token;
         while (true)
@@ -60,15 +83,14 @@ internal sealed class PendingRequest : TaskCompletionSource<RleTcpResponse>
                 case Queued when Interlocked.CompareExchange(ref _state, Abandoned, Queued) == Queued:
                     Payload = default;
                     TrySetCanceled(token);
-                    return;
+                    return false;
                 case Writing when Interlocked.CompareExchange(ref _state, WritingCancelRequested, Writing) == Writing:
-                    return;
+                    return false; // EndWrite applies it and reports it
                 case Written:
-                    // The request is on the wire: its answer will still arrive and be read (and dropped) in order.
-                    TrySetCanceled(token);
-                    return;
+                    // The request is on the wire: its answer will still arrive and be read (and dropped).
+                    return TrySetCanceled(token);
                 case Abandoned or WritingCancelRequested:
-                    return;
+                    return false;
             }
         }
     }

@@ -19,12 +19,14 @@ public sealed partial class RleTcpClient
             }
 
             Volatile.Write(ref _failure, reason);
-            orphans = _awaitingAnswer.ToArray();
+            orphans = [.. _awaitingAnswer, .. _byId.Values];
             _awaitingAnswer.Clear();
+            _byId.Clear();
             _awaitingCount = 0;
         }
 
         _outbox.Writer.TryComplete();
+        _dead.Cancel();
         _watchdog?.Dispose();
         _socket.Dispose();
         foreach (PendingRequest orphan in orphans)
@@ -47,18 +49,34 @@ public sealed partial class RleTcpClient
             ? new RleTcpConnectionException(reason.Error, $"The connection is no longer usable. {reason.Message}", reason.InnerException)
             : new RleTcpConnectionException(RleTcpConnectionError.Disposed, $"The client for {Remote} is disposed.");
 
-    /// <summary>Answers come in order, so a late oldest answer means the server is stuck: fail the connection.</summary>
+    /// <summary>
+    /// A request unanswered past the server's own limits means the server is stuck: fail the connection. (v1 answers
+    /// come in order, so the oldest is the first in the queue; v2's are looked through, at most HELLO's in-flight cap.)
+    /// </summary>
     private void CheckOldestRequest()
     {
-        long sentAt;
+        long sentAt = long.MaxValue;
         lock (_awaitingAnswer)
         {
-            if (_failure is not null || !_awaitingAnswer.TryPeek(out PendingRequest? oldest))
+            if (_failure is not null)
             {
                 return;
             }
 
-            sentAt = oldest.SentTimestamp;
+            if (_awaitingAnswer.TryPeek(out PendingRequest? oldest))
+            {
+                sentAt = oldest.SentTimestamp;
+            }
+
+            foreach (PendingRequest request in _byId.Values)
+            {
+                sentAt = Math.Min(sentAt, request.SentTimestamp);
+            }
+
+            if (sentAt == long.MaxValue)
+            {
+                return;
+            }
         }
 
         if (Stopwatch.GetElapsedTime(sentAt) > _options.RequestTimeout)

@@ -70,6 +70,12 @@ public sealed partial class RleTcpClient
 
     private void Deliver(in ReadOnlySequence<byte> payload)
     {
+        if (Server is not null)
+        {
+            DeliverV2(payload);
+            return;
+        }
+
         PendingRequest? request;
         lock (_awaitingAnswer)
         {

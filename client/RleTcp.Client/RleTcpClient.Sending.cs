@@ -1,5 +1,6 @@
 using System.Buffers;
 using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Client;
 
@@ -23,20 +24,64 @@ public sealed partial class RleTcpClient
                 while (outbox.TryRead(out PendingRequest? request))
                 {
                     Interlocked.Decrement(ref _queuedCount);
+                    bool slot = false;
+                    if (_inFlightSlots is not null && request.Op != V2Op.Cancel && !request.Task.IsCompleted)
+                    {
+                        // v2: never more in flight than HELLO allowed, so this client is not answered Busy for its own pipelining.
+                        if (!_inFlightSlots.Wait(0))
+                        {
+                            await FlushAsync().ConfigureAwait(false);
+                            try
+                            {
+                                await _inFlightSlots.WaitAsync(_dead.Token).ConfigureAwait(false);
+                            }
+                            catch (OperationCanceledException)
+                            {
+                                // The connection died while this request waited for room: it was never written.
+                                if (request.TryBeginWrite())
+                                {
+                                    request.EndWrite();
+                                }
+
+                                request.TrySetException(CopyOfFailure());
+                                return;
+                            }
+                        }
+
+                        slot = true;
+                    }
+
                     if (!request.TryBeginWrite())
                     {
+                        if (slot)
+                        {
+                            _inFlightSlots!.Release();
+                        }
+
                         continue; // cancelled while queued: nothing was sent, so no answer will come
                     }
 
                     if (!TryJoinAnswerQueue(request))
                     {
                         request.EndWrite();
+                        if (slot)
+                        {
+                            _inFlightSlots!.Release();
+                        }
+
                         request.TrySetException(CopyOfFailure());
                         continue;
                     }
 
                     ReadOnlyMemory<byte> payload = request.Payload;
-                    FrameHeader.Write(_output, (ulong)payload.Length);
+                    if (Server is null)
+                    {
+                        FrameHeader.Write(_output, (ulong)payload.Length);
+                    }
+                    else
+                    {
+                        V2Messages.WriteRequestHead(_output, request.Op, request.Id, request.Options, payload.Length);
+                    }
                     if (payload.Length >= DirectWriteThreshold)
                     {
                         await FlushAsync().ConfigureAwait(false);
@@ -47,7 +92,11 @@ public sealed partial class RleTcpClient
                         _output.Write(payload.Span);
                     }
 
-                    request.EndWrite();
+                    if (request.EndWrite())
+                    {
+                        CancelOnServer(request);
+                    }
+
                     if (_output.UnflushedBytes >= DirectWriteThreshold)
                     {
                         await FlushAsync().ConfigureAwait(false);
@@ -105,7 +154,23 @@ public sealed partial class RleTcpClient
                 return false;
             }
 
-            _awaitingAnswer.Enqueue(request);
+            if (Server is null)
+            {
+                _awaitingAnswer.Enqueue(request);
+            }
+            else
+            {
+                // Ids are this connection's own: the next free one, never 0 (the server's connection-level answers).
+                do
+                {
+                    _nextId = _nextId == uint.MaxValue ? 1 : _nextId + 1;
+                }
+                while (_byId.ContainsKey(_nextId));
+
+                request.Id = _nextId;
+                _byId.Add(_nextId, request);
+            }
+
             _awaitingCount++;
             return true;
         }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Client;
 
@@ -19,8 +20,7 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly RleTcpClientOptions _options;
-    private readonly Channel<PendingRequest> _outbox =
-        Channel.CreateUnbounded<PendingRequest>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<PendingRequest> _outbox;
 
     // Requests already written, oldest first; the answers arrive in this order. Guarded by itself, together
     // with _failure, so that no request can join the queue after the connection has been declared dead.
@@ -33,12 +33,19 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     private int _queuedCount;
     private int _disposed;
 
-    private RleTcpClient(Socket socket, Stream? tls, string remote, RleTcpClientOptions options)
+    private RleTcpClient(Socket socket, Stream stream, string remote, RleTcpClientOptions options, V2ServerInfo? server)
     {
         _socket = socket;
         _options = options;
         Remote = remote;
-        _stream = tls ?? new NetworkStream(socket, ownsSocket: false);
+        Server = server;
+        _stream = stream;
+        _outbox = Channel.CreateBounded<PendingRequest>(new BoundedChannelOptions(options.MaxQueuedRequests)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _inFlightSlots = server is null ? null : new SemaphoreSlim((int)Math.Max(1, server.MaxInFlight));
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, minimumReadSize: 8 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(minimumBufferSize: 16 * 1024, leaveOpen: true));
         if (options.RequestTimeout != Timeout.InfiniteTimeSpan)
@@ -89,18 +96,29 @@ public sealed partial class RleTcpClient : IAsyncDisposable
         options.Validate();
         Socket socket = await TcpConnector.ConnectAsync(target, remote, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
 
-        if (options.Tls is null)
+        Stream stream;
+        try
         {
-            return new RleTcpClient(socket, tls: null, remote, options);
+            stream = options.Tls is null
+                ? new NetworkStream(socket, ownsSocket: false)
+                : await TlsClientHandshake.AuthenticateAsync(socket, host, remote, options.Tls, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
         }
 
         try
         {
-            var tls = await TlsClientHandshake.AuthenticateAsync(socket, host, remote, options.Tls, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
-            return new RleTcpClient(socket, tls, remote, options);
+            V2ServerInfo? server = options.Protocol == RleTcpProtocol.V1
+                ? null
+                : await NegotiateAsync(stream, remote, options, cancellationToken).ConfigureAwait(false);
+            return new RleTcpClient(socket, stream, remote, options, server);
         }
         catch
         {
+            await stream.DisposeAsync().ConfigureAwait(false);
             socket.Dispose();
             throw;
         }
@@ -126,15 +144,46 @@ public sealed partial class RleTcpClient : IAsyncDisposable
             return Task.FromCanceled<RleTcpResponse>(cancellationToken);
         }
 
-        var request = new PendingRequest(payload);
+        return Enqueue(new PendingRequest(payload, payload.IsEmpty ? V2Op.Ping : V2Op.Compress, V2RequestOptions.None), cancellationToken);
+    }
+
+    // The outbox is bounded: when it is full (the server or the network is slower than the callers) the caller waits
+    // for room instead of the client buffering without end.
+    private Task<RleTcpResponse> Enqueue(PendingRequest request, CancellationToken cancellationToken)
+    {
         Interlocked.Increment(ref _queuedCount);
-        if (Volatile.Read(ref _disposed) != 0 || !_outbox.Writer.TryWrite(request))
+        if (Volatile.Read(ref _disposed) != 0)
         {
             Interlocked.Decrement(ref _queuedCount);
             return Task.FromException<RleTcpResponse>(FailureForNewRequest());
         }
 
+        if (!_outbox.Writer.TryWrite(request))
+        {
+            return EnqueueSlowlyAsync(request, cancellationToken);
+        }
+
         return cancellationToken.CanBeCanceled ? WaitAsync(request, cancellationToken) : request.Task;
+    }
+
+    private async Task<RleTcpResponse> EnqueueSlowlyAsync(PendingRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _outbox.Writer.WriteAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            Interlocked.Decrement(ref _queuedCount);
+            throw FailureForNewRequest();
+        }
+        catch
+        {
+            Interlocked.Decrement(ref _queuedCount);
+            throw;
+        }
+
+        return await (cancellationToken.CanBeCanceled ? WaitAsync(request, cancellationToken) : request.Task).ConfigureAwait(false);
     }
 
     /// <summary>Sends a ping (an empty frame) and returns the round-trip time.</summary>
@@ -142,7 +191,7 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     public async Task<TimeSpan> PingAsync(CancellationToken cancellationToken = default)
     {
         long start = Stopwatch.GetTimestamp();
-        RleTcpResponse response = await SendAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
+        RleTcpResponse response = await Enqueue(new PendingRequest(ReadOnlyMemory<byte>.Empty, V2Op.Ping, V2RequestOptions.None), cancellationToken).ConfigureAwait(false);
         CheckPingAnswer(response);
         return Stopwatch.GetElapsedTime(start);
     }
@@ -230,9 +279,18 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     /// <inheritdoc/>
     public override string ToString() => $"RleTcpClient {Remote} ({(IsConnected ? $"{PendingCount} pending" : "closed")})";
 
-    private static async Task<RleTcpResponse> WaitAsync(PendingRequest request, CancellationToken cancellationToken)
+    private async Task<RleTcpResponse> WaitAsync(PendingRequest request, CancellationToken cancellationToken)
     {
-        using (cancellationToken.UnsafeRegister(static (state, token) => ((PendingRequest)state!).Cancel(token), request))
+        using (cancellationToken.UnsafeRegister(
+            static (state, token) =>
+            {
+                var (client, request) = ((RleTcpClient, PendingRequest))state!;
+                if (request.Cancel(token))
+                {
+                    client.CancelOnServer(request);
+                }
+            },
+            (this, request)))
         {
             return await request.Task.ConfigureAwait(false);
         }

@@ -36,6 +36,15 @@ public sealed record RleTcpClientOptions
     /// <summary>How long <see cref="RleTcpClient.DisposeAsync"/> waits for pending answers after half-closing.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The protocol: <see cref="RleTcpProtocol.Auto"/> (v2 when offered, else v1; the default), v1 or v2 only.</summary>
+    public RleTcpProtocol Protocol { get; init; } = RleTcpProtocol.Auto;
+
+    /// <summary>
+    /// Requests that may wait in the client's outbox for the send loop. When full, <see cref="RleTcpClient.SendAsync"/>
+    /// waits for room (backpressure from a slow server) instead of buffering without end. Default 1024.
+    /// </summary>
+    public int MaxQueuedRequests { get; init; } = 1024;
+
     /// <summary>TLS for the connection; null (the default) is plain TCP. The server must be configured for TLS too.</summary>
     public RleTcpClientTlsOptions? Tls { get; init; }
 
@@ -59,6 +68,16 @@ public sealed record RleTcpClientOptions
         if (MaxResponseBytes < 1 || MaxResponseBytes > Array.MaxLength)
         {
             throw new ArgumentOutOfRangeException(nameof(MaxResponseBytes), MaxResponseBytes, $"The response limit must be 1..{Array.MaxLength} bytes.");
+        }
+
+        if (MaxQueuedRequests < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(MaxQueuedRequests), MaxQueuedRequests, "The outbox must hold at least 1 request.");
+        }
+
+        if (!Enum.IsDefined(Protocol))
+        {
+            throw new ArgumentOutOfRangeException(nameof(Protocol), Protocol, "Unknown protocol.");
         }
 
         if (DrainTimeout < TimeSpan.Zero && DrainTimeout != Timeout.InfiniteTimeSpan)

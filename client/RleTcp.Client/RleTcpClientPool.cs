@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Client;
 
@@ -106,8 +107,17 @@ public sealed partial class RleTcpClientPool : IAsyncDisposable
     /// Busy answer is returned as it is and a connection failure is thrown.
     /// </summary>
     /// <exception cref="RleTcpConnectionException">Every try failed to connect or lost its connection.</exception>
-    public async Task<RleTcpResponse> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default)
+    public Task<RleTcpResponse> SendAsync(ReadOnlyMemory<byte> payload, CancellationToken cancellationToken = default) =>
+        SendAsync(payload, V2RequestOptions.None, cancellationToken);
+
+    /// <summary>
+    /// As <see cref="SendAsync(ReadOnlyMemory{byte}, CancellationToken)"/>, a COMPRESS with per-request
+    /// <paramref name="options"/> (protocol v2; with no options it is a plain v1-compatible request).
+    /// </summary>
+    /// <exception cref="NotSupportedException">Options were given and a server speaks only v1.</exception>
+    public async Task<RleTcpResponse> SendAsync(ReadOnlyMemory<byte> payload, V2RequestOptions options, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
         for (int attempt = 1; ; attempt++)
         {
             Slot slot = Choose();
@@ -115,7 +125,11 @@ public sealed partial class RleTcpClientPool : IAsyncDisposable
             try
             {
                 RleTcpClient client = await GetClientAsync(slot).WaitAsync(cancellationToken).ConfigureAwait(false);
-                response = await client.SendAsync(payload, cancellationToken).ConfigureAwait(false);
+                response = options.IsEmpty || payload.IsEmpty
+                    ? await client.SendAsync(payload, cancellationToken).ConfigureAwait(false)
+                    : client.ProtocolVersion >= 2
+                        ? await client.SendV2Async(V2Op.Compress, options, payload, cancellationToken).ConfigureAwait(false)
+                        : throw new NotSupportedException($"Per-request options need protocol v2; the server at {client.Remote} speaks v1.");
             }
             catch (RleTcpConnectionException ex) when (IsRetryable(ex.Error) && attempt < _retry.MaxAttempts && !_disposed)
             {
@@ -141,6 +155,16 @@ public sealed partial class RleTcpClientPool : IAsyncDisposable
         RleTcpResponse response = await SendAsync(ReadOnlyMemory<byte>.Empty, cancellationToken).ConfigureAwait(false);
         RleTcpClient.CheckPingAnswer(response);
         return Stopwatch.GetElapsedTime(start);
+    }
+
+    /// <summary>Compresses one encoded image with per-request <paramref name="options"/> (protocol v2), retrying per the policy.</summary>
+    /// <exception cref="RleTcpException">The server refused the image (or was still Busy after the last try).</exception>
+    /// <exception cref="NotSupportedException">Options were given and the server speaks only v1.</exception>
+    public async Task<RleCompressionResult> CompressAsync(
+        ReadOnlyMemory<byte> image, V2RequestOptions options, CancellationToken cancellationToken = default)
+    {
+        RleTcpResponse response = await SendAsync(RleCompressionResult.CheckImage(image), options, cancellationToken).ConfigureAwait(false);
+        return RleCompressionResult.FromResponse(response);
     }
 
     /// <summary>Compresses one encoded image, retrying per the policy.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Client;
 
@@ -8,6 +9,9 @@ namespace RleTcp.Client;
 /// <param name="Body">The RLE image for <see cref="ResponseStatus.Ok"/> (empty for a ping), otherwise the UTF-8 message.</param>
 public readonly record struct RleTcpResponse(ResponseStatus Status, byte[] Body)
 {
+    /// <summary>Protocol v2: the answer's typed fields (width, height, codec, …); null for a v1 answer.</summary>
+    public V2AnswerFields? Fields { get; init; }
+
     /// <summary>Whether the status is <see cref="ResponseStatus.Ok"/>.</summary>
     public bool IsOk => Status == ResponseStatus.Ok;
 

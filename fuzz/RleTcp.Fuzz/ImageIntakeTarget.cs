@@ -51,7 +51,7 @@ internal sealed class ImageIntakeTarget : IFuzzTarget
     {
         public static readonly DecliningLibrary Instance = new();
 
-        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct) =>
+        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct) =>
             throw new ImageIntakeException(ImageIntakeError.InvalidImage, "handed to the library decoder");
     }
 }

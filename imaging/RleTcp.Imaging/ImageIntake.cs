@@ -32,7 +32,7 @@ public static class ImageIntake
     /// <exception cref="ImageIntakeException">The image is invalid, not allowed, or too large.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (checked per row).</exception>
     public static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct = default) =>
-        Decode(data, options, useFastPaths: true, library: null, ct);
+        Decode(data, options, FastPathsFor(options), library: null, ct);
 
     /// <summary>
     /// As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>, but every image our own readers
@@ -43,8 +43,12 @@ public static class ImageIntake
     public static BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ILibraryDecoder library, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(library);
-        return Decode(data, options, useFastPaths: true, library, ct);
+        return Decode(data, options, FastPathsFor(options), library, ct);
     }
+
+    // The packed fast paths threshold at 128 (a 1-bit palette's colours are placed by it): another level goes the general way.
+    private static bool FastPathsFor(IntakeOptions options) =>
+        options.Mode != ConversionMode.Threshold || options.ThresholdLevel == 128;
 
     /// <summary>As <see cref="Decode(ReadOnlyMemory{byte}, IntakeOptions, CancellationToken)"/>; the fast paths can be
     /// switched off so tests can check they agree with the general route (ImageSharp for TIFF, the general PNG reader).</summary>
@@ -179,7 +183,10 @@ public static class ImageIntake
         }
     }
 
-    private static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed, out bool dib)
+    internal static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed) =>
+        DetectFormat(configuration, bytes, allowed, out _);
+
+    internal static IImageFormat DetectFormat(Configuration configuration, ReadOnlySpan<byte> bytes, ImageFormats allowed, out bool dib)
     {
         dib = false;
         IImageFormat? format = Image.DetectFormat(configuration, bytes);
@@ -206,7 +213,7 @@ public static class ImageIntake
             : ImageIntakeException.Invalid($"{any.Name} images are not allowed (allowed: {allowed}).");
     }
 
-    private static IImageInfo Identify(Configuration configuration, ReadOnlyMemory<byte> data, IImageFormat format)
+    internal static IImageInfo Identify(Configuration configuration, ReadOnlyMemory<byte> data, IImageFormat format)
     {
         using Stream stream = AsStream(data);
         IImageInfo? info = Image.Identify(configuration, stream, out _);

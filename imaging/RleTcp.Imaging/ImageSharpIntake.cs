@@ -85,7 +85,7 @@ internal static class ImageSharpIntake
         BitImage result = BitImage.CreatePooled(source.Width, source.Height);
         try
         {
-            using var writer = new BilevelRowWriter(result, dither);
+            using var writer = new BilevelRowWriter(result, dither, options.Level);
             for (int y = 0; y < source.Height; y++)
             {
                 ct.ThrowIfCancellationRequested();

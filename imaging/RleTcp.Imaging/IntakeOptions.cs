@@ -18,6 +18,15 @@ public sealed record IntakeOptions
     public ImageFormats AllowedFormats { get; init; } = ImageFormats.All;
 
     /// <summary>
+    /// With <see cref="ConversionMode.Threshold"/>: a pixel is white when its luma is at least this (0..255). Default 128,
+    /// Pillow's own threshold; any other level bypasses the packed 1-bit fast paths (a palette's colours move with it).
+    /// </summary>
+    public byte ThresholdLevel { get; init; } = 128;
+
+    /// <summary>The level the bilevel writer thresholds at: <see cref="ThresholdLevel"/> in threshold mode, else Pillow's 128.</summary>
+    internal byte Level => Mode == ConversionMode.Threshold ? ThresholdLevel : (byte)128;
+
+    /// <summary>
     /// The page or frame to convert, counted from 0: Pillow 9.4's <c>seek(Page)</c> before <c>convert('1')</c>.
     /// Formats that hold one image have only page 0; a page the file does not have is refused as
     /// <see cref="ImageIntakeError.InvalidImage"/>.

@@ -15,12 +15,15 @@ internal static class PillowBilevel
     public static int Luma1000(byte r, byte g, byte b) => (r * 299) + (g * 587) + (b * 114);
 
     /// <summary>Packs <c>value &gt;= 128</c> as white, MSB first, into <paramref name="packed"/>.</summary>
-    public static void Threshold(ReadOnlySpan<byte> values, Span<byte> packed)
+    public static void Threshold(ReadOnlySpan<byte> values, Span<byte> packed) => Threshold(values, packed, 128);
+
+    /// <summary>Packs <c>value &gt;= level</c> as white, MSB first, into <paramref name="packed"/>.</summary>
+    public static void Threshold(ReadOnlySpan<byte> values, Span<byte> packed, byte level)
     {
         packed[..BitImage.BytesPerPackedRow(values.Length)].Clear();
         for (int x = 0; x < values.Length; x++)
         {
-            if (values[x] >= 128)
+            if (values[x] >= level)
             {
                 packed[x >> 3] |= (byte)(0x80 >> (x & 7));
             }
@@ -70,14 +73,16 @@ internal sealed class BilevelRowWriter : IDisposable
 {
     private readonly BitImage _image;
     private readonly bool _dither;
+    private readonly byte _level;
     private readonly int[] _errors;
     private readonly byte[] _packed;
     private readonly byte[] _values;
 
-    public BilevelRowWriter(BitImage image, bool dither)
+    public BilevelRowWriter(BitImage image, bool dither, byte level = 128)
     {
         _image = image;
         _dither = dither;
+        _level = level;
         int width = image.Width;
         _errors = ArrayPool<int>.Shared.Rent(dither ? width + 1 : 1);
         Array.Clear(_errors);
@@ -96,7 +101,7 @@ internal sealed class BilevelRowWriter : IDisposable
         }
         else
         {
-            PillowBilevel.Threshold(grey, packed);
+            PillowBilevel.Threshold(grey, packed, _level);
         }
 
         _image.SetRow(y, packed);

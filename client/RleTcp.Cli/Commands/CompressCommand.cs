@@ -5,10 +5,14 @@ using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
 using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Rle;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Cli.Commands;
 
-/// <summary><c>rletcp compress FILE... [-o OUT] [--server host:port] [--local] [--mode pillow|threshold] [--codec NAME] [--dpi N] [--pdf-image jbig2|g4]</c></summary>
+/// <summary>
+/// <c>rletcp compress FILE... [-o OUT] [--server host:port] [--local [--timeout D]] [--mode pillow|threshold] [--threshold N]
+/// [--invert] [--page N] [--width W] [--height H] [--filter F] [--codec NAME] [--dpi N] [--pdf-image jbig2|g4] [--deadline MS]</c>
+/// </summary>
 internal static class CompressCommand
 {
     public static Command Create()
@@ -21,15 +25,17 @@ internal static class CompressCommand
         var timeout = CommonOptions.LocalTimeout();
         var command = new Command("compress", "Compress images to .rle files (or another codec's), through the server or locally.") { files, output, server, local, mode, timeout };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
+        var request = new RequestOptionSet(withCodec: false);
+        request.AddTo(command);
         var codecs = new CodecOptions();
         codecs.AddTo(command);
         command.Validators.Add(result =>
         {
             bool isLocal = result.GetResult(local) is { Implicit: false } given && !given.Tokens.Any(t => t.Value == "false");
-            if (!isLocal && codecs.AsksForOtherThanRle(result))
+            if (!isLocal && codecs.AsksForEncodeOptions(result))
             {
-                // Protocol v1 answers with the RLE only; the codec option is protocol v2's (issue 15).
-                result.AddError("--codec other than rle needs --local until protocol v2.");
+                // Protocol v2 carries the codec's name, not its encoder settings.
+                result.AddError("--dpi and --pdf-image need --local: the server encodes with its defaults.");
             }
         });
         var tls = new TlsOptions();
@@ -37,18 +43,20 @@ internal static class CompressCommand
         command.SetAction(async (result, cancellationToken) => tls.Apply(result, result.GetRequiredValue(server)) is { } address
             ? await RunAsync(
                 result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode),
-                result.GetValue(timeout), result.GetRequiredValue(codecs.Codec), codecs.EncodeOptions(result), cancellationToken)
+                result.GetValue(timeout), result.GetRequiredValue(codecs.Codec), codecs.EncodeOptions(result),
+                request.Read(result, result.GetValue(mode)), cancellationToken)
             : ExitCodes.Usage);
         return command;
     }
 
     private static async Task<int> RunAsync(
         FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, TimeSpan timeout,
-        IBilevelCodec codec, BilevelEncodeOptions encodeOptions, CancellationToken cancellationToken)
+        IBilevelCodec codec, BilevelEncodeOptions encodeOptions, V2RequestOptions request, CancellationToken cancellationToken)
     {
         bool rle = codec.Name == BilevelCodecs.DefaultName;
+        request = rle ? request : request with { Codec = codec.Name };
         await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(
-            local, mode, server, connections: 1, cancellationToken, timeout, rle ? null : codec, encodeOptions);
+            local, mode, server, connections: 1, cancellationToken, timeout, encodeOptions, request.IsEmpty ? null : request);
         if (compressor is null)
         {
             return ExitCodes.Unreachable;

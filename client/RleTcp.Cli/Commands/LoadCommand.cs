@@ -5,6 +5,8 @@ using RleTcp.Cli.Load;
 using RleTcp.Protocol;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Client;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Cli.Commands;
 
@@ -37,6 +39,20 @@ internal static class LoadCommand
         };
         var verify = new Option<bool>("--verify") { Description = "Compare every answer byte for byte with a local compression; any mismatch fails the run." };
         var mode = CommonOptions.Mode();
+        var protocol = new Option<RleTcpProtocol>("--protocol")
+        {
+            Description = "The wire protocol: auto (v2 when the server offers it), v1 or v2.",
+            HelpName = "auto|v1|v2",
+            DefaultValueFactory = _ => RleTcpProtocol.Auto,
+            CustomParser = r => (r.Tokens.Count > 0 ? r.Tokens[0].Value.ToLowerInvariant() : "") switch
+            {
+                "auto" => RleTcpProtocol.Auto,
+                "v1" => RleTcpProtocol.V1,
+                "v2" => RleTcpProtocol.V2,
+                string other => Fail(r, other),
+            },
+        };
+        var request = new RequestOptionSet();
         mode.Description = "The conversion the server is configured with, for --verify.";
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
 
@@ -44,8 +60,9 @@ internal static class LoadCommand
         Range(pipeline, 1, 1024);
         var command = new Command("load", "Load-test a server: throughput, latency percentiles, errors.")
         {
-            files, server, connections, requests, duration, pipeline, rate, timeout, verify, mode, json,
+            files, server, connections, requests, duration, pipeline, rate, timeout, verify, mode, protocol, json,
         };
+        request.AddTo(command);
         requests.Validators.Add(r =>
         {
             if (r.GetValueOrDefault<long?>() is < 1)
@@ -77,7 +94,15 @@ internal static class LoadCommand
                 return ExitCodes.Usage;
             }
 
-            IReadOnlyList<LoadPayload>? payloads = await ReadPayloadsAsync(result.GetRequiredValue(files), result.GetValue(verify), result.GetValue(mode), cancellationToken);
+            V2RequestOptions options = request.Read(result, ConversionMode.Pillow);
+            if (!options.IsEmpty && result.GetValue(protocol) == RleTcpProtocol.V1)
+            {
+                Failures.WriteError("per-request options (--threshold, --invert, --page, --width, ...) need --protocol v2 or auto");
+                return ExitCodes.Usage;
+            }
+
+            IReadOnlyList<LoadPayload>? payloads = await ReadPayloadsAsync(
+                result.GetRequiredValue(files), result.GetValue(verify), result.GetValue(mode), options, cancellationToken);
             if (payloads is null)
             {
                 return ExitCodes.SomeFailed;
@@ -85,7 +110,8 @@ internal static class LoadCommand
 
             var settings = new LoadSettings(
                 address, result.GetValue(connections), result.GetValue(pipeline),
-                result.GetValue(requests), result.GetValue(duration), result.GetValue(rate), result.GetValue(timeout), payloads);
+                result.GetValue(requests), result.GetValue(duration), result.GetValue(rate), result.GetValue(timeout), payloads,
+                result.GetValue(protocol), options.IsEmpty ? null : options);
             return await RunAsync(settings, result.GetValue(json), cancellationToken);
         });
         return command;
@@ -124,10 +150,11 @@ internal static class LoadCommand
         return result.Failed > 0 || result.Stats.Ok == 0 ? ExitCodes.SomeFailed : ExitCodes.Success;
     }
 
-    private static async Task<IReadOnlyList<LoadPayload>?> ReadPayloadsAsync(FileInfo[] files, bool verify, ConversionMode mode, CancellationToken cancellationToken)
+    private static async Task<IReadOnlyList<LoadPayload>?> ReadPayloadsAsync(
+        FileInfo[] files, bool verify, ConversionMode mode, V2RequestOptions request, CancellationToken cancellationToken)
     {
         var payloads = new List<LoadPayload>(files.Length);
-        var intake = new IntakeOptions { Mode = mode };
+        await using var local = new LocalImageCompressor(mode, parallel: 1, CommonOptions.DefaultLocalTimeout, encodeOptions: null, request.IsEmpty ? null : request);
         foreach (FileInfo file in files)
         {
             byte[] data;
@@ -152,7 +179,7 @@ internal static class LoadCommand
             {
                 try
                 {
-                    expected = RleCompressor.Compress(data, intake, cancellationToken);
+                    expected = await local.CompressAsync(data, cancellationToken);
                 }
                 catch (ImageIntakeException)
                 {
@@ -164,6 +191,12 @@ internal static class LoadCommand
         }
 
         return payloads;
+    }
+
+    private static RleTcpProtocol Fail(System.CommandLine.Parsing.ArgumentResult result, string text)
+    {
+        result.AddError($"--protocol: '{text}' is not auto, v1 or v2.");
+        return default;
     }
 
     private static void Range(Option<int> option, int min, int max) => option.Validators.Add(r =>

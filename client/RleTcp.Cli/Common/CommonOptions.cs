@@ -46,7 +46,7 @@ internal static class CommonOptions
         HelpName = "dir",
     };
 
-    /// <summary>--mode and --server only make sense together with --local or without it, respectively.</summary>
+    /// <summary>--local and --server exclude each other (--mode goes to a server as a protocol v2 option).</summary>
     public static void RequireLocalForMode(Command command, Option<bool> local, Option<ConversionMode> mode, Option<ServerAddress> server)
     {
         command.Validators.Add(result =>
@@ -58,11 +58,6 @@ internal static class CommonOptions
                 result.AddError("--local and --server exclude each other.");
             }
 
-            if (!isLocal && result.GetResult(mode) is { Implicit: false } modeResult
-                && modeResult.Tokens.Any(t => !t.Value.Equals("pillow", StringComparison.OrdinalIgnoreCase)))
-            {
-                result.AddError("--mode threshold needs --local: protocol v1 cannot ask a server for a mode (the server's own configuration decides).");
-            }
         });
     }
 

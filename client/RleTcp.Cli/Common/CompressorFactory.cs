@@ -1,3 +1,4 @@
+using RleTcp.Protocol.V2;
 using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
@@ -11,16 +12,22 @@ internal static class CompressorFactory
     /// <summary>Returns the compressor, or null after writing the error line (the caller exits with <see cref="ExitCodes.Unreachable"/>).</summary>
     public static async Task<IImageCompressor?> CreateAsync(
         bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken,
-        TimeSpan? localTimeout = null, IBilevelCodec? codec = null, BilevelEncodeOptions? encodeOptions = null)
+        TimeSpan? localTimeout = null, BilevelEncodeOptions? encodeOptions = null, V2RequestOptions? request = null)
     {
         if (local)
         {
-            return new LocalImageCompressor(mode, connections, localTimeout ?? CommonOptions.DefaultLocalTimeout, codec, encodeOptions);
+            return new LocalImageCompressor(mode, connections, localTimeout ?? CommonOptions.DefaultLocalTimeout, encodeOptions, request);
+        }
+
+        // Through a server the conversion travels as a v2 option (--mode threshold included).
+        if (mode == ConversionMode.Threshold && request?.EffectiveConversion != V2Conversion.Threshold)
+        {
+            request = (request ?? V2RequestOptions.None) with { Conversion = V2Conversion.Threshold };
         }
 
         try
         {
-            return await RemoteImageCompressor.ConnectAsync(server, connections, cancellationToken);
+            return await RemoteImageCompressor.ConnectAsync(server, connections, request, cancellationToken);
         }
         catch (Exception ex) when (ex is RleTcpConnectionException or RleTcpException)
         {

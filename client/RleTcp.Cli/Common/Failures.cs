@@ -1,7 +1,7 @@
+using RleTcp.Protocol.Codecs;
 using RleTcp.Client;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
-using RleTcp.Protocol.Codecs;
 using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Rle;
 
@@ -14,7 +14,7 @@ internal static class Failures
     public static bool IsInputFailure(Exception exception) => exception
         is RleTcpException or RleTcpConnectionException or ImageIntakeException or RleFormatException or BilevelFormatException
         or IOException or UnauthorizedAccessException or ArgumentException or InvalidDataException
-        or TimeoutException or DecodeSandboxException;
+        or TimeoutException or DecodeSandboxException or NotSupportedException;
 
     public static string Describe(Exception exception) => exception switch
     {

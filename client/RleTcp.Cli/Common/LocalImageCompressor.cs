@@ -2,37 +2,52 @@ using RleTcp.Imaging;
 using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.Codecs;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Cli.Common;
 
 /// <summary>
 /// Compresses in this process with the same intake and encoder the server uses (<c>--local</c>), and the same
 /// decode sandbox: images our readers do not take are decoded by worker processes (this executable in its worker
-/// mode), each killed when the timeout passes, so a file that hangs a decoder fails in bounded time. The bits go
-/// to the RLE or, when given, another codec.
+/// mode), each killed when the timeout passes, so a file that hangs a decoder fails in bounded time. The request
+/// options (threshold, page, resize, invert, codec) apply as the server applies its v2 options.
 /// </summary>
 internal sealed class LocalImageCompressor : IImageCompressor
 {
     private readonly IntakeOptions _options;
+    private readonly ConversionRequest _conversion;
     private readonly TimeSpan _timeout;
-    private readonly ConversionMode _mode;
     private readonly Lazy<DecodeSandbox> _sandbox;
     private readonly LazySandbox _library;
     private readonly IBilevelCodec _codec;
     private readonly BilevelEncodeOptions? _encodeOptions;
 
-    /// <param name="mode">The conversion to 1 bit.</param>
+    /// <param name="mode">The conversion to 1 bit (a threshold in <paramref name="request"/> overrides it).</param>
     /// <param name="parallel">How many images may be compressed at once (the sandbox's size).</param>
     /// <param name="timeout">The longest one image may take.</param>
-    /// <param name="codec">The codec of the answer; null: the textbook RLE.</param>
-    /// <param name="encodeOptions">The codec's options, if any.</param>
+    /// <param name="encodeOptions">The codec's encoder settings, if any.</param>
+    /// <param name="request">The per-request options, as protocol v2 carries them; null: none.</param>
+    /// <exception cref="ArgumentException">The request names a codec that does not exist.</exception>
     public LocalImageCompressor(
-        ConversionMode mode, int parallel, TimeSpan timeout, IBilevelCodec? codec = null, BilevelEncodeOptions? encodeOptions = null)
+        ConversionMode mode, int parallel, TimeSpan timeout, BilevelEncodeOptions? encodeOptions = null, V2RequestOptions? request = null)
     {
-        _codec = codec ?? BilevelCodecs.Get(BilevelCodecs.DefaultName);
+        _options = new IntakeOptions
+        {
+            Mode = request?.EffectiveConversion == V2Conversion.Threshold ? ConversionMode.Threshold : mode,
+            ThresholdLevel = request?.ThresholdLevel ?? 128,
+        };
+        _conversion = request is null ? ConversionRequest.None : new ConversionRequest
+        {
+            Page = (int)Math.Min(request.Page ?? 0, int.MaxValue),
+            Width = request.Width,
+            Height = request.Height,
+            Filter = request.Filter ?? "bicubic",
+            Invert = request.Invert,
+        };
+        _codec = BilevelCodecs.TryGet(request?.Codec ?? BilevelCodecs.DefaultName, out IBilevelCodec codec)
+            ? codec
+            : throw new ArgumentException($"Unknown codec '{request!.Codec}'; known: {string.Join(", ", BilevelCodecs.All.Select(k => k.Name))}.");
         _encodeOptions = encodeOptions;
-        _mode = mode;
-        _options = new IntakeOptions { Mode = mode };
         _timeout = timeout;
 
         // Workers start on the first image that needs one: compressing 1-bit files never starts a process.
@@ -42,7 +57,7 @@ internal sealed class LocalImageCompressor : IImageCompressor
         _library = new LazySandbox(_sandbox);
     }
 
-    public string Description => $"local ({_mode})";
+    public string Description => $"local ({_options.Mode})";
 
     // Off the caller's thread: compress-dir runs several of these at once.
     public Task<byte[]> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
@@ -64,7 +79,7 @@ internal sealed class LocalImageCompressor : IImageCompressor
         deadline.CancelAfter(_timeout);
         try
         {
-            using BitImage bits = ImageIntake.Decode(image, _options, _library, deadline.Token);
+            using BitImage bits = RequestIntake.Decode(image, _options, _conversion, _library, deadline.Token);
             deadline.Token.ThrowIfCancellationRequested();
             return BilevelCodecs.Encode(_codec, bits, _encodeOptions);
         }
@@ -76,7 +91,7 @@ internal sealed class LocalImageCompressor : IImageCompressor
 
     private sealed class LazySandbox(Lazy<DecodeSandbox> sandbox) : ILibraryDecoder
     {
-        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct) =>
-            sandbox.Value.Decode(data, options, ct);
+        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct) =>
+            sandbox.Value.Decode(data, options, conversion, ct);
     }
 }

@@ -1,3 +1,4 @@
+using RleTcp.Protocol.V2;
 using RleTcp.Client;
 
 namespace RleTcp.Cli.Common;
@@ -6,10 +7,12 @@ namespace RleTcp.Cli.Common;
 internal sealed class RemoteImageCompressor : IImageCompressor
 {
     private readonly RleTcpClientPool _pool;
+    private readonly V2RequestOptions _request;
 
-    private RemoteImageCompressor(RleTcpClientPool pool, ServerAddress server)
+    private RemoteImageCompressor(RleTcpClientPool pool, ServerAddress server, V2RequestOptions request)
     {
         _pool = pool;
+        _request = request;
         Description = server.Tls is null ? $"server {server}" : $"server {server} (TLS)";
     }
 
@@ -17,14 +20,15 @@ internal sealed class RemoteImageCompressor : IImageCompressor
 
     /// <summary>Connects (and pings) first, so an unreachable server is one error before any file is touched.</summary>
     /// <exception cref="RleTcpConnectionException">The server cannot be reached.</exception>
-    public static async Task<RemoteImageCompressor> ConnectAsync(ServerAddress server, int connections, CancellationToken cancellationToken)
+    public static async Task<RemoteImageCompressor> ConnectAsync(
+        ServerAddress server, int connections, V2RequestOptions? request, CancellationToken cancellationToken)
     {
         // No retries: a refusal or a lost connection is reported for its file, as one client would.
         var pool = new RleTcpClientPool(server.Host, server.Port, connections, server.ClientOptions(), RleTcpRetryPolicy.None);
         try
         {
             await pool.PingAsync(cancellationToken);
-            return new RemoteImageCompressor(pool, server);
+            return new RemoteImageCompressor(pool, server, request ?? V2RequestOptions.None);
         }
         catch
         {
@@ -34,7 +38,7 @@ internal sealed class RemoteImageCompressor : IImageCompressor
     }
 
     public async Task<byte[]> CompressAsync(ReadOnlyMemory<byte> image, CancellationToken cancellationToken) =>
-        (await _pool.CompressAsync(image, cancellationToken)).Rle;
+        (await _pool.CompressAsync(image, _request, cancellationToken)).Rle;
 
     public ValueTask DisposeAsync() => _pool.DisposeAsync();
 }

@@ -20,7 +20,10 @@ internal sealed class LoadRunner(LoadSettings settings)
 
     public async Task<LoadResult> RunAsync(CancellationToken cancellationToken)
     {
-        var options = settings.Server.ClientOptions(new RleTcpClientOptions { RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5) });
+        var options = settings.Server.ClientOptions(new RleTcpClientOptions
+        {
+            RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5), Protocol = settings.Protocol,
+        });
 
         // The pool re-sends a request whose connection died (a server behind a load balancer going away)
         // on another connection, and retries Busy with backoff; the report counts those retries.
@@ -117,7 +120,7 @@ internal sealed class LoadRunner(LoadSettings settings)
                 // From the intended time when the send is late (coordinated omission), from the actual send when
                 // the timer woke early (the runtime's timers tick in milliseconds): never less than the round trip.
                 long from = Math.Min(intended, Stopwatch.GetTimestamp());
-                RleTcpResponse response = await client.SendAsync(payload.Data, CancellationToken.None);
+                RleTcpResponse response = await client.SendAsync(payload.Data, settings.Request ?? RleTcp.Protocol.V2.V2RequestOptions.None, CancellationToken.None);
                 stats.Latency.Record((Stopwatch.GetTimestamp() - from) * 1_000_000 / Stopwatch.Frequency);
                 stats.BytesOut += payload.Data.Length + 8;
                 stats.BytesIn += response.Body.Length + 9;

@@ -13,7 +13,9 @@ internal sealed record LoadSettings(
     TimeSpan? Duration,
     double? Rate,
     TimeSpan Timeout,
-    IReadOnlyList<LoadPayload> Payloads);
+    IReadOnlyList<LoadPayload> Payloads,
+    RleTcp.Client.RleTcpProtocol Protocol = RleTcp.Client.RleTcpProtocol.Auto,
+    RleTcp.Protocol.V2.V2RequestOptions? Request = null);
 
 /// <summary>One input file of the run; <see cref="Expected"/> is set with --verify (null inside = local compression refused it).</summary>
 internal sealed record LoadPayload(string Name, byte[] Data, bool Verify, byte[]? Expected);

@@ -169,11 +169,11 @@ internal static class BmpReader
         {
             if (layout == Layout.Rle)
             {
-                ReadRle(pixels, (int)offset, compression == 2, w, h, topDown, levels, dither, image, ct);
+                ReadRle(pixels, (int)offset, compression == 2, w, h, topDown, levels, dither, options.Level, image, ct);
             }
             else
             {
-                ReadRows(pixels, layout, bits, w, h, topDown, levels, dither, image, ct);
+                ReadRows(pixels, layout, bits, w, h, topDown, levels, dither, options.Level, image, ct);
             }
 
             return image;
@@ -242,7 +242,7 @@ internal static class BmpReader
     }
 
     private static void ReadRows(
-        ReadOnlySpan<byte> pixels, Layout layout, int bits, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, BitImage image, CancellationToken ct)
+        ReadOnlySpan<byte> pixels, Layout layout, int bits, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, byte level, BitImage image, CancellationToken ct)
     {
         long stride = (((long)width * bits) + 31) >> 3 & ~3L;
         if (stride * height > pixels.Length)
@@ -256,7 +256,7 @@ internal static class BmpReader
         byte[] values = ArrayPool<byte>.Shared.Rent(width);
         try
         {
-            using var writer = new BilevelRowWriter(image, dither);
+            using var writer = new BilevelRowWriter(image, dither, level);
             for (int y = 0; y < height; y++)
             {
                 ct.ThrowIfCancellationRequested();
@@ -322,7 +322,7 @@ internal static class BmpReader
     /// is where <paramref name="codes"/> starts in the file: Pillow aligns absolute runs on the file position.
     /// </summary>
     private static void ReadRle(
-        ReadOnlySpan<byte> codes, int fileOffset, bool rle4, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, BitImage image, CancellationToken ct)
+        ReadOnlySpan<byte> codes, int fileOffset, bool rle4, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, byte level, BitImage image, CancellationToken ct)
     {
         long total = (long)width * height;
 
@@ -409,7 +409,7 @@ internal static class BmpReader
                     $"The RLE bitmap ends after {n} of its {total} pixels (Pillow refuses it: not enough image data).");
             }
 
-            using var writer = new BilevelRowWriter(image, dither);
+            using var writer = new BilevelRowWriter(image, dither, level);
             for (int y = 0; y < height; y++)
             {
                 ct.ThrowIfCancellationRequested();

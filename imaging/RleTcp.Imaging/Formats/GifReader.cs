@@ -624,7 +624,7 @@ internal static class GifReader
         byte[] values = ArrayPool<byte>.Shared.Rent(width);
         try
         {
-            using var writer = new BilevelRowWriter(image, dither: false);
+            using var writer = new BilevelRowWriter(image, dither: false, options.Level);
             for (int y = 0; y < height; y++)
             {
                 ct.ThrowIfCancellationRequested();
@@ -655,7 +655,7 @@ internal static class GifReader
         BitImage image = BitImage.CreatePooled(width, height);
         try
         {
-            using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow);
+            using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow, options.Level);
             for (int y = 0; y < height; y++)
             {
                 ct.ThrowIfCancellationRequested();
@@ -676,7 +676,7 @@ internal static class GifReader
         BitImage image = BitImage.CreatePooled(width, height);
         try
         {
-            using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow);
+            using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow, options.Level);
             for (int y = 0; y < height; y++)
             {
                 ct.ThrowIfCancellationRequested();

@@ -103,7 +103,7 @@ internal static class PngReader
         try
         {
             using var zlib = new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress);
-            using var writer = new BilevelRowWriter(image, dither);
+            using var writer = new BilevelRowWriter(image, dither, options.Level);
             var rows = new RowSource(zlib, scratch, header.BitsPerPixel);
             if (!header.IsInterlaced)
             {

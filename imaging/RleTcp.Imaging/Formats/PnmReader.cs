@@ -96,7 +96,7 @@ internal static class PnmReader
                 }
 
                 bool dither = options.Mode == ConversionMode.Pillow;
-                using var writer = new BilevelRowWriter(image, dither);
+                using var writer = new BilevelRowWriter(image, dither, options.Level);
                 Span<byte> samples = row.AsSpan(0, w * bands);
                 if (plain)
                 {

@@ -87,9 +87,14 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
     private readonly HashSet<DecodeWorkerProcess> _busyWorkers = [];
 
     /// <inheritdoc/>
-    public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct)
+    public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct) =>
+        Decode(data, options, ConversionRequest.None, ct);
+
+    /// <inheritdoc/>
+    public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(conversion);
         ObjectDisposedException.ThrowIf(_disposed, this);
 
         // Bounded by the request's deadline: a full pool answers Timeout, never waits forever.
@@ -99,7 +104,7 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
         try
         {
             worker = TakeWorker();
-            BitImage image = worker.Decode(data, options, ct);
+            BitImage image = worker.Decode(data, options, conversion, ct);
             return image;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested && worker is not null)

@@ -66,7 +66,7 @@ public static class DecodeWorkerHost
                 return 0;
             }
 
-            (int length, IntakeOptions options) = DecodeWorkerProtocol.ReadRequestHeader(header);
+            (int length, IntakeOptions options, ConversionRequest conversion) = DecodeWorkerProtocol.ReadRequestHeader(header);
             if (length is < 0 or > DecodeWorkerProtocol.MaxPayloadBytes)
             {
                 // Only the parent writes here; a broken request means the stream is out of step: stop.
@@ -81,7 +81,7 @@ public static class DecodeWorkerHost
                     return 0;
                 }
 
-                if (!Answer(output, payload.AsMemory(0, length), options))
+                if (!Answer(output, payload.AsMemory(0, length), options, conversion))
                 {
                     return 3;
                 }
@@ -94,12 +94,12 @@ public static class DecodeWorkerHost
     }
 
     // False when the worker must exit after this answer (its heap hit the cap).
-    private static bool Answer(Stream output, ReadOnlyMemory<byte> payload, IntakeOptions options)
+    private static bool Answer(Stream output, ReadOnlyMemory<byte> payload, IntakeOptions options, ConversionRequest conversion)
     {
         BitImage image;
         try
         {
-            image = InProcessLibraryDecoder.Instance.Decode(payload, options, CancellationToken.None);
+            image = InProcessLibraryDecoder.Instance.Decode(payload, options, conversion, CancellationToken.None);
         }
         catch (Exception e) when (IsOutOfMemory(e))
         {

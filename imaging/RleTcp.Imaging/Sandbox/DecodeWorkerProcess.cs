@@ -88,7 +88,7 @@ internal sealed partial class DecodeWorkerProcess : IDisposable
     /// <exception cref="ImageIntakeException">The worker refused the image.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled; the worker is dead.</exception>
     /// <exception cref="DecodeSandboxException">The worker died or answered nonsense; it is dead.</exception>
-    public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct)
+    public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
         using CancellationTokenRegistration onDeadline = ct.UnsafeRegister(
@@ -107,7 +107,7 @@ internal sealed partial class DecodeWorkerProcess : IDisposable
             }
 
             Span<byte> header = stackalloc byte[DecodeWorkerProtocol.RequestHeaderSize];
-            DecodeWorkerProtocol.WriteRequestHeader(header, data.Length, options);
+            DecodeWorkerProtocol.WriteRequestHeader(header, data.Length, options, conversion);
             _input.Write(header);
             _input.Write(data.Span);
             _input.Flush();

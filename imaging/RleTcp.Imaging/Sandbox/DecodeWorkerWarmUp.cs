@@ -26,7 +26,7 @@ internal static class DecodeWorkerWarmUp
         {
             try
             {
-                using var bits = InProcessLibraryDecoder.Instance.Decode(Convert.FromBase64String(base64), IntakeOptions.Default, CancellationToken.None);
+                using var bits = InProcessLibraryDecoder.Instance.Decode(Convert.FromBase64String(base64), IntakeOptions.Default, ConversionRequest.None, CancellationToken.None);
             }
             catch (ImageIntakeException)
             {

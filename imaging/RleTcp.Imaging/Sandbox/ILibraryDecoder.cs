@@ -18,5 +18,16 @@ public interface ILibraryDecoder
     /// <exception cref="ImageIntakeException">The image is invalid, not allowed, or too large.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the deadline passed).</exception>
     /// <exception cref="DecodeSandboxException">The decoder itself failed (its process died or could not start).</exception>
-    BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct);
+    BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct) =>
+        Decode(data, options, ConversionRequest.None, ct);
+
+    /// <summary>
+    /// Decodes <paramref name="data"/> as <see cref="RequestIntake"/> does with <paramref name="conversion"/> (page,
+    /// resize, inversion): the whole of it runs where the library runs, since a resize decodes through the library.
+    /// </summary>
+    /// <returns>An image whose storage is pooled: dispose it when done.</returns>
+    /// <exception cref="ImageIntakeException">The image is invalid, not allowed, or too large.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled (the deadline passed).</exception>
+    /// <exception cref="DecodeSandboxException">The decoder itself failed (its process died or could not start).</exception>
+    BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct);
 }

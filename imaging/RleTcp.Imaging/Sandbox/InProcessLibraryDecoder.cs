@@ -19,5 +19,9 @@ public sealed class InProcessLibraryDecoder : ILibraryDecoder
 
     /// <inheritdoc/>
     public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct) =>
-        ImageIntake.Decode(data, options, ct);
+        Decode(data, options, ConversionRequest.None, ct);
+
+    /// <inheritdoc/>
+    public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct) =>
+        RequestIntake.Decode(data, options, conversion, ct);
 }

@@ -114,6 +114,22 @@ public sealed class BitImage : IEquatable<BitImage>, IDisposable
         }
     }
 
+    /// <summary>Swaps black and white in place; the padding bits past the width stay zero.</summary>
+    public void Invert()
+    {
+        ulong mask = LastWordMask;
+        for (int y = 0; y < Height; y++)
+        {
+            Span<ulong> row = Row(y);
+            for (int i = 0; i < row.Length; i++)
+            {
+                row[i] = ~row[i];
+            }
+
+            row[^1] &= mask;
+        }
+    }
+
     /// <summary>
     /// Builds an image from packed rows of <paramref name="sourceStride"/> bytes each (at least <c>ceil(width / 8)</c>).
     /// With <paramref name="invert"/>, a set bit in the source is black (as in PBM). Padding bits are ignored.

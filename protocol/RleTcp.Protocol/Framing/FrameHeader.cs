@@ -46,4 +46,7 @@ public static class FrameHeader
         payloadLength = BinaryPrimitives.ReadUInt64BigEndian(header);
         return true;
     }
+
+    /// <summary>Reads a header from the first 8 bytes of <paramref name="source"/>.</summary>
+    public static ulong Read(ReadOnlySpan<byte> source) => BinaryPrimitives.ReadUInt64BigEndian(source);
 }

@@ -26,4 +26,10 @@ public enum ResponseStatus : byte
 
     /// <summary>The server failed unexpectedly while handling the request.</summary>
     InternalError = 6,
+
+    /// <summary>Protocol v2 only: the request is malformed (unknown op, unknown or bad option); the connection stays open.</summary>
+    BadRequest = 7,
+
+    /// <summary>Protocol v2 only: the request was cancelled by a CANCEL before its answer was ready.</summary>
+    Cancelled = 8,
 }

@@ -75,6 +75,18 @@ public sealed class RleTcpServerOptions
     /// </summary>
     public int MaxPipelinedRequests { get; set; } = 64;
 
+    /// <summary>
+    /// Whether a connection may negotiate protocol v2 with a HELLO first frame. Off, the server is v1-only and answers a
+    /// HELLO InvalidImage, exactly as a server from before v2 does. Default true.
+    /// </summary>
+    public bool EnableProtocolV2 { get; set; } = true;
+
+    /// <summary>
+    /// Protocol v2: requests one connection may have being processed at once (announced in HELLO); more are answered Busy
+    /// and the connection stays usable. At most <see cref="MaxPipelinedRequests"/>. Default 32.
+    /// </summary>
+    public int MaxInFlightPerConnection { get; set; } = 32;
+
     /// <summary>A frame must arrive whole within this time of its first byte, else Timeout and the connection is closed. Default 60 s.</summary>
     public TimeSpan FrameTimeout { get; set; } = TimeSpan.FromSeconds(60);
 

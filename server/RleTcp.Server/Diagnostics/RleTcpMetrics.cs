@@ -66,6 +66,24 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
     /// <summary>The tag saying whether a started decode worker replaces one that ended.</summary>
     public const string SandboxReplacementTag = "rletcp.sandbox.replacement";
 
+    /// <summary>Protocol v2 answers, tagged <see cref="OpTag"/>, <see cref="CodecTag"/> (COMPRESS and DECOMPRESS) and <see cref="StatusTag"/>.</summary>
+    public const string V2RequestsName = "rletcp.server.v2.requests";
+
+    /// <summary>Protocol v2 requests stopped before their answer, tagged <see cref="StopReasonTag"/>: <c>cancel</c>, <c>deadline</c> or <c>disconnect</c>.</summary>
+    public const string V2StoppedName = "rletcp.server.v2.stopped";
+
+    /// <summary>Connections that negotiated protocol v2.</summary>
+    public const string V2ConnectionsName = "rletcp.server.v2.connections";
+
+    /// <summary>The tag carrying a v2 op name, e.g. <c>compress</c>.</summary>
+    public const string OpTag = "rletcp.op";
+
+    /// <summary>The tag carrying a codec name, e.g. <c>rle</c>.</summary>
+    public const string CodecTag = "rletcp.codec";
+
+    /// <summary>The tag saying why a v2 request stopped early.</summary>
+    public const string StopReasonTag = "rletcp.stop.reason";
+
     /// <summary>The tag carrying the <see cref="ResponseStatus"/> name, e.g. <c>Ok</c>, <c>InvalidImage</c>.</summary>
     public const string StatusTag = "rletcp.status";
 
@@ -123,6 +141,9 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
     private readonly Counter<long> _bytesSent;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _busy;
+    private readonly Counter<long> _v2Requests;
+    private readonly Counter<long> _v2Stopped;
+    private readonly Counter<long> _v2Connections;
     private IExecutorLoad? _executor;
 
     /// <summary>Creates the meter and its instruments.</summary>
@@ -143,6 +164,9 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
         _sandboxStarts = _meter.CreateCounter<long>(SandboxStartsName, "{process}", "Decode worker processes started.");
         _sandboxEnds = _meter.CreateCounter<long>(SandboxEndsName, "{process}", "Decode worker processes that ended, by reason.");
         _sandboxProcesses = _meter.CreateUpDownCounter<long>(SandboxProcessesName, "{process}", "Decode worker processes alive.");
+        _v2Requests = _meter.CreateCounter<long>(V2RequestsName, "{request}", "Protocol v2 answers, by op, codec and status.");
+        _v2Stopped = _meter.CreateCounter<long>(V2StoppedName, "{request}", "Protocol v2 requests stopped early, by reason (cancel, deadline, disconnect).");
+        _v2Connections = _meter.CreateCounter<long>(V2ConnectionsName, "{connection}", "Connections that negotiated protocol v2.");
         _meter.CreateObservableUpDownCounter(QueueDepthName, () => _executor?.QueuedCount ?? 0, "{request}", "Requests waiting for a worker.");
         _meter.CreateObservableGauge(UtilizationName, ObserveUtilization, "1", "Fraction of executor workers busy.");
     }
@@ -183,6 +207,20 @@ public sealed class RleTcpMetrics : IDecodeSandboxMonitor
             _bytesSent.Add(bytesSent);
         }
     }
+
+    /// <summary>A v2 answer was written for <paramref name="op"/> (a constant name) with <paramref name="codec"/> (null when none applies).</summary>
+    internal void V2Answered(string op, string? codec, ResponseStatus status)
+    {
+        // A TagList of three tags lives on the stack: recording does not allocate.
+        var tags = new TagList { { OpTag, op }, { CodecTag, codec ?? "none" }, StatusTags[(byte)status] };
+        _v2Requests.Add(1, tags);
+    }
+
+    /// <summary>A v2 request stopped before its answer: <paramref name="reason"/> is cancel, deadline or disconnect.</summary>
+    internal void V2Stopped(string reason) => _v2Stopped.Add(1, new KeyValuePair<string, object?>(StopReasonTag, reason));
+
+    /// <summary>A connection negotiated protocol v2.</summary>
+    internal void V2Negotiated() => _v2Connections.Add(1);
 
     /// <summary>Protocol bytes consumed from a connection.</summary>
     internal void Received(long bytes)

@@ -49,7 +49,26 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        long cost = DecodeCost.EstimateBytes(payload, _intake);
+        if (TryDecode(payload, _intake, ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
+        {
+            return refusal;
+        }
+
+        using (image)
+        {
+            return BandedRleEncoder.Encode(image!, _bandPixels, bands, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The intake as every request gets it: admitted by the decode budget, our own readers in process, the library's
+    /// decodes in the sandbox. Null with the image (dispose it), or the refusal to answer with.
+    /// </summary>
+    internal ServerResponse? TryDecode(
+        ReadOnlyMemory<byte> payload, IntakeOptions intake, ConversionRequest conversion, CancellationToken cancellationToken, out BitImage? image)
+    {
+        image = null;
+        long cost = DecodeCost.EstimateBytes(payload, intake);
         if (cost > _decodeBudget.Capacity)
         {
             return ServerResponse.Error(
@@ -65,10 +84,10 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         }
 
         var library = new RoutedLibrary(_library);
-        BitImage image;
         try
         {
-            image = ImageIntake.Decode(payload, _intake, library, cancellationToken);
+            image = RequestIntake.Decode(payload, intake, conversion, library, cancellationToken);
+            return null;
         }
         catch (DecodeSandboxException)
         {
@@ -78,8 +97,7 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         }
         catch (ImageIntakeException e)
         {
-            ResponseStatus status = e.Error == ImageIntakeError.ImageTooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage;
-            return ServerResponse.Error(status, e.Message);
+            return Refusal(e);
         }
         finally
         {
@@ -96,22 +114,21 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
                 _decodeBudget.Finish(cost);
             }
         }
-
-        using (image)
-        {
-            return BandedRleEncoder.Encode(image, _bandPixels, bands, cancellationToken);
-        }
     }
+
+    /// <summary>The answer to an image the intake refused: ImageTooLarge or InvalidImage, with its message.</summary>
+    internal static ServerResponse Refusal(ImageIntakeException e) =>
+        ServerResponse.Error(e.Error == ImageIntakeError.ImageTooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage, e.Message);
 
     // Tells whether this request's image went to the library decoder (the sandbox) or stayed with our own readers.
     private sealed class RoutedLibrary(ILibraryDecoder inner) : ILibraryDecoder
     {
         public bool Used { get; private set; }
 
-        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct)
+        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
         {
             Used = true;
-            return inner.Decode(data, options, ct);
+            return inner.Decode(data, options, conversion, ct);
         }
     }
 }

@@ -98,6 +98,9 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     /// <summary>The budget of built, unsent answers.</summary>
     public AnswerBytesBudget Answers => _answers;
 
+    /// <summary>The server's own processor (what a request without a processor of its own runs).</summary>
+    internal IRequestProcessor Processor => _processor;
+
     /// <summary>A new client's place in the executor: one per connection, so connections take turns.</summary>
     public RequestSource CreateSource() => new();
 
@@ -112,10 +115,32 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     /// queue or the source's share of it is full, or the executor is stopping; the payload then still belongs to the
     /// caller. On success the executor owns and releases it.
     /// </summary>
-    public bool TrySubmit(PooledPayload payload, RequestSource source, out Task<ServerResponse> response)
+    public bool TrySubmit(PooledPayload payload, RequestSource source, out Task<ServerResponse> response) =>
+        TrySubmit(payload, source, 0, processor: null, _requestTimeout, CancellationToken.None, timeoutMessage: null, out response);
+
+    /// <summary>
+    /// As <see cref="TrySubmit(PooledPayload, RequestSource, out Task{ServerResponse})"/>, for a request whose input
+    /// starts at <paramref name="bodyStart"/>, with its own <paramref name="processor"/> (null: the server's), a time
+    /// limit no longer than the server's, and a <paramref name="cancel"/> token (CANCEL, a closed connection) that
+    /// answers it Cancelled and frees its worker at the next row or band.
+    /// </summary>
+    internal bool TrySubmit(
+        PooledPayload payload,
+        RequestSource source,
+        int bodyStart,
+        IRequestProcessor? processor,
+        TimeSpan timeout,
+        CancellationToken cancel,
+        string? timeoutMessage,
+        out Task<ServerResponse> response)
     {
         ArgumentNullException.ThrowIfNull(source);
         response = null!;
+        if (timeout > _requestTimeout)
+        {
+            timeout = _requestTimeout; // a request can only tighten the operator's limit
+        }
+
         lock (_submitGate)
         {
             // The shared source stands for every in-process caller at once, so only the whole queue bounds it.
@@ -125,7 +150,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
                 return false;
             }
 
-            var job = new ExecutorJob(payload, source, _deadlines, _requestTimeout);
+            var job = new ExecutorJob(payload, source, bodyStart, _deadlines, timeout, processor, cancel, timeoutMessage);
             response = job.Completion;
             source.Jobs.Enqueue(job);
             if (!source.InRing)
@@ -274,12 +299,13 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
         ServerResponse response;
         try
         {
-            response = _processor.Process(job.Payload.Memory, this, cancellation);
+            response = (job.Processor ?? _processor).Process(job.Payload.Memory[job.BodyStart..], this, cancellation);
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            LogRequestTimedOut(job.Payload.Length, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            _metrics.Processed(started, ResponseStatus.Timeout);
+            ResponseStatus stopped = job.WasCancelled ? ResponseStatus.Cancelled : ResponseStatus.Timeout;
+            LogRequestStopped(job.Payload.Length, stopped, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            _metrics.Processed(started, stopped);
             job.Finish();
             job.CompleteTimedOut();
             return;
@@ -315,6 +341,6 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Workers} executor workers did not stop within {TimeoutMs} ms (stuck in a decoder?); abandoned")]
     private partial void LogWorkersAbandoned(int workers, double timeoutMs);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "A request of {PayloadBytes} bytes ran out of time after {ElapsedMs:F0} ms of processing")]
-    private partial void LogRequestTimedOut(int payloadBytes, double elapsedMs);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A request of {PayloadBytes} bytes stopped ({Reason}) after {ElapsedMs:F0} ms of processing")]
+    private partial void LogRequestStopped(int payloadBytes, ResponseStatus reason, double elapsedMs);
 }

@@ -17,6 +17,7 @@ public sealed class ServerResponse : IDisposable
     private AnswerBytesBudget? _budget;
     private RequestSource? _source;
     private bool _backlog;
+    private byte[]? _v2Head;
 
     private ServerResponse(ResponseStatus status, byte[]? message, ArrayPoolBufferWriter<byte>[]? parts, bool closes, bool shared)
     {
@@ -43,9 +44,6 @@ public sealed class ServerResponse : IDisposable
     /// <summary>The body length in bytes (the frame's payload is one byte longer).</summary>
     public long BodyLength { get; }
 
-    /// <summary>The whole answer frame's length on the wire: the 8-byte header, the status byte and the body.</summary>
-    public long FrameLength => FrameHeader.Size + 1 + BodyLength;
-
     /// <summary>The UTF-8 message for an error answer; null for <see cref="ResponseStatus.Ok"/>.</summary>
     public string? Message => Status == ResponseStatus.Ok || _message is null ? null : Encoding.UTF8.GetString(_message);
 
@@ -64,13 +62,36 @@ public sealed class ServerResponse : IDisposable
         return new ServerResponse(status, Encoding.UTF8.GetBytes(message), parts: null, closesConnection, shared: false);
     }
 
-    /// <summary>Writes the frame header and the status byte: the first 9 bytes of the frame.</summary>
+    /// <summary>
+    /// Protocol v2: the bytes between the status byte and the body (request id, op, fields; see
+    /// <c>V2Messages.BuildAnswerHead</c>). Null for v1 answers. Set once, by the v2 session, before the answer is written.
+    /// </summary>
+    internal byte[]? V2Head
+    {
+        get => _v2Head;
+        set
+        {
+            if (_shared)
+            {
+                throw new InvalidOperationException("A shared answer cannot carry a v2 head.");
+            }
+
+            _v2Head = value;
+        }
+    }
+
+    /// <summary>The whole answer frame's length on the wire: the 8-byte header, the status byte, the v2 head if any and the body.</summary>
+    public long FrameLength => FrameHeader.Size + 1 + (_v2Head?.Length ?? 0) + BodyLength;
+
+    /// <summary>Writes the frame header, the status byte and the v2 head if any: everything before the body.</summary>
     public void WriteHead(IBufferWriter<byte> output)
     {
-        Span<byte> head = output.GetSpan(FrameHeader.Size + 1);
-        FrameHeader.Write(head, (ulong)BodyLength + 1);
+        int extra = _v2Head?.Length ?? 0;
+        Span<byte> head = output.GetSpan(FrameHeader.Size + 1 + extra);
+        FrameHeader.Write(head, (ulong)(BodyLength + 1 + extra));
         head[FrameHeader.Size] = (byte)Status;
-        output.Advance(FrameHeader.Size + 1);
+        _v2Head?.CopyTo(head[(FrameHeader.Size + 1)..]);
+        output.Advance(FrameHeader.Size + 1 + extra);
     }
 
     /// <summary>The number of body segments (<see cref="GetBodySegment"/>), which follow the head in order.</summary>

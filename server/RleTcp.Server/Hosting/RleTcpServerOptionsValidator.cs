@@ -65,6 +65,7 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
         Range(nameof(options.MaxBufferedAnswerBytes), options.MaxBufferedAnswerBytes, 1L << 20, long.MaxValue);
         Range(nameof(options.MaxConnections), options.MaxConnections, 1, 1_000_000);
         Range(nameof(options.MaxPipelinedRequests), options.MaxPipelinedRequests, 1, 65536);
+        Range(nameof(options.MaxInFlightPerConnection), options.MaxInFlightPerConnection, 1, 65536);
         Positive(nameof(options.FrameTimeout), options.FrameTimeout);
         Positive(nameof(options.IdleTimeout), options.IdleTimeout);
         Positive(nameof(options.RequestTimeout), options.RequestTimeout);

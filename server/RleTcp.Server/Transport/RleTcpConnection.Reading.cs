@@ -81,7 +81,7 @@ internal sealed partial class RleTcpConnection
                 {
                     // The last frame goes behind the pending answers; a full pipeline is waited out (the write
                     // deadline and _abort bound the wait), never skipped: the protocol promises this answer.
-                    await EnqueueAsync(Task.FromResult(lastAnswer)).ConfigureAwait(false);
+                    await EnqueueAsync(Task.FromResult(ForProtocol(lastAnswer))).ConfigureAwait(false);
                 }
 
                 return expired;
@@ -122,10 +122,10 @@ internal sealed partial class RleTcpConnection
             if (status == FrameParseStatus.TooLarge)
             {
                 LogFrameTooLarge(_id, length, _options.MaxFrameBytes);
-                await EnqueueAsync(Task.FromResult(ServerResponse.Error(
+                await EnqueueAsync(Task.FromResult(ForProtocol(ServerResponse.Error(
                     ResponseStatus.FrameTooLarge,
                     $"The frame declares {length} bytes; this server accepts at most {_options.MaxFrameBytes}.",
-                    closesConnection: true))).ConfigureAwait(false);
+                    closesConnection: true)))).ConfigureAwait(false);
                 return (buffer, ConnectionEnd.FrameTooLarge);
             }
 
@@ -141,7 +141,15 @@ internal sealed partial class RleTcpConnection
             if (length == 0)
             {
                 _frameStarted = false;
-                await EnqueueAsync(PingAnswer).ConfigureAwait(false);
+                _firstFrameSeen = true;
+                if (_v2 is not null)
+                {
+                    await AcceptV2Async(null).ConfigureAwait(false);
+                }
+                else
+                {
+                    await EnqueueAsync(PingAnswer).ConfigureAwait(false);
+                }
             }
             else
             {
@@ -234,6 +242,7 @@ internal sealed partial class RleTcpConnection
             LogOverBudget(_id, length, budget.Used, budget.Capacity);
             _discardRemaining = length;
             _state = ReadState.Discard;
+            BeginDiscardHead();
         }
     }
 
@@ -248,12 +257,18 @@ internal sealed partial class RleTcpConnection
         }
 
         long skip = Math.Min(buffer.Length, _discardRemaining);
+        KeepDiscardHead(buffer.Slice(0, skip));
         _discardRemaining -= skip;
         return buffer.Slice(skip);
     }
 
     private async ValueTask CompleteFrameAsync()
     {
+        if (await TryCompleteV2FrameAsync().ConfigureAwait(false))
+        {
+            return;
+        }
+
         Task<ServerResponse> answer;
         if (_state == ReadState.Payload)
         {

@@ -56,6 +56,7 @@ internal sealed partial class RleTcpConnection
                     {
                         answer.Dispose();
                         Interlocked.Decrement(ref _outstanding);
+                        _v2?.ReleaseSlot();
                     }
 
                     // Flush when nothing else is ready, so a burst of pipelined answers leaves in few sends.
@@ -177,6 +178,7 @@ internal sealed partial class RleTcpConnection
     private void PeerGone()
     {
         _peerGone = true;
+        _v2?.CancelAll();
         _pending.Writer.TryComplete();
         _pipe.Input.CancelPendingRead();
     }

@@ -93,6 +93,7 @@ internal sealed partial class RleTcpConnection
     public void Abort()
     {
         _abort.Cancel();
+        _v2?.CancelAll();
 
         // Wakes the writer's token-less waits (see WriteLoopAsync and FlushAsync); the reader, if it is queueing, sees
         // the channel closed with _abort set, which RunAsync reads as Aborted.
@@ -158,6 +159,7 @@ internal sealed partial class RleTcpConnection
                 {
                     Volatile.Write(ref _readDeadline, NoDeadline);
                     ReleasePartialFrame();
+                    await DrainV2Async(end).ConfigureAwait(false);
                     _pending.Writer.TryComplete();
                     await _pipe.Input.CompleteAsync().ConfigureAwait(false);
                 }

@@ -31,14 +31,33 @@ public class CodecCommandTests
         Assert.True(expected.Equals(decoded));
     }
 
+    [Theory]
+    [InlineData("jbig2", ".jb2")]
+    [InlineData("tiff-g4", ".tif")]
+    public async Task CompressWithACodecThroughTheServerWritesTheSameBytesAsLocally(string codec, string extension)
+    {
+        await using var server = await TestServer.StartAsync();
+        using var temp = new TempDirectory();
+        string input = temp.CopyVectors(Drawing)[0];
+
+        ProcessResult remote = await Rletcp.RunAsync(
+            temp.Path, ["compress", "--codec", codec, input, "-o", temp.Combine("remote"), "--server", $"127.0.0.1:{server.EndPoint.Port}"]);
+        ProcessResult local = await Rletcp.RunAsync(temp.Path, ["compress", "--local", "--codec", codec, input, "-o", temp.Combine("local")]);
+
+        Assert.True(remote.ExitCode == 0, remote.ToString());
+        Assert.True(local.ExitCode == 0, local.ToString());
+        string name = "syn_drawing_333x222" + extension;
+        Assert.Equal(File.ReadAllBytes(temp.Combine("local", name)), File.ReadAllBytes(temp.Combine("remote", name)));
+    }
+
     [Fact]
-    public async Task CompressWithACodecThroughAServerIsAUsageErrorUntilProtocolV2()
+    public async Task EncoderSettingsThroughAServerAreAUsageError()
     {
         using var temp = new TempDirectory();
         string input = temp.CopyVectors(Drawing)[0];
-        ProcessResult result = await Rletcp.RunAsync(temp.Path, ["compress", "--codec", "jbig2", input]);
+        ProcessResult result = await Rletcp.RunAsync(temp.Path, ["compress", "--codec", "pdf", "--pdf-image", "g4", input]);
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("--codec other than rle needs --local until protocol v2", result.StandardError);
+        Assert.Contains("--dpi and --pdf-image need --local", result.StandardError);
     }
 
     [Fact]

@@ -87,10 +87,10 @@ public class CompressCommandTests
         using var temp = new TempDirectory();
         string[] inputs = temp.CopyVectors("syn_w127_runs.png");
 
-        ProcessResult result = await Rletcp.RunAsync(temp.Path, ["compress", .. inputs, "--threshold", "140", "--local"]);
+        ProcessResult result = await Rletcp.RunAsync(temp.Path, ["compress", .. inputs, "--thresold", "140", "--local"]);
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("rletcp: unknown option '--threshold' for 'rletcp compress'", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains("rletcp: unknown option '--thresold' for 'rletcp compress'", result.StandardError, StringComparison.Ordinal);
         Assert.Contains("rletcp: usage: rletcp compress <files>... [options]", result.StandardError, StringComparison.Ordinal);
         Assert.False(File.Exists(temp.Combine("syn_w127_runs.rle")), "no work is done before the usage error");
     }

@@ -14,14 +14,21 @@ internal sealed class ScriptedPeer : IAsyncDisposable
 {
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly Func<NetworkStream, Task> _script;
+    private readonly bool _answersHello;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];
     private readonly Task _acceptLoop;
     private int _accepted;
 
-    public ScriptedPeer(Func<NetworkStream, Task> script)
+    /// <param name="script">What the peer does on each connection.</param>
+    /// <param name="answersHello">
+    /// Plays a v1 server for an <see cref="RleTcp.Client.RleTcpClient"/> (which opens with a HELLO); false for clients
+    /// that send no HELLO (the textbook client).
+    /// </param>
+    public ScriptedPeer(Func<NetworkStream, Task> script, bool answersHello = true)
     {
         _script = script;
+        _answersHello = answersHello;
         _listener.Start();
         _acceptLoop = AcceptLoopAsync();
     }
@@ -109,6 +116,24 @@ internal sealed class ScriptedPeer : IAsyncDisposable
         {
             try
             {
+                // A v1 server, as every one before protocol v2: the client's opening HELLO (docs/PROTOCOL.md) is not an
+                // image, so it is answered InvalidImage and the client goes on in v1, which is what the scripts play.
+                if (_answersHello)
+                {
+                    byte[]? hello = await ReadFrameAsync(stream);
+                    if (hello is null)
+                    {
+                        return;
+                    }
+
+                    if (!RleTcp.Protocol.V2.V2Wire.IsHello(hello))
+                    {
+                        throw new InvalidOperationException("ScriptedPeer expects the client's HELLO first (RleTcpProtocol.Auto).");
+                    }
+
+                    await WriteAnswerAsync(stream, ResponseStatus.InvalidImage, "The payload is not an image in any supported format."u8);
+                }
+
                 await _script(stream);
             }
             catch (IOException)

@@ -279,7 +279,7 @@ public sealed class DecodeSandboxTests
     {
         public int Calls { get; private set; }
 
-        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, CancellationToken ct)
+        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
         {
             Calls++;
             throw new InvalidOperationException("our own reader should have taken this image");

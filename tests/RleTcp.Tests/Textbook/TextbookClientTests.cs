@@ -56,7 +56,7 @@ public class TextbookClientTests
         {
             await ReadRequestAsync(stream);
             await stream.WriteAsync(answer);
-        });
+        }, answersHello: false);
         var client = new RleTcpTextbookClient(new RleTcpEndpoint("127.0.0.1", peer.Port));
 
         var error = await Assert.ThrowsAsync<RleTcpConnectionException>(() => client.CompressAsync(new byte[] { 1, 2, 3 }));
@@ -74,7 +74,7 @@ public class TextbookClientTests
             await stream.WriteAsync(new byte[] { 1, 0, 1, 0, 0x81 });
             // Holds the connection open until the client gives up.
             await stream.ReadAtLeastAsync(new byte[1], 1, throwOnEndOfStream: false);
-        });
+        }, answersHello: false);
         var client = new RleTcpTextbookClient(
             new RleTcpEndpoint("127.0.0.1", peer.Port), new RleTcpClientOptions { RequestTimeout = TimeSpan.FromMilliseconds(300) });
 

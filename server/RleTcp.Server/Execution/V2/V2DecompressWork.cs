@@ -1,0 +1,57 @@
+using System.Buffers;
+using CommunityToolkit.HighPerformance.Buffers;
+using RleTcp.Protocol.Bits;
+using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.Codecs;
+using RleTcp.Protocol.V2;
+
+namespace RleTcp.Server.Execution.V2;
+
+/// <summary>
+/// One v2 DECOMPRESS: the body, an image of <c>codec</c>, decoded strictly within the pixel budget and written as
+/// PNG, BMP, PBM or TIFF; the OK answer carries width, height, the input codec and the output format.
+/// </summary>
+internal sealed class V2DecompressWork(uint id, IBilevelCodec codec, string format, bool invert, long maxPixels) : IRequestProcessor
+{
+    /// <inheritdoc/>
+    public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
+    {
+        BitImage image;
+        try
+        {
+            image = codec.Decode(payload.Span, maxPixels);
+        }
+        catch (BilevelFormatException e)
+        {
+            return ServerResponse.Error(e.Error == BilevelFormatError.TooLarge ? ResponseStatus.ImageTooLarge : ResponseStatus.InvalidImage, e.Message);
+        }
+
+        using (image)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (invert)
+            {
+                image.Invert();
+            }
+
+            byte[] file = format switch
+            {
+                "bmp" => BitImageWriter.ToBmp(image),
+                "pbm" => BitImageWriter.ToPbm(image),
+                "tiff" => BitImageTiffWriter.ToTiff(image),
+                _ => BitImageWriter.ToPng(image),
+            };
+            var body = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, file.Length);
+            body.Write(file);
+            ServerResponse answer = ServerResponse.Ok([body]);
+            answer.V2Head = V2Messages.BuildAnswerHead(id, (byte)V2Op.Decompress, new V2AnswerFields
+            {
+                Width = (uint)image.Width,
+                Height = (uint)image.Height,
+                Codec = codec.Name,
+                Format = format,
+            });
+            return answer;
+        }
+    }
+}
