@@ -49,8 +49,7 @@ public static class ImageIntake
         try
         {
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
-            TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
-            tiff?.CheckStripsInside(bytes);
+            TiffHeader? tiff = format is TiffFormat ? TiffIntake.ReadHeader(bytes, options) : null;
             if (bmp is { } b)
             {
                 BmpRleExtent.Check(bytes, b, ct);
@@ -78,13 +77,17 @@ public static class ImageIntake
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
+            if (tiff is { } own && TiffIntake.TryRead(bytes, own, ct) is { } bilevel)
+            {
+                return bilevel;
+            }
+
             if (useFastPaths)
             {
                 BitImage? fast = format switch
                 {
                     BmpFormat => Bmp1BitReader.TryRead(bytes, bmp!.Value, ct),
                     PbmFormat => Pbm4Reader.TryRead(bytes, ct),
-                    TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
                     _ => null,
                 };
                 if (fast is not null)
@@ -104,7 +107,8 @@ public static class ImageIntake
                 : SourceMode.Detect(format, info!, bytes);
             byte[]? pillowColorMap = tiff is { PillowMode: PillowMode.Palette } p ? p.WithPillowColorMap(bytes) : null;
             bool invert = tiff is { DecodesInverted: true };
-            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct);
+            int orientation = tiff?.Orientation ?? 1;
+            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct, orientation);
         }
         catch (ImageIntakeException)
         {

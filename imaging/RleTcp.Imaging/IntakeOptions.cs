@@ -16,4 +16,10 @@ public sealed record IntakeOptions
 
     /// <summary>The container formats accepted; any other is refused as <see cref="ImageIntakeError.InvalidImage"/>.</summary>
     public ImageFormats AllowedFormats { get; init; } = ImageFormats.All;
+
+    /// <summary>
+    /// The page (frame) to read, 0 for the first: Pillow 9.4's <c>seek(Page)</c> before <c>convert('1')</c>.
+    /// A page the file does not have is refused as <see cref="ImageIntakeError.InvalidImage"/>.
+    /// </summary>
+    public int Page { get; init; }
 }
