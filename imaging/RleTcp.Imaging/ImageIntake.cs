@@ -3,10 +3,12 @@ using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Memory;
 
 using RleTcp.Protocol.Bits;
 
@@ -46,6 +48,13 @@ public static class ImageIntake
 
         Configuration configuration = ImageSharpConfigurations.For(options.AllowedFormats);
         IImageFormat format = DetectFormat(configuration, bytes, options.AllowedFormats);
+        if (options.Page != 0 && format is not (GifFormat or TiffFormat))
+        {
+            // Pillow's seek(K > 0) on a one-image file raises EOFError. A multi-page format's reader checks its own
+            // page count instead; it is listed here once it does.
+            throw ImageIntakeException.Invalid($"The {format.Name} image has a single page; page {options.Page} does not exist.");
+        }
+
         try
         {
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
@@ -120,10 +129,26 @@ public static class ImageIntake
         }
         catch (Exception ex)
         {
-            // Decoders throw far more than ImageFormatException (index, argument, overflow, memory limit...).
-            throw ImageIntakeException.Invalid($"The {format.Name} image could not be decoded: {ex.Message}", ex);
+            // Decoders throw far more than ImageFormatException (index, argument, overflow, memory limit...). Their
+            // text and type names are the library's, not ours, and go no further than the inner exception (logs).
+            throw ImageIntakeException.Invalid(DecoderFailure(format.Name, ex), ex);
         }
     }
+
+    /// <summary>
+    /// Our words for a failure inside a decoder, by its kind only: a library's message can quote its internals
+    /// (type names, offsets in its own buffers) and changes between versions, so it never reaches a client.
+    /// </summary>
+    internal static string DecoderFailure(string formatName, Exception ex) => ex switch
+    {
+        NotSupportedException or UnknownImageFormatException =>
+            $"The {formatName} image uses a feature the decoder does not support.",
+        InvalidImageContentException or InvalidDataException or EndOfStreamException =>
+            $"The {formatName} image is corrupt or truncated: its data does not decode.",
+        InvalidMemoryOperationException or OutOfMemoryException =>
+            $"The {formatName} image needs more memory to decode than is allowed.",
+        _ => $"The {formatName} image is malformed: it could not be decoded.",
+    };
 
     /// <summary>Refuses sizes the RLE header cannot carry or the pixel budget does not allow.</summary>
     internal static void CheckSize(int width, int height, IntakeOptions options)

@@ -18,8 +18,20 @@ public sealed record IntakeOptions
     public ImageFormats AllowedFormats { get; init; } = ImageFormats.All;
 
     /// <summary>
-    /// The page (frame) to read, 0 for the first: Pillow 9.4's <c>seek(Page)</c> before <c>convert('1')</c>.
-    /// A page the file does not have is refused as <see cref="ImageIntakeError.InvalidImage"/>.
+    /// The page or frame to convert, counted from 0: Pillow 9.4's <c>seek(Page)</c> before <c>convert('1')</c>.
+    /// Formats that hold one image have only page 0; a page the file does not have is refused as
+    /// <see cref="ImageIntakeError.InvalidImage"/>.
     /// </summary>
-    public int Page { get; init; }
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative.</exception>
+    public int Page
+    {
+        get => _page;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(value);
+            _page = value;
+        }
+    }
+
+    private readonly int _page;
 }

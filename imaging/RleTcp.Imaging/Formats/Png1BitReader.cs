@@ -160,7 +160,7 @@ internal static class Png1BitReader
         catch (InvalidDataException ex)
         {
             image.Dispose();
-            throw ImageIntakeException.Invalid($"The PNG image data is not a valid zlib stream: {ex.Message}", ex);
+            throw ImageIntakeException.Invalid("The PNG image data is not a valid zlib stream.", ex);
         }
         catch
         {

@@ -111,7 +111,7 @@ internal static class PngStructure
         }
         catch (InvalidDataException ex)
         {
-            throw ImageIntakeException.Invalid($"The PNG image data is not a valid zlib stream: {ex.Message}", ex);
+            throw ImageIntakeException.Invalid("The PNG image data is not a valid zlib stream.", ex);
         }
         finally
         {

@@ -209,6 +209,62 @@ public class HostileInputTests
         }
     }
 
+    [Theory]
+    [InlineData("BM")]
+    [InlineData("\x89PNG\r\n\x1a\n")]
+    [InlineData("GIF89a")]
+    [InlineData("P6")]
+    [InlineData("II*\0")]
+    [InlineData("MM\0*")]
+    [InlineData("\xff\xd8\xff")]
+    [InlineData("RIFF\0\0\0\0WEBPVP8 ")]
+    public void Decoder_failures_are_reported_in_our_words_without_library_text_or_type_names(string magic)
+    {
+        var random = new Random(magic.Length * 104729);
+        for (int i = 0; i < 300; i++)
+        {
+            byte[] data = new byte[random.Next(magic.Length + 1, 400)];
+            random.NextBytes(data);
+            for (int j = 0; j < magic.Length; j++)
+            {
+                data[j] = (byte)magic[j];
+            }
+
+            try
+            {
+                using BitImage image = ImageIntake.Decode(data, IntakeOptions.Default);
+            }
+            catch (ImageIntakeException ex)
+            {
+                // The inner exception (for the server's log) may be a library's; the message goes to the client.
+                Assert.DoesNotContain("Exception", ex.Message, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("SixLabors", ex.Message, StringComparison.OrdinalIgnoreCase);
+                Assert.DoesNotContain("ImageSharp", ex.Message, StringComparison.OrdinalIgnoreCase);
+                if (ex.InnerException is { } inner && inner is not ImageIntakeException && inner.Message.Length > 0)
+                {
+                    Assert.DoesNotContain(inner.Message, ex.Message, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void Page_other_than_0_of_a_single_image_format_is_an_invalid_image_that_names_the_page()
+    {
+        byte[] png = HandBuiltFiles.Png(8, 1, 1, 0, [0, 0xF0]);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(png, IntakeOptions.Default with { Page = 1 }));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("page 1", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Negative_page_is_refused_when_the_options_are_made()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => IntakeOptions.Default with { Page = -1 });
+    }
+
     [Fact]
     public void Random_bytes_are_an_invalid_image()
     {
