@@ -114,7 +114,7 @@ public static class ImageIntake
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
                 ? (t.PillowMode, t.PillowMode is PillowMode.Palette or PillowMode.Colour ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);
-            byte[]? pillowColorMap = tiff is { PillowMode: PillowMode.Palette } p ? p.WithPillowColorMap(bytes) : null;
+            byte[]? pillowColorMap = tiff is { } p ? TiffIntake.ForImageSharp(bytes, p) : null;
             bool invert = tiff is { DecodesInverted: true };
             int orientation = tiff?.Orientation ?? 1;
             return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct, orientation);

@@ -83,6 +83,9 @@ internal readonly struct TiffHeader
     /// <summary>Which directory this is (0 = the first).</summary>
     public int Page { get; init; }
 
+    /// <summary>Where this directory starts in the file.</summary>
+    public long DirectoryOffset { get; init; }
+
     public bool IsTiled => TileWidth > 0;
 
     /// <summary>
@@ -142,7 +145,7 @@ internal readonly struct TiffHeader
 
             if (k == page)
             {
-                return ReadDirectory(data, (int)entries, (int)count, little, big, page);
+                return ReadDirectory(data, (int)entries, (int)count, little, big, page) with { DirectoryOffset = ifd };
             }
 
             // Pillow 9.4 stops at the first directory it has already seen, so a chain that loops back has no
@@ -341,34 +344,75 @@ internal readonly struct TiffHeader
     }
 
     /// <summary>
-    /// A copy of the file whose colour map entries are rewritten to <c>(c &gt;&gt; 8) * 257</c>, so that ImageSharp's
-    /// <c>c * 255 / 65535</c> gives Pillow's value, the high byte (it rounds <c>v * 256</c> down to <c>v - 1</c> for
-    /// <c>v &gt;= 129</c>); null when there is no colour map of SHORTs inside the file.
+    /// Rewrites the colour map entries of <paramref name="copy"/> (a copy of the file) to <c>(c &gt;&gt; 8) * 257</c>,
+    /// so that ImageSharp's <c>c * 255 / 65535</c> gives Pillow's value, the high byte (it rounds <c>v * 256</c> down
+    /// to <c>v - 1</c> for <c>v &gt;= 129</c>); false when there is no colour map of SHORTs inside the file.
     /// </summary>
-    public byte[]? WithPillowColorMap(ReadOnlySpan<byte> data)
+    public bool WritePillowColorMap(Span<byte> copy)
     {
-        if (ColorMap.Type != 3 || ColorMap.Count <= 2 || ColorMap.Position < 0 || ColorMap.Position + (ColorMap.Count * 2) > data.Length)
+        if (ColorMap.Type != 3 || ColorMap.Count <= 2 || ColorMap.Position < 0 || ColorMap.Position + (ColorMap.Count * 2) > copy.Length)
         {
-            return null;
+            return false;
         }
 
-        byte[] copy = data.ToArray();
         for (long i = 0; i < ColorMap.Count; i++)
         {
-            Span<byte> entry = copy.AsSpan((int)(ColorMap.Position + (i * 2)), 2);
+            Span<byte> entry = copy.Slice((int)(ColorMap.Position + (i * 2)), 2);
             int c = LittleEndian ? BinaryPrimitives.ReadUInt16LittleEndian(entry) : BinaryPrimitives.ReadUInt16BigEndian(entry);
-            ushort pillow = (ushort)((c >> 8) * 257);
+            Write(entry, 2, (c >> 8) * 257);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Raises the byte counts of uncompressed strips in <paramref name="copy"/> that are smaller than their rows
+    /// (the data being present, which <see cref="CheckStripsInside"/> has checked): Pillow reads such strips from
+    /// their offsets whatever the count says, ImageSharp reads only the count. False when nothing was changed.
+    /// </summary>
+    public bool WriteUncompressedByteCounts(Span<byte> copy)
+    {
+        if (Compression != 1 || StripByteCounts.ValueSize is not (2 or 4) || StripByteCounts.Count < ChunksNeeded)
+        {
+            return false;
+        }
+
+        bool changed = false;
+        for (int i = 0; i < ChunksNeeded; i++)
+        {
+            long needed = UncompressedChunkBytes(i);
+            long at = StripByteCounts.Position + ((long)i * StripByteCounts.ValueSize);
+            if (ArrayValue(copy, StripByteCounts, i) < needed && needed < (1L << (8 * StripByteCounts.ValueSize)))
+            {
+                Write(copy.Slice((int)at, StripByteCounts.ValueSize), StripByteCounts.ValueSize, needed);
+                changed = true;
+            }
+        }
+
+        return changed;
+    }
+
+    private void Write(Span<byte> at, int size, long value)
+    {
+        if (size == 2)
+        {
             if (LittleEndian)
             {
-                BinaryPrimitives.WriteUInt16LittleEndian(entry, pillow);
+                BinaryPrimitives.WriteUInt16LittleEndian(at, (ushort)value);
             }
             else
             {
-                BinaryPrimitives.WriteUInt16BigEndian(entry, pillow);
+                BinaryPrimitives.WriteUInt16BigEndian(at, (ushort)value);
             }
         }
-
-        return copy;
+        else if (LittleEndian)
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(at, (uint)value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(at, (uint)value);
+        }
     }
 
     /// <summary>Element <paramref name="index"/> of an array field such as <see cref="StripOffsets"/>.</summary>
