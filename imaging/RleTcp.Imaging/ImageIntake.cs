@@ -4,6 +4,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
@@ -57,6 +58,13 @@ public static class ImageIntake
 
         try
         {
+            if (format is JpegFormat && JpegStructure.Check(bytes) is { } jpeg)
+            {
+                // Decoded without the bytes libjpeg skips and ImageSharp trips over.
+                data = jpeg;
+                bytes = jpeg;
+            }
+
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
             TiffHeader? tiff = format is TiffFormat ? TiffIntake.ReadHeader(bytes, options) : null;
             if (bmp is { } b)
