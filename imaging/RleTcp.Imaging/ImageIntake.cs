@@ -74,7 +74,16 @@ public static class ImageIntake
 
             if (format is TgaFormat)
             {
-                TgaHeader.CheckSize(bytes, options);
+                if (TgaIntake.Check(bytes, options) is { } tga)
+                {
+                    data = tga;
+                    bytes = tga;
+                }
+
+                if (TgaIntake.TryRead(bytes, ct) is { } bilevelTga)
+                {
+                    return bilevelTga;
+                }
             }
 
             if (format is PngFormat)
