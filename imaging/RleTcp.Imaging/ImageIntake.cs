@@ -9,6 +9,7 @@ using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 
 using RleTcp.Protocol.Bits;
@@ -63,6 +64,13 @@ public static class ImageIntake
                 // Decoded without the bytes libjpeg skips and ImageSharp trips over.
                 data = jpeg;
                 bytes = jpeg;
+            }
+
+            if (format is WebpFormat && WebpStructure.Check(bytes) is { } still)
+            {
+                // An animated file's first frame, as a still file ImageSharp reads.
+                data = still;
+                bytes = still;
             }
 
             BmpHeader? bmp = format is BmpFormat ? BmpHeader.Read(bytes) : null;
