@@ -87,32 +87,7 @@ public sealed partial class RleTcpClient : IAsyncDisposable
     {
         options ??= RleTcpClientOptions.Default;
         options.Validate();
-        Socket socket = target is IPEndPoint ip
-            ? new Socket(ip.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            : new Socket(SocketType.Stream, ProtocolType.Tcp);
-        socket.NoDelay = true; // frames are flushed whole; Nagle would only add latency to pings and small answers
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        try
-        {
-            await socket.ConnectAsync(target, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            socket.Dispose();
-            throw new RleTcpConnectionException(
-                RleTcpConnectionError.ConnectTimeout, $"Could not connect to {remote} within {options.ConnectTimeout.TotalSeconds:0.###} s.");
-        }
-        catch (SocketException ex)
-        {
-            socket.Dispose();
-            throw new RleTcpConnectionException(RleTcpConnectionError.ConnectFailed, $"Could not connect to {remote}: {ex.Message}", ex);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        Socket socket = await TcpConnector.ConnectAsync(target, remote, options.ConnectTimeout, cancellationToken).ConfigureAwait(false);
 
         if (options.Tls is null)
         {

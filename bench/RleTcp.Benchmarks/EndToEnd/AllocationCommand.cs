@@ -1,4 +1,5 @@
 using System.Globalization;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Benchmarks.EndToEnd;
 
@@ -29,7 +30,7 @@ public static class AllocationCommand
 
         using AllocationSampler? sampler = args.Contains("--by-type") ? new AllocationSampler() : null;
         await using AllocationProbe probe = await AllocationProbe.StartAsync(
-            workers: 2, CancellationToken.None, args.Contains("--echo") ? Server.Hosting.ServerWorkload.FrameEcho : null).ConfigureAwait(false);
+            workers: 2, CancellationToken.None, args.Contains("--echo") ? Server.Configuration.ServerWorkload.FrameEcho : null).ConfigureAwait(false);
         string address = $"{probe.EndPoint.Address}:{probe.EndPoint.Port}";
         await load.RunAsync(address, small, connections, TimeSpan.FromSeconds(3), pipeline: pipeline).ConfigureAwait(false);
         sampler?.Enable();

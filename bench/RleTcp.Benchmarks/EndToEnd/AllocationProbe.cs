@@ -1,5 +1,6 @@
 using System.Net;
 using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Benchmarks.EndToEnd;
 

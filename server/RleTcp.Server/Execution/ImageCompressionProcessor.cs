@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
-using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Execution;
 

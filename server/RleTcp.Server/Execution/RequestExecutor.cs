@@ -3,7 +3,8 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
-using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Execution;
 
@@ -19,7 +20,7 @@ namespace RleTcp.Server.Execution;
 /// deadlock even when every worker holds a large job. When the request queue is full, <see cref="TrySubmit"/> fails
 /// at once and the caller answers Busy instead of the queue growing.
 /// </remarks>
-public sealed partial class RequestExecutor : IBandScheduler, IDisposable
+public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDisposable
 {
     private readonly ConcurrentQueue<ExecutorJob> _requests = new();
     private readonly ConcurrentQueue<BandGroup> _bandTickets = new();
@@ -68,9 +69,6 @@ public sealed partial class RequestExecutor : IBandScheduler, IDisposable
 
     /// <summary>Workers running a request or a band now.</summary>
     public int BusyWorkers => Volatile.Read(ref _busy);
-
-    /// <summary>The server's instruments; every connection holds the executor, so this is how they reach them.</summary>
-    internal RleTcpMetrics Metrics => _metrics;
 
     /// <summary>
     /// Queues <paramref name="payload"/> for processing. Returns false when the queue is full or the executor is

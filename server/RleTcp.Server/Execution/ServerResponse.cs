@@ -28,6 +28,9 @@ public sealed class ServerResponse : IDisposable
     /// <summary>The answer to a ping: status 0, empty body.</summary>
     public static ServerResponse Ping { get; } = new(ResponseStatus.Ok, message: null, parts: null, closes: false, shared: true);
 
+    /// <summary>Whether this is the answer to a ping (counted apart from image requests).</summary>
+    internal bool IsPing => ReferenceEquals(this, Ping);
+
     /// <summary>The status byte.</summary>
     public ResponseStatus Status { get; }
 
@@ -36,6 +39,9 @@ public sealed class ServerResponse : IDisposable
 
     /// <summary>The body length in bytes (the frame's payload is one byte longer).</summary>
     public long BodyLength { get; }
+
+    /// <summary>The whole answer frame's length on the wire: the 8-byte header, the status byte and the body.</summary>
+    public long FrameLength => FrameHeader.Size + 1 + BodyLength;
 
     /// <summary>The UTF-8 message for an error answer; null for <see cref="ResponseStatus.Ok"/>.</summary>
     public string? Message => Status == ResponseStatus.Ok || _message is null ? null : Encoding.UTF8.GetString(_message);

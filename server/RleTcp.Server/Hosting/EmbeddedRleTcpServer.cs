@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using RleTcp.Server.Transport;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Hosting;
 

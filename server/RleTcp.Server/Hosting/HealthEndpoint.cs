@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RleTcp.Server.Transport;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Hosting;
 
@@ -55,7 +56,7 @@ public sealed partial class HealthEndpoint : IHostedService, IDisposable
     public static string Prefix(MetricsEndpointOptions options, string path)
     {
         ArgumentNullException.ThrowIfNull(options);
-        RleTcpServerOptionsValidator.TryParseBind(options.Bind, out IPAddress address);
+        BindAddress.TryParse(options.Bind, out IPAddress address);
         string host = address.Equals(IPAddress.Any) || address.Equals(IPAddress.IPv6Any) ? "*"
             : address.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{address}]"
             : address.ToString();

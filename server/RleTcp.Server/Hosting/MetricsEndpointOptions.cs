@@ -1,3 +1,5 @@
+using RleTcp.Server.Configuration;
+
 namespace RleTcp.Server.Hosting;
 
 /// <summary>

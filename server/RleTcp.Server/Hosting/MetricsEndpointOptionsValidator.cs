@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Hosting;
 
@@ -14,7 +15,7 @@ public sealed class MetricsEndpointOptionsValidator : IValidateOptions<MetricsEn
             failures.Add($"{MetricsEndpointOptions.SectionName}:Port must be between 0 and 65535 (or unset to turn the side port off); got {options.Port}.");
         }
 
-        if (!RleTcpServerOptionsValidator.TryParseBind(options.Bind, out _))
+        if (!BindAddress.TryParse(options.Bind, out _))
         {
             failures.Add($"{MetricsEndpointOptions.SectionName}:Bind must be an IP address literal (e.g. 127.0.0.1, 0.0.0.0) or 'localhost'; got '{options.Bind}'.");
         }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Hosting;
 

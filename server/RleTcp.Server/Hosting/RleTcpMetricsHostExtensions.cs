@@ -8,6 +8,8 @@ using Microsoft.Extensions.Options;
 using OpenTelemetry.Exporter;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Hosting;
 
@@ -82,7 +84,7 @@ public static class RleTcpMetricsHostExtensions
     // Port 0: ask the kernel for a free port and release it for the HttpListener (which cannot bind port 0 itself).
     private static int PickFreePort(MetricsEndpointOptions options)
     {
-        IPAddress address = RleTcpServerOptionsValidator.TryParseBind(options.Bind, out IPAddress parsed) ? parsed : IPAddress.Loopback;
+        IPAddress address = BindAddress.TryParse(options.Bind, out IPAddress parsed) ? parsed : IPAddress.Loopback;
         using var probe = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         probe.Bind(new IPEndPoint(address, 0));
         return ((IPEndPoint)probe.LocalEndPoint!).Port;

@@ -19,6 +19,7 @@ public static class RleTcpServerApp
     public static IReadOnlyDictionary<string, string> SwitchMappings { get; } = new Dictionary<string, string>
     {
         ["--port"] = "RleTcp:Port",
+        ["--textbook-port"] = "RleTcp:TextbookPort",
         ["--bind"] = "RleTcp:Bind",
         ["--workers"] = "RleTcp:Workers",
         ["--max-frame-bytes"] = "RleTcp:MaxFrameBytes",

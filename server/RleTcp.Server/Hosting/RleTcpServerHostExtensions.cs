@@ -3,6 +3,8 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Transport;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Server.Hosting;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Hosting;
 
@@ -32,12 +33,21 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
             }
         }
 
-        if (!TryParseBind(options.Bind, out _))
+        if (!BindAddress.TryParse(options.Bind, out _))
         {
             failures.Add($"{Key(nameof(options.Bind))} must be an IP address literal (e.g. 127.0.0.1, 0.0.0.0, ::1) or 'localhost'; got '{options.Bind}'.");
         }
 
         Range(nameof(options.Port), options.Port, 0, 65535);
+        if (options.TextbookPort is int textbook)
+        {
+            Range(nameof(options.TextbookPort), textbook, 0, 65535);
+            if (textbook != 0 && textbook == options.Port)
+            {
+                failures.Add($"{Key(nameof(options.TextbookPort))} ({textbook}) must differ from {Key(nameof(options.Port))}.");
+            }
+        }
+
         Range(nameof(options.Workers), options.Workers, 1, 1024);
         Range(nameof(options.QueueCapacity), options.QueueCapacity, 1, 1_000_000);
         Range(nameof(options.MaxFrameBytes), options.MaxFrameBytes, 1, Array.MaxLength);
@@ -155,18 +165,6 @@ public sealed class RleTcpServerOptionsValidator : IValidateOptions<RleTcpServer
                 failures.Add($"{Tls(nameof(tls.ClientCertificateAuthorityPath))}: cannot be read: {e.Message}");
             }
         }
-    }
-
-    /// <summary>Parses <see cref="RleTcpServerOptions.Bind"/>: an IP literal or <c>localhost</c> (the IPv4 loopback).</summary>
-    public static bool TryParseBind(string? bind, out IPAddress address)
-    {
-        if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
-        {
-            address = IPAddress.Loopback;
-            return true;
-        }
-
-        return IPAddress.TryParse(bind, out address!);
     }
 
     private static string Key(string property) => $"{RleTcpServerOptions.SectionName}:{property}";

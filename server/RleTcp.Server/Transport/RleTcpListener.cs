@@ -1,62 +1,83 @@
-using System.Buffers;
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using RleTcp.Protocol.Framing;
+using RleTcp.Server.Configuration;
+using RleTcp.Server.Diagnostics;
 using RleTcp.Server.Execution;
-using RleTcp.Server.Hosting;
 
 namespace RleTcp.Server.Transport;
 
 /// <summary>
-/// The hosted service that listens, accepts and runs connections, caps their number, and shuts down gracefully:
-/// stop accepting, stop reading new requests, answer every accepted one within the drain timeout, then close.
+/// The hosted service that listens, accepts and hands connections on, and shuts down gracefully: stop accepting, stop
+/// reading new requests, answer every accepted one within the drain timeout, then close.
 /// </summary>
+/// <remarks>
+/// Its parts, one job each: <see cref="ConnectionRegistry"/> (open connections and the cap),
+/// <see cref="AcceptedConnection"/> (one socket: TLS handshake, then <see cref="RleTcpConnection"/>),
+/// <see cref="ConnectionRefusals"/> (the Busy answer over the cap), <see cref="ConnectionHeartbeat"/> (the one timer
+/// behind every connection's deadlines). With <see cref="RleTcpServerOptions.TextbookPort"/> set it also listens on the
+/// textbook port; both ports share the registry (one connection cap), the executor, the budget, the heartbeat and the
+/// drain, and only the wire differs (<see cref="ListenerKind"/>).
+/// </remarks>
 public sealed partial class RleTcpListener : IHostedService, IDisposable
 {
-    // Refusals are answered Busy, which costs a short linger each; past this many at once, extra ones are just closed.
-    private const int MaxConcurrentRefusals = 64;
-
     private readonly RleTcpServerOptions _options;
     private readonly RequestExecutor _executor;
-    private readonly BufferedBytesBudget _budget;
+    private readonly RleTcpMetrics _metrics;
     private readonly ILogger<RleTcpListener> _logger;
-    private readonly ILoggerFactory _loggers;
-    private readonly ConcurrentDictionary<long, RleTcpConnection> _connections = new();
+    private readonly ConnectionServices _services;
+    private readonly ConnectionServices _textbookServices;
+    private readonly ConnectionRegistry _registry;
+    private readonly ConnectionRefusals _refusals;
     private readonly CancellationTokenSource _stopping = new();
     private TlsAuthenticator? _tls;
+    private ConnectionHeartbeat? _heartbeat;
     private Socket? _listenSocket;
+    private Socket? _textbookSocket;
     private Task _accepting = Task.CompletedTask;
+    private Task _textbookAccepting = Task.CompletedTask;
     private long _nextId;
-    private int _open;
-    private int _refusing;
 
     /// <summary>Creates the listener; nothing is bound until the host starts it.</summary>
     public RleTcpListener(
         IOptions<RleTcpServerOptions> options,
         RequestExecutor executor,
         BufferedBytesBudget budget,
-        ILoggerFactory loggers)
+        RleTcpMetrics metrics,
+        ILoggerFactory loggers,
+        TimeProvider? time = null)
     {
         _options = options.Value;
         _executor = executor;
-        _budget = budget;
+        _metrics = metrics;
         _logger = loggers.CreateLogger<RleTcpListener>();
-        _loggers = loggers;
+        _services = new ConnectionServices(
+            _options, executor, budget, metrics, time ?? TimeProvider.System, loggers.CreateLogger<RleTcpConnection>());
+        _textbookServices = _services with { Listener = ListenerKind.Textbook };
+        _registry = new ConnectionRegistry(_options.MaxConnections);
+        _refusals = new ConnectionRefusals(_options.MaxConnections, metrics, _logger);
     }
 
     /// <summary>The bound endpoint (with the real port when configured with 0); valid once the host has started.</summary>
     public IPEndPoint LocalEndPoint =>
         (IPEndPoint?)_listenSocket?.LocalEndPoint ?? throw new InvalidOperationException("The listener has not started.");
 
-    /// <summary>Open connections now.</summary>
-    public int ConnectionCount => Volatile.Read(ref _open);
+    /// <summary>
+    /// The textbook listener's bound endpoint (with the real port when configured with 0), or null when
+    /// <see cref="RleTcpServerOptions.TextbookPort"/> is not set; valid once the host has started.
+    /// </summary>
+    public IPEndPoint? TextbookEndPoint => (IPEndPoint?)_textbookSocket?.LocalEndPoint;
+
+    /// <summary>Open connections now (counted from accept, so those still in a TLS handshake too).</summary>
+    public int ConnectionCount => _registry.Count;
 
     /// <summary>The most answers any open connection has pending now (for tests of the per-connection bound).</summary>
-    internal int MaxPendingAnswers => _connections.Values.Select(c => c.PendingAnswers).DefaultIfEmpty(0).Max();
+    internal int MaxPendingAnswers => _registry.MaxPendingAnswers;
+
+    /// <summary>Refusals over the cap still lingering for their client to close (for tests of the shutdown).</summary>
+    internal int LingeringRefusals => _refusals.Lingering;
 
     /// <summary>Whether shutdown has begun (no new connections are accepted).</summary>
     public bool IsStopping => _stopping.IsCancellationRequested;
@@ -64,23 +85,20 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
     /// <inheritdoc/>
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        RleTcpServerOptionsValidator.TryParseBind(_options.Bind, out IPAddress address);
+        BindAddress.TryParse(_options.Bind, out IPAddress address);
         _tls = _options.Tls.Enabled ? new TlsAuthenticator(_options.Tls) : null;
-        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
-        try
+        Socket socket = Listen(address, _options.Port);
+        if (_options.TextbookPort is int textbookPort)
         {
-            if (address.Equals(IPAddress.IPv6Any))
+            try
             {
-                socket.DualMode = true;
+                _textbookSocket = Listen(address, textbookPort);
             }
-
-            socket.Bind(new IPEndPoint(address, _options.Port));
-            socket.Listen(512);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
         }
 
         _listenSocket = socket;
@@ -97,8 +115,37 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             LogNotLoopback(LocalEndPoint);
         }
 
-        _accepting = AcceptLoopAsync(socket);
+        _heartbeat = new ConnectionHeartbeat(
+            _services.Time, ConnectionHeartbeat.IntervalFor(_options.FrameTimeout, _options.IdleTimeout), _registry.OnHeartbeat);
+        _accepting = AcceptLoopAsync(socket, _services, _tls);
+        if (_textbookSocket is not null)
+        {
+            LogTextbookStarted(TextbookEndPoint!);
+            _textbookAccepting = AcceptLoopAsync(_textbookSocket, _textbookServices, tls: null);
+        }
+
         return Task.CompletedTask;
+    }
+
+    private static Socket Listen(IPAddress address, int port)
+    {
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            if (address.Equals(IPAddress.IPv6Any))
+            {
+                socket.DualMode = true;
+            }
+
+            socket.Bind(new IPEndPoint(address, port));
+            socket.Listen(512);
+            return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
     }
 
     /// <inheritdoc/>
@@ -109,12 +156,16 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             return;
         }
 
-        // Stop accepting; every connection stops reading new requests and answers those it has.
+        // Stop accepting; every connection stops reading new requests and answers those it has. Every accepted socket
+        // was registered by the accept loop itself, so once it has ended the snapshot below holds them all, those
+        // still in their TLS handshake included.
         _stopping.Cancel();
         _listenSocket.Dispose();
-        await _accepting.ConfigureAwait(false);
+        _textbookSocket?.Dispose();
+        await Task.WhenAll(_accepting, _textbookAccepting).ConfigureAwait(false);
+        Task refusing = _refusals.StopAsync();
 
-        Task[] open = _connections.Values.Select(c => c.Completion).ToArray();
+        Task[] open = _registry.Completions();
         LogDraining(open.Length, _options.DrainTimeout);
         Task all = Task.WhenAll(open);
         bool drained = false;
@@ -127,30 +178,24 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
         {
         }
 
-        int cut = 0;
-        if (!drained)
-        {
-            foreach (RleTcpConnection connection in _connections.Values)
-            {
-                cut++;
-                connection.Abort();
-            }
-
-            await all.ConfigureAwait(false);
-        }
-
+        int cut = drained ? 0 : _registry.AbortAll();
+        await all.ConfigureAwait(false);
+        await refusing.ConfigureAwait(false);
+        _heartbeat?.Dispose();
         LogStopped(open.Length, cut);
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
+        _heartbeat?.Dispose();
         _listenSocket?.Dispose();
+        _textbookSocket?.Dispose();
         _tls?.Dispose();
         _stopping.Dispose();
     }
 
-    private async Task AcceptLoopAsync(Socket listenSocket)
+    private async Task AcceptLoopAsync(Socket listenSocket, ConnectionServices services, TlsAuthenticator? tls)
     {
         while (true)
         {
@@ -183,157 +228,36 @@ public sealed partial class RleTcpListener : IHostedService, IDisposable
             }
 
             socket.NoDelay = true;
-            if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+            if (!_registry.TryReserve())
             {
-                Interlocked.Decrement(ref _open);
-                if (_tls is null)
+                if (services.IsTextbook)
                 {
-                    _ = RefuseAsync(socket);
+                    // The textbook wire has no Busy: a refusal is a close with no answer byte, as for any refusal there.
+                    LogRefusedTextbook(socket.RemoteEndPoint, _options.MaxConnections);
+                    _metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit, ListenerKind.Textbook);
+                    socket.Dispose();
+                }
+                else if (tls is null)
+                {
+                    _refusals.Refuse(socket);
                 }
                 else
                 {
                     // A Busy frame would need a TLS handshake first: under a flood, closing costs less.
-                    LogRefused(socket.RemoteEndPoint, _options.MaxConnections);
+                    LogRefusedTls(socket.RemoteEndPoint, _options.MaxConnections);
+                    _metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit);
                     socket.Dispose();
                 }
 
                 continue;
             }
 
-            _ = RunConnectionAsync(socket);
+            // Registered here, before its handshake, so a shutdown that starts at any later point waits for it.
+            var connection = new AcceptedConnection(
+                Interlocked.Increment(ref _nextId), socket, services, tls, _registry, _stopping.Token);
+            _registry.Add(connection);
+            _metrics.ConnectionsChanged(1, services.Listener);
+            _ = connection.RunAsync();
         }
     }
-
-    private async Task RunConnectionAsync(Socket socket)
-    {
-        long id = Interlocked.Increment(ref _nextId);
-        EndPoint? remote = socket.RemoteEndPoint;
-        _executor.Metrics.ConnectionsChanged(1); // counted from accept, so a connection still in its TLS handshake is open too
-        try
-        {
-            IConnectionTransport transport;
-            if (_tls is null)
-            {
-                transport = new SocketPipe(socket, _options.InputBufferBytes, _options.OutputBufferBytes);
-            }
-            else
-            {
-                // Off the accept loop: a handshake must not delay the next accept.
-                await Task.Yield();
-                if (await HandshakeAsync(socket, remote).ConfigureAwait(false) is not { } tls)
-                {
-                    return;
-                }
-
-                transport = tls;
-            }
-
-            // Registered before it runs, so a shutdown that starts now waits for it (it reads nothing once stopping).
-            var connection = new RleTcpConnection(
-                id, transport, remote, _options, _executor, _budget, _loggers.CreateLogger<RleTcpConnection>(), _stopping.Token);
-            _connections[id] = connection;
-
-            // Off the accept loop: the connection's first steps must not delay the next accept.
-            await Task.Yield();
-            await connection.RunAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            _connections.TryRemove(id, out _);
-            Interlocked.Decrement(ref _open);
-            _executor.Metrics.ConnectionsChanged(-1);
-        }
-    }
-
-    // The TLS transport once the handshake succeeded; null (socket closed) when it failed: plaintext on a TLS port,
-    // an untrusted or missing client certificate, a handshake slower than its timeout, or shutdown.
-    private async Task<IConnectionTransport?> HandshakeAsync(Socket socket, EndPoint? remote)
-    {
-        try
-        {
-            System.Net.Security.SslStream stream = await _tls!.AuthenticateAsync(socket, _stopping.Token).ConfigureAwait(false);
-            return new StreamPipe(stream, socket, _options.InputBufferBytes, _options.OutputBufferBytes);
-        }
-        catch (Exception e)
-        {
-            LogHandshakeFailed(remote, e.GetBaseException().Message);
-            socket.Dispose();
-            return null;
-        }
-    }
-
-    // Over the connection limit: answer Busy (so the client knows retrying later is safe) and close.
-    private async Task RefuseAsync(Socket socket)
-    {
-        bool answer = Interlocked.Increment(ref _refusing) <= MaxConcurrentRefusals;
-        try
-        {
-            LogRefused(socket.RemoteEndPoint, _options.MaxConnections);
-            _executor.Metrics.Busy(RleTcpMetrics.BusyReason.ConnectionLimit);
-            if (!answer)
-            {
-                return;
-            }
-
-            var pipe = new SocketPipe(socket, inputBufferBytes: 4096, outputBufferBytes: 4096);
-            pipe.Start();
-            await pipe.Input.CompleteAsync().ConfigureAwait(false);
-            using (ServerResponse busy = ServerResponse.Error(
-                ResponseStatus.Busy, $"The server is at its limit of {_options.MaxConnections} connections; retry later."))
-            {
-                busy.WriteHead(pipe.Output);
-                pipe.Output.Write(busy.GetBodySegment(0).Span);
-            }
-
-            await pipe.Output.CompleteAsync().ConfigureAwait(false);
-            await pipe.CloseAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            LogRefusalFailed(e);
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _refusing);
-            socket.Dispose();
-        }
-    }
-
-    [LoggerMessage(Level = LogLevel.Information,
-        Message = "RleTcp listening on {EndPoint}: {Workers} workers, queue {QueueCapacity}, max frame {MaxFrameBytes} B, " +
-                  "max pixels {MaxPixels}, request buffer budget {MaxBufferedRequestBytes} B, max connections {MaxConnections}, " +
-                  "timeouts frame {FrameTimeout} idle {IdleTimeout} request {RequestTimeout}, workload {Workload}")]
-    private partial void LogStarted(
-        IPEndPoint endPoint, int workers, int queueCapacity, long maxFrameBytes, long maxPixels, long maxBufferedRequestBytes,
-        int maxConnections, TimeSpan frameTimeout, TimeSpan idleTimeout, TimeSpan requestTimeout, ServerWorkload workload);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Listening on {EndPoint}, beyond loopback, without TLS: anyone who can reach it can use it and read its traffic")]
-    private partial void LogNotLoopback(IPEndPoint endPoint);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "TLS on: certificate {Subject}, client certificate required {RequireClientCertificate}")]
-    private partial void LogTls(string subject, bool requireClientCertificate);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "TLS handshake with {Remote} failed: {Reason}")]
-    private partial void LogHandshakeFailed(EndPoint? remote, string reason);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Stopping: draining {Connections} connections for up to {DrainTimeout}")]
-    private partial void LogDraining(int connections, TimeSpan drainTimeout);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "RleTcp stopped: {Connections} connections drained, {Cut} cut at the drain timeout")]
-    private partial void LogStopped(int connections, int cut);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Accept failed ({Error}); backing off")]
-    private partial void LogAcceptBackoff(SocketError error);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Accept failed ({Error}); continuing")]
-    private partial void LogAcceptFailed(SocketError error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "The accept loop failed; no new connections will be accepted")]
-    private partial void LogAcceptFault(Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused a connection from {Remote}: at the limit of {MaxConnections}")]
-    private partial void LogRefused(EndPoint? remote, int maxConnections);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Refusing a connection failed")]
-    private partial void LogRefusalFailed(Exception exception);
 }

@@ -5,6 +5,7 @@ using RleTcp.Protocol.Framing;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Server;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Client;
 

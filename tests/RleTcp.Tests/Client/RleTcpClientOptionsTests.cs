@@ -1,5 +1,6 @@
 using RleTcp.Client;
 using RleTcp.Server.Hosting;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Client;
 

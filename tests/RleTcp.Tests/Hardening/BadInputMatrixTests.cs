@@ -4,6 +4,7 @@ using RleTcp.Server.Hosting;
 using RleTcp.Tests.Imaging;
 using RleTcp.Tests.Server;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Hardening;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using RleTcp.Client;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Hardening;
 

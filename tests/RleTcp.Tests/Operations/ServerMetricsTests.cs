@@ -7,6 +7,7 @@ using RleTcp.Imaging;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Server;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Tests.Operations;
 

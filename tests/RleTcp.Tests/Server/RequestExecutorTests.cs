@@ -7,6 +7,7 @@ using RleTcp.Protocol.Rle;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Server;
 

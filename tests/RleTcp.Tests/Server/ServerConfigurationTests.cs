@@ -5,13 +5,14 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Server;
 
 /// <summary>Configuration sources, validation and the executable's lifecycle. One class: it touches process environment.</summary>
 public partial class ServerConfigurationTests
 {
-    private static RleTcpServerOptions OptionsFrom(params string[] args)
+    internal static RleTcpServerOptions OptionsFrom(params string[] args)
     {
         using IHost host = RleTcpServerApp.CreateBuilder(args).Build();
         return host.Services.GetRequiredService<IOptions<RleTcpServerOptions>>().Value;

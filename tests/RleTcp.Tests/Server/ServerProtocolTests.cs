@@ -2,6 +2,7 @@ using System.Text;
 using RleTcp.Protocol.Framing;
 using RleTcp.Server.Hosting;
 using RleTcp.Tests.Support;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Server;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using RleTcp.Server.Hosting;
+using RleTcp.Server.Diagnostics;
 
 namespace RleTcp.Tests.Support;
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using RleTcp.Server.Execution;
 using RleTcp.Server.Hosting;
 using RleTcp.Server.Transport;
+using RleTcp.Server.Configuration;
 
 namespace RleTcp.Tests.Support;
 

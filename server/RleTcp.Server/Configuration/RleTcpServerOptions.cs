@@ -1,12 +1,12 @@
 using RleTcp.Protocol.Bits;
 using RleTcp.Imaging;
 
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Configuration;
 
 /// <summary>
 /// Everything the server can be configured with, bound from the configuration section <see cref="SectionName"/>
 /// (appsettings.json, <c>RLETCP_</c> environment variables, the command line). Every limit has a safe default and is
-/// validated at start by <see cref="RleTcpServerOptionsValidator"/>.
+/// validated at start (by <c>RleTcpServerOptionsValidator</c> in Hosting).
 /// </summary>
 public sealed class RleTcpServerOptions
 {
@@ -18,6 +18,13 @@ public sealed class RleTcpServerOptions
 
     /// <summary>The TCP port; 0 picks a free one (see <c>RleTcpListener.LocalEndPoint</c>). Default 2015.</summary>
     public int Port { get; set; } = 2015;
+
+    /// <summary>
+    /// The port of the textbook listener (docs/PROTOCOL.md, "Textbook mode": one request per connection, the answer is
+    /// the bare .rle bytes then end of stream, a refusal closes with no byte), on the same bind address; 0 picks a free
+    /// port (see <c>RleTcpListener.TextbookEndPoint</c>). Null (the default): no textbook listener. Never TLS.
+    /// </summary>
+    public int? TextbookPort { get; set; }
 
     /// <summary>Executor worker threads: all decoding, conversion and encoding run on them. Default: the processor count.</summary>
     public int Workers { get; set; } = Environment.ProcessorCount;

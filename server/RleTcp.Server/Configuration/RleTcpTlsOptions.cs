@@ -1,4 +1,4 @@
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Configuration;
 
 /// <summary>
 /// Optional TLS for every connection (configuration section <c>RleTcp:Tls</c>). TLS is on when

@@ -1,4 +1,4 @@
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Configuration;
 
 /// <summary>What the server does with a request payload.</summary>
 public enum ServerWorkload

@@ -1,15 +1,14 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using RleTcp.Protocol.Framing;
-using RleTcp.Server.Execution;
 
-namespace RleTcp.Server.Hosting;
+namespace RleTcp.Server.Diagnostics;
 
 /// <summary>
 /// The server's <see cref="System.Diagnostics.Metrics"/> instruments, in the meter <see cref="MeterName"/> created
 /// through the host's <see cref="IMeterFactory"/> (so each host, e.g. each test server, has its own). They are read by
 /// <c>dotnet-counters monitor --counters RleTcp.Server</c>, by OpenTelemetry, and by the optional Prometheus side port
-/// (<see cref="MetricsEndpointOptions"/>).
+/// (<c>MetricsEndpointOptions</c> in Hosting).
 /// </summary>
 /// <remarks>
 /// Recording is cheap when nobody listens (an instrument without listeners returns at once), so the hot paths call
@@ -54,6 +53,9 @@ public sealed class RleTcpMetrics
     /// <summary>The tag carrying the <see cref="ResponseStatus"/> name, e.g. <c>Ok</c>, <c>InvalidImage</c>.</summary>
     public const string StatusTag = "rletcp.status";
 
+    /// <summary>The tag naming the listener a request or connection came in on: <c>main</c> or <c>textbook</c>.</summary>
+    public const string ListenerTag = "rletcp.listener";
+
     /// <summary>The tag saying why a request was answered Busy: <c>queue_full</c>, <c>buffer_budget</c> or <c>connection_limit</c>.</summary>
     public const string BusyReasonTag = "rletcp.busy.reason";
 
@@ -65,6 +67,12 @@ public sealed class RleTcpMetrics
         .Select(s => new KeyValuePair<string, object?>(
             StatusTag, Enum.IsDefined((ResponseStatus)s) ? ((ResponseStatus)s).ToString() : s.ToString(System.Globalization.CultureInfo.InvariantCulture)))
         .ToArray();
+
+    private static readonly KeyValuePair<string, object?>[] ListenerTags =
+    [
+        new(ListenerTag, "main"),
+        new(ListenerTag, "textbook"),
+    ];
 
     private static readonly KeyValuePair<string, object?>[] BusyTags =
     [
@@ -82,7 +90,7 @@ public sealed class RleTcpMetrics
     private readonly Counter<long> _bytesSent;
     private readonly UpDownCounter<long> _connections;
     private readonly Counter<long> _busy;
-    private RequestExecutor? _executor;
+    private IExecutorLoad? _executor;
 
     /// <summary>Creates the meter and its instruments.</summary>
     public RleTcpMetrics(IMeterFactory meterFactory)
@@ -114,22 +122,28 @@ public sealed class RleTcpMetrics
     /// <summary>The meter (for tests and for exporters that want the instance rather than the name).</summary>
     public Meter Meter => _meter;
 
-    /// <summary>Connects the observable instruments to the executor (called by the executor, which this cannot depend on).</summary>
-    internal void Observe(RequestExecutor executor) => _executor = executor;
+    /// <summary>Connects the observable instruments to the executor (called by the executor, which sits above this).</summary>
+    internal void Observe(IExecutorLoad executor) => _executor = executor;
 
-    /// <summary>An answer has been written: counts it by status (or as a ping) and its bytes.</summary>
-    internal void Answered(ServerResponse answer)
+    /// <summary>
+    /// An answer has been written (or, on the textbook port, a refusal closed its connection): counts it by status and
+    /// listener (or as a ping) and the protocol bytes that went out for it.
+    /// </summary>
+    internal void Answered(ResponseStatus status, long bytesSent, bool ping, ListenerKind listener = ListenerKind.Main)
     {
-        if (ReferenceEquals(answer, ServerResponse.Ping))
+        if (ping)
         {
             _pings.Add(1);
         }
         else
         {
-            _requests.Add(1, StatusTags[(byte)answer.Status]);
+            _requests.Add(1, StatusTags[(byte)status], ListenerTags[(int)listener]);
         }
 
-        _bytesSent.Add(FrameHeader.Size + 1 + answer.BodyLength);
+        if (bytesSent > 0)
+        {
+            _bytesSent.Add(bytesSent);
+        }
     }
 
     /// <summary>Protocol bytes consumed from a connection.</summary>
@@ -142,10 +156,12 @@ public sealed class RleTcpMetrics
     }
 
     /// <summary>A connection opened (+1) or closed (-1).</summary>
-    internal void ConnectionsChanged(int delta) => _connections.Add(delta);
+    internal void ConnectionsChanged(int delta, ListenerKind listener = ListenerKind.Main) =>
+        _connections.Add(delta, ListenerTags[(int)listener]);
 
     /// <summary>A request or connection was answered Busy.</summary>
-    internal void Busy(BusyReason reason) => _busy.Add(1, BusyTags[(int)reason]);
+    internal void Busy(BusyReason reason, ListenerKind listener = ListenerKind.Main) =>
+        _busy.Add(1, BusyTags[(int)reason], ListenerTags[(int)listener]);
 
     /// <summary>A worker took a request queued at <paramref name="enqueuedTimestamp"/> (a <see cref="Stopwatch"/> timestamp).</summary>
     internal void Dequeued(long enqueuedTimestamp) =>
@@ -157,7 +173,7 @@ public sealed class RleTcpMetrics
 
     private double ObserveUtilization()
     {
-        RequestExecutor? executor = _executor;
+        IExecutorLoad? executor = _executor;
         return executor is null || executor.Workers == 0 ? 0 : (double)executor.BusyWorkers / executor.Workers;
     }
 }

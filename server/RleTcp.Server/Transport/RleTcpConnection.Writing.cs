@@ -1,0 +1,197 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using RleTcp.Protocol.Framing;
+using RleTcp.Server.Execution;
+
+namespace RleTcp.Server.Transport;
+
+/// <summary>
+/// Writing answers: one loop takes the answers in request order, copies each into the bounded output pipe in slices,
+/// flushes when nothing else is ready, and releases every answer it will not send. On the textbook port the one answer
+/// is its bare body when OK and nothing at all otherwise, and the connection closes after it.
+/// </summary>
+internal sealed partial class RleTcpConnection
+{
+    private const int WriteSlice = 64 * 1024;
+
+    private async Task WriteLoopAsync()
+    {
+        PipeWriter output = _pipe.Output;
+        ChannelReader<Task<ServerResponse>> pending = _pending.Reader;
+        try
+        {
+            // No token here: a cancellable wait allocates an operation per call, a token-less one reuses the channel's
+            // single waiter. Abort completes the channel instead, which ends this wait.
+            while (await pending.WaitToReadAsync().ConfigureAwait(false) && !_abort.IsCancellationRequested)
+            {
+                while (!_abort.IsCancellationRequested && pending.TryRead(out Task<ServerResponse>? next))
+                {
+                    ServerResponse answer;
+                    try
+                    {
+                        // WaitAsync only when there is something to wait for: it allocates.
+                        answer = next.IsCompleted ? await next.ConfigureAwait(false) : await next.WaitAsync(_abort.Token).ConfigureAwait(false);
+                    }
+                    catch
+                    {
+                        // Aborted while the answer was being computed: it is already out of the channel, so
+                        // DisposeUnsent will not see it.
+                        Interlocked.Decrement(ref _outstanding);
+                        DisposeWhenDone(next);
+                        throw;
+                    }
+
+                    bool sent;
+                    try
+                    {
+                        long bytes;
+                        (sent, bytes) = _services.IsTextbook
+                            ? await WriteTextbookAnswerAsync(output, answer).ConfigureAwait(false)
+                            : (await WriteAnswerAsync(output, answer, head: true).ConfigureAwait(false), answer.FrameLength);
+                        LogAnswered(_id, answer.Status, answer.BodyLength);
+                        _services.Metrics.Answered(answer.Status, bytes, answer.IsPing, _services.Listener);
+                    }
+                    finally
+                    {
+                        answer.Dispose();
+                        Interlocked.Decrement(ref _outstanding);
+                    }
+
+                    // Flush when nothing else is ready, so a burst of pipelined answers leaves in few sends.
+                    bool more = pending.TryPeek(out Task<ServerResponse>? after) && after.IsCompleted;
+                    if (sent && (!more || answer.ClosesConnection || _services.IsTextbook))
+                    {
+                        sent = await FlushAsync(output).ConfigureAwait(false);
+                    }
+
+                    if (!sent)
+                    {
+                        if (!_abort.IsCancellationRequested)
+                        {
+                            PeerGone();
+                        }
+
+                        return;
+                    }
+
+                    if (answer.ClosesConnection || _services.IsTextbook)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is ConnectionResetException or IOException)
+        {
+            PeerGone();
+        }
+        finally
+        {
+            DisposeUnsent();
+            await output.CompleteAsync().ConfigureAwait(false);
+        }
+    }
+
+    // The textbook wire has no status: an OK answer is its RLE bytes alone, anything else is no byte at all (the
+    // connection then closes, which the client reads as an empty result), logged with its reason.
+    private async ValueTask<(bool Sent, long Bytes)> WriteTextbookAnswerAsync(PipeWriter output, ServerResponse answer)
+    {
+        if (answer.Status != ResponseStatus.Ok)
+        {
+            LogTextbookRefused(_id, answer.Status, answer.Message);
+            return (true, 0);
+        }
+
+        return (await WriteAnswerAsync(output, answer, head: false).ConfigureAwait(false), answer.BodyLength);
+    }
+
+    // Copies the answer into the pipe in slices, flushing between them, so a 100 MB answer passes through the bounded
+    // output pipe instead of being copied into it whole. Small answers are only buffered; the loop flushes them.
+    private async ValueTask<bool> WriteAnswerAsync(PipeWriter output, ServerResponse answer, bool head)
+    {
+        if (head)
+        {
+            answer.WriteHead(output);
+        }
+
+        long unflushed = 0;
+        for (int i = 0; i < answer.BodySegmentCount; i++)
+        {
+            ReadOnlyMemory<byte> rest = answer.GetBodySegment(i);
+            while (!rest.IsEmpty)
+            {
+                ReadOnlyMemory<byte> slice = rest[..Math.Min(rest.Length, WriteSlice)];
+                output.Write(slice.Span);
+                rest = rest[slice.Length..];
+                unflushed += slice.Length;
+                if (unflushed >= WriteSlice)
+                {
+                    unflushed = 0;
+                    if (!await FlushAsync(output).ConfigureAwait(false))
+                    {
+                        return false;
+                    }
+                }
+            }
+        }
+
+        return true;
+    }
+
+    // A flush waits only while the output pipe is full, i.e. while the peer is not reading. Only then is a write
+    // deadline set, one idle timeout away, for the heartbeat to compare; it is taken down as soon as the flush ends,
+    // so it never outlives the flush it guards. False: the peer is gone or the connection was cut.
+    private async ValueTask<bool> FlushAsync(PipeWriter output)
+    {
+        ValueTask<FlushResult> flush = output.FlushAsync();
+        FlushResult flushed;
+        if (flush.IsCompleted)
+        {
+            flushed = flush.Result;
+        }
+        else
+        {
+            Volatile.Write(ref _writeDeadline, _services.Time.GetTimestamp() + _idleTicks);
+            try
+            {
+                flushed = await flush.ConfigureAwait(false);
+            }
+            finally
+            {
+                Volatile.Write(ref _writeDeadline, NoDeadline);
+            }
+        }
+
+        return !flushed.IsCompleted && !flushed.IsCanceled;
+    }
+
+    // The peer cannot take answers any more: stop reading from it too.
+    private void PeerGone()
+    {
+        _peerGone = true;
+        _pending.Writer.TryComplete();
+        _pipe.Input.CancelPendingRead();
+    }
+
+    private void DisposeUnsent()
+    {
+        _pending.Writer.TryComplete();
+        while (_pending.Reader.TryRead(out Task<ServerResponse>? unsent))
+        {
+            Interlocked.Decrement(ref _outstanding);
+            DisposeWhenDone(unsent);
+        }
+    }
+
+    // An answer that will not be sent still owns pooled buffers once computed: release them when it completes.
+    private static void DisposeWhenDone(Task<ServerResponse> answer) =>
+        answer.ContinueWith(
+            static t => t.Result.Dispose(),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
+            TaskScheduler.Default);
+}
