@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RleTcp.Imaging;
 using RleTcp.Protocol.Bits;
 using RleTcp.Tests.Support;
@@ -11,8 +10,6 @@ namespace RleTcp.Tests.Imaging;
 /// </summary>
 public class TiffPageTests
 {
-    private const string Python = "/usr/bin/python3";
-
     [Fact]
     public void Every_page_of_a_multi_page_TIFF_decodes_to_Pillows_bits_and_the_page_after_the_last_is_InvalidImage()
     {
@@ -52,25 +49,8 @@ public class TiffPageTests
 
     private static int Generate(string folder)
     {
-        const string Missing = "Debian's Pillow 9.4 (/usr/bin/python3 with python3-pil) is required; .ci/run installs python3-pil.";
-        Assert.True(File.Exists(Python), $"{Python} is missing. {Missing}");
         string script = Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "tiff_pages.py");
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(script);
-        start.ArgumentList.Add(folder);
-        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{Python} did not start.");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(30)))
-        {
-            process.Kill(entireProcessTree: true);
-            Assert.Fail($"{script} did not finish within 30 s.");
-        }
-
-        string errors = stderr.GetAwaiter().GetResult();
-        string output = stdout.GetAwaiter().GetResult();
-        Assert.False(errors.Contains("No module named 'PIL'", StringComparison.Ordinal), $"PIL is not importable by {Python}. {Missing}");
-        Assert.True(process.ExitCode == 0, $"{script} failed (exit {process.ExitCode}): {errors}");
+        string output = PillowScript.Run(script, TimeSpan.FromSeconds(30), folder);
         return int.Parse(output.Trim(), System.Globalization.CultureInfo.InvariantCulture);
     }
 }

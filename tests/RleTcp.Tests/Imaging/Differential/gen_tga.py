@@ -7,24 +7,7 @@ compared (not corrected); a 1-bit RLE TGA (Pillow reads its packets with a 0-byt
 (Pillow 9.4 refuses it: "unrecognized raw mode"; RleTcp reads it)."""
 import struct
 
-from PIL import Image
-
 import reference
-
-
-def image_of(rng, mode, w, h):
-    if mode == "1":
-        return reference.grey_image(rng, w, h).point(lambda v: 255 if v >= 128 else 0).convert("1")
-    if mode == "L":
-        return reference.grey_image(rng, w, h)
-    if mode == "LA":
-        return Image.merge("LA", [reference.grey_image(rng, w, h), reference.grey_image(rng, w, h)])
-    if mode == "P":
-        return reference.rgb_image(rng, w, h).convert("P", palette=Image.ADAPTIVE, colors=rng.choice([2, 16, 200]))
-    if mode == "RGB":
-        return reference.rgb_image(rng, w, h)
-    r = reference.rgb_image(rng, w, h)
-    return Image.merge("RGBA", list(r.split()) + [reference.grey_image(rng, w, h)])
 
 
 def rle_packets(rng, pixels, bpp):
@@ -90,7 +73,7 @@ def cases(rng, count):
                 kw["compression"] = "tga_rle"
             if rng.random() < 0.5:
                 kw["orientation"] = 1
-            data = reference.saved(image_of(rng, mode, w, h), "TGA", **kw)
+            data = reference.saved(reference.mode_image(rng, mode, w, h, (2, 16, 200)), "TGA", **kw)
             tag = mode + "_" + "_".join(f"{k}{v}" for k, v in kw.items())
             if mode == "1" and "compression" in kw:
                 excluded = "1-bit RLE TGA: Pillow reads its packets with 0-byte pixels (docs/IMAGING.md)"

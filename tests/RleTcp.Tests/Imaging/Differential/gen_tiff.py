@@ -8,14 +8,11 @@ See reference.py for the contract. Exclusions (also in docs/IMAGING.md, "Known d
   - non-bilevel tiled / BigTIFF / LZMA / later-page files: refused by RleTcp (only its bilevel reader reads them);
   - 16-bit and float samples: Pillow clips them in convert('1') (no byte-identity promise).
 """
-import io
 import os
 import shutil
 import struct
 import subprocess
 import tempfile
-
-from PIL import Image
 
 import reference
 
@@ -29,26 +26,6 @@ UNREAD_MODES = {
     "CMYK": "TIFF CMYK: refused by RleTcp, ImageSharp 2.1.13 does not read it (docs/IMAGING.md)",
 }
 BILEVEL_ONLY = "non-bilevel {what}: RleTcp reads this layout only for bilevel images (docs/IMAGING.md)"
-
-
-def image_of(rng, mode, w, h):
-    if mode == "1":
-        return reference.grey_image(rng, w, h).point(lambda v: 255 if v >= 128 else 0).convert("1")
-    if mode == "L":
-        return reference.grey_image(rng, w, h)
-    if mode == "LA":
-        return Image.merge("LA", [reference.grey_image(rng, w, h), reference.grey_image(rng, w, h)])
-    if mode == "P":
-        im = reference.rgb_image(rng, w, h).convert("P", palette=Image.ADAPTIVE, colors=rng.choice([2, 16, 256]))
-        return im
-    if mode == "RGB":
-        return reference.rgb_image(rng, w, h)
-    if mode == "RGBA":
-        r = reference.rgb_image(rng, w, h)
-        return Image.merge("RGBA", list(r.split()) + [reference.grey_image(rng, w, h)])
-    if mode == "CMYK":
-        return Image.merge("CMYK", [reference.grey_image(rng, w, h) for _ in range(4)])
-    raise ValueError(mode)
 
 
 PILLOW_COMPRESSIONS = {
@@ -116,13 +93,11 @@ def hand_written(rng, w, h):
     entries.sort()
     blobs = []
     for tag, typ, values in entries:
-        size = 2 if typ == 3 else 4
         raw = b"".join(struct.pack("<H" if typ == 3 else "<I", v) for v in values)
         if len(raw) <= 4:
             blobs.append((tag, typ, len(values), raw.ljust(4, b"\0"), None))
         else:
             blobs.append((tag, typ, len(values), None, raw))
-            del size
     for i, (tag, typ, n, inline, raw) in enumerate(blobs):
         if raw is not None:
             at = len(out)
@@ -151,7 +126,7 @@ def cases(rng, count):
                 continue
             mode = rng.choice(["1", "1", "1", "L", "LA", "P", "RGB", "RGBA", "CMYK"])
             compression = rng.choice(PILLOW_COMPRESSIONS[mode])
-            data = reference.saved(image_of(rng, mode, w, h), "TIFF", compression=compression)
+            data = reference.saved(reference.mode_image(rng, mode, w, h), "TIFF", compression=compression)
             tag = f"{mode}_{compression}"
             excluded = UNREAD_MODES.get(mode)
             if kind < 0.55:
