@@ -6,7 +6,7 @@ namespace RleTcp.Imaging.Formats;
 
 /// <summary>
 /// Reads a bilevel TIFF (one sample of one bit, WhiteIsZero or BlackIsZero) straight into packed rows, strip by
-/// strip or tile by tile: uncompressed, PackBits, Deflate and the three CCITT codings (MH, T.4 Group 3 1D/2D,
+/// strip or tile by tile: uncompressed, PackBits, LZW, Deflate and the three CCITT codings (MH, T.4 Group 3 1D/2D,
 /// T.6 Group 4), either fill order, classic or BigTIFF. These never reach ImageSharp, whose 2.1.13 CCITT decoders
 /// lose the last MH run and shift some Group 3 images by a row, and which reads neither tiles, FillOrder 2 nor BigTIFF.
 /// Every strip must decode to all the rows it covers; data that ends early is refused, never padded.
@@ -16,7 +16,7 @@ internal static class Tiff1BitReader
     /// <summary>Whether <paramref name="header"/> is a file this reader decodes (else ImageSharp does).</summary>
     public static bool Reads(TiffHeader header) =>
         header.Photometric is 0 or 1 && header.BitsPerSample == 1 && header.SamplesPerPixel == 1
-        && header.Compression is 1 or 2 or 3 or 4 or 8 or 32946 or 32773;
+        && header.Compression is 1 or 2 or 3 or 4 or 5 or 8 or 32946 or 32773;
 
     /// <summary>The image, or null when the file is not a bilevel TIFF this reader decodes.</summary>
     public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, CancellationToken ct)
@@ -121,22 +121,11 @@ internal static class Tiff1BitReader
 
             default:
             {
-                // libtiff reverses the bits of the stored bytes before PackBits or Deflate sees them (FillOrder 2).
                 int size = checked(rows * rowBytes);
                 byte[] plain = ArrayPool<byte>.Shared.Rent(size);
-                byte[]? reversed = null;
                 try
                 {
-                    ReadOnlySpan<byte> stored = bytes;
-                    if (lsbFirst)
-                    {
-                        reversed = ArrayPool<byte>.Shared.Rent(bytes.Length);
-                        bytes.CopyTo(reversed);
-                        BitReversal.Reverse(reversed.AsSpan(0, bytes.Length));
-                        stored = reversed.AsSpan(0, bytes.Length);
-                    }
-
-                    int got = header.Compression == 32773 ? UnpackBits(stored, plain.AsSpan(0, size)) : Inflate(stored, plain.AsSpan(0, size));
+                    int got = Decompress(bytes, header.Compression, lsbFirst, plain.AsSpan(0, size));
                     if (got < size)
                     {
                         throw ImageIntakeException.Invalid(
@@ -151,10 +140,6 @@ internal static class Tiff1BitReader
                 finally
                 {
                     ArrayPool<byte>.Shared.Return(plain);
-                    if (reversed is not null)
-                    {
-                        ArrayPool<byte>.Shared.Return(reversed);
-                    }
                 }
 
                 return;
@@ -162,9 +147,43 @@ internal static class Tiff1BitReader
         }
     }
 
+    /// <summary>
+    /// Decompresses one PackBits (32773), LZW (5) or Deflate (8, 32946) strip into <paramref name="output"/>; returns
+    /// the bytes written. With FillOrder 2, libtiff reverses the bits of the stored bytes before the codec sees them.
+    /// </summary>
+    internal static int Decompress(ReadOnlySpan<byte> bytes, int compression, bool lsbFirst, Span<byte> output)
+    {
+        byte[]? reversed = null;
+        try
+        {
+            ReadOnlySpan<byte> stored = bytes;
+            if (lsbFirst)
+            {
+                reversed = ArrayPool<byte>.Shared.Rent(bytes.Length);
+                bytes.CopyTo(reversed);
+                BitReversal.Reverse(reversed.AsSpan(0, bytes.Length));
+                stored = reversed.AsSpan(0, bytes.Length);
+            }
+
+            return compression switch
+            {
+                32773 => UnpackBits(stored, output),
+                5 => TiffLzw.Decode(stored, output),
+                _ => Inflate(stored, output),
+            };
+        }
+        finally
+        {
+            if (reversed is not null)
+            {
+                ArrayPool<byte>.Shared.Return(reversed);
+            }
+        }
+    }
+
     // A strip's stored bytes: from its offset, as many as its byte count says, cut at the end of the file (libtiff
     // reads what is there); without byte counts (or uncompressed, which Pillow reads from the offset on), the rest.
-    private static ReadOnlySpan<byte> ChunkBytes(ReadOnlySpan<byte> data, TiffHeader header, int chunk)
+    internal static ReadOnlySpan<byte> ChunkBytes(ReadOnlySpan<byte> data, TiffHeader header, int chunk)
     {
         long offset = header.ArrayValue(data, header.StripOffsets, chunk);
         if (offset < 0 || offset >= data.Length)

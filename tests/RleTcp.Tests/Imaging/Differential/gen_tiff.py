@@ -160,8 +160,6 @@ def cases(rng, count):
                 options.append(codec.replace(":", "-"))
                 if codec == "lzma":
                     excluded = excluded or "LZMA TIFF: refused by RleTcp (no LZMA decoder; docs/IMAGING.md)"
-                if codec == "lzw" and mode == "1" and any(o == "bigtiff" or o == "lsb" or o.startswith("tiled") for o in options):
-                    excluded = excluded or "bilevel LZW tiled/BigTIFF/FillOrder 2: not in the own reader (docs/IMAGING.md)"
                 if "bigtiff" in options and "be" in options:
                     excluded = "big-endian BigTIFF: Pillow 9.4 fails to open it (its bug); RleTcp reads it"
                 data = tiffcp(data, args, tmp)
