@@ -5,10 +5,12 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Gif;
+using SixLabors.ImageSharp.Formats.Jpeg;
 using SixLabors.ImageSharp.Formats.Pbm;
 using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Webp;
 using SixLabors.ImageSharp.Memory;
 
 using RleTcp.Protocol.Bits;
@@ -68,15 +70,29 @@ public static class ImageIntake
 
         Configuration configuration = ImageSharpConfigurations.For(options.AllowedFormats);
         IImageFormat format = DetectFormat(configuration, bytes, options.AllowedFormats, out bool dib);
-        if (options.Page != 0 && format is not GifFormat)
+        if (options.Page != 0 && format is not (GifFormat or TiffFormat))
         {
             // Pillow's seek(K > 0) on a one-image file raises EOFError. A multi-page format's reader checks its own
             // page count instead; it is listed here once it does.
-            throw ImageIntakeException.Invalid($"The {format.Name} image has a single page; page {options.Page} does not exist.");
+            throw ImageIntakeException.Invalid($"The {format.Name} image has 1 page; page {options.Page} does not exist.");
         }
 
         try
         {
+            if (format is JpegFormat && JpegStructure.Check(bytes) is { } jpeg)
+            {
+                // Decoded without the bytes libjpeg skips and ImageSharp trips over.
+                data = jpeg;
+                bytes = jpeg;
+            }
+
+            if (format is WebpFormat && WebpStructure.Check(bytes) is { } still)
+            {
+                // An animated file's first frame, as a still file ImageSharp reads.
+                data = still;
+                bytes = still;
+            }
+
             // Formats our own readers (Formats/) read as Pillow does: none of them reaches ImageSharp.
             switch (format)
             {
@@ -90,11 +106,19 @@ public static class ImageIntake
                     return BmpReader.Decode(bytes, dib, options, ct);
             }
 
-            TiffHeader? tiff = format is TiffFormat ? TiffHeader.Read(bytes) : null;
-            tiff?.CheckStripsInside(bytes);
+            TiffHeader? tiff = format is TiffFormat ? TiffIntake.ReadHeader(bytes, options) : null;
             if (format is TgaFormat)
             {
-                TgaHeader.CheckSize(bytes, options);
+                if (TgaIntake.Check(bytes, options) is { } tga)
+                {
+                    data = tga;
+                    bytes = tga;
+                }
+
+                if (TgaIntake.TryRead(bytes, ct) is { } bilevelTga)
+                {
+                    return bilevelTga;
+                }
             }
 
             if (library is not null && format is not TiffFormat)
@@ -106,17 +130,9 @@ public static class ImageIntake
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
-            if (useFastPaths)
+            if (tiff is { } own && TiffIntake.TryRead(bytes, own, ct) is { } bilevel)
             {
-                BitImage? fast = format switch
-                {
-                    TiffFormat => Tiff1BitReader.TryRead(bytes, tiff!.Value, ct),
-                    _ => null,
-                };
-                if (fast is not null)
-                {
-                    return fast;
-                }
+                return bilevel;
             }
 
             if (library is not null)
@@ -127,9 +143,10 @@ public static class ImageIntake
             (PillowMode mode, DecodePixel pixel) = tiff is { } t
                 ? (t.PillowMode, t.PillowMode is PillowMode.Palette or PillowMode.Colour ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);
-            byte[]? pillowColorMap = tiff is { PillowMode: PillowMode.Palette } p ? p.WithPillowColorMap(bytes) : null;
+            byte[]? pillowColorMap = tiff is { } p ? TiffIntake.ForImageSharp(bytes, p) : null;
             bool invert = tiff is { DecodesInverted: true };
-            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct);
+            int orientation = tiff?.Orientation ?? 1;
+            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct, orientation);
         }
         catch (Exception ex) when (ex is ImageIntakeException or DecodeSandboxException)
         {

@@ -5,6 +5,7 @@ using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Tga;
 using SixLabors.ImageSharp.PixelFormats;
 
+using RleTcp.Imaging.Formats;
 using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Imaging;
@@ -25,7 +26,8 @@ internal static class ImageSharpIntake
         DecodePixel pixel,
         bool invertGrey,
         IntakeOptions options,
-        CancellationToken ct)
+        CancellationToken ct,
+        int orientation = 1)
     {
         switch (pixel)
         {
@@ -33,7 +35,7 @@ internal static class ImageSharpIntake
             {
                 using Image<L8> image = Image.Load<L8>(configuration, data);
                 return invertGrey
-                    ? Convert(image, mode, options, ct, static (writer, row, y) =>
+                    ? Convert(image, mode, options, ct, orientation, static (writer, row, y) =>
                     {
                         // ImageSharp's CCITT decode of a BlackIsZero TIFF comes out inverted (see TiffHeader).
                         for (int i = 0; i < row.Length; i++)
@@ -43,7 +45,7 @@ internal static class ImageSharpIntake
 
                         writer.WriteGrey(y, row);
                     })
-                    : Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteGrey(y, row));
+                    : Convert(image, mode, options, ct, orientation, static (writer, row, y) => writer.WriteGrey(y, row));
             }
 
             case DecodePixel.Rgb24 when format is TgaFormat && data.Length > 16 && data[2] is 2 or 10 && data[16] == 16:
@@ -51,7 +53,7 @@ internal static class ImageSharpIntake
                 // 16-bit true colour (5-5-5): Pillow widens each channel as v * 255 / 31, truncated ("BGR;5");
                 // ImageSharp's widening keeps v in the top five bits, so the channel is re-widened Pillow's way.
                 using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
-                return Convert(image, mode, options, ct, static (writer, row, y) =>
+                return Convert(image, mode, options, ct, orientation, static (writer, row, y) =>
                 {
                     for (int i = 0; i < row.Length; i++)
                     {
@@ -65,7 +67,7 @@ internal static class ImageSharpIntake
             default:
             {
                 using Image<Rgb24> image = Image.Load<Rgb24>(configuration, data);
-                return Convert(image, mode, options, ct, static (writer, row, y) => writer.WriteRgb(y, row, 3));
+                return Convert(image, mode, options, ct, orientation, static (writer, row, y) => writer.WriteRgb(y, row, 3));
             }
         }
     }
@@ -76,9 +78,11 @@ internal static class ImageSharpIntake
     private delegate void RowAction(BilevelRowWriter writer, Span<byte> row, int y);
 
     private static BitImage Convert<TPixel>(
-        Image<TPixel> source, PillowMode mode, IntakeOptions options, CancellationToken ct, RowAction writeRow)
+        Image<TPixel> decoded, PillowMode mode, IntakeOptions options, CancellationToken ct, int orientation, RowAction writeRow)
         where TPixel : unmanaged, IPixel<TPixel>
     {
+        // A TIFF's Orientation turns the pixels before they are dithered, as Pillow does on load.
+        using Image<TPixel> source = TiffOrientation.Apply(decoded, orientation);
         // The decoded size is authoritative (a GIF frame can differ from its screen); check it again.
         ImageIntake.CheckSize(source.Width, source.Height, options);
         bool dither = options.Mode == ConversionMode.Pillow && mode is PillowMode.Grey or PillowMode.Colour;

@@ -19,9 +19,7 @@ def cases(rng, count):
             ("TIFF", "tif", {"compression": "group3"}),
         ])
         tag = kw.get("compression", "raw")
-        # Known difference until the TIFF reader of issue 11 (class 6) lands: some Group 3 files come out a row off.
-        excluded = "Group 3 TIFF row shift (issue 11, class 6; docs/IMAGING.md)" if tag == "group3" else None
-        yield f"bilevel_{i:04d}_{w}x{h}_{tag}.{ext}", reference.saved(im, fmt, **kw), excluded
+        yield f"bilevel_{i:04d}_{w}x{h}_{tag}.{ext}", reference.saved(im, fmt, **kw), None
 
 
 if __name__ == "__main__":

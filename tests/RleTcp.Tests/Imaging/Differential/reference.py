@@ -114,6 +114,23 @@ def rgb_image(rng, w, h):
     return Image.merge("RGB", planes)
 
 
+def mode_image(rng, mode, w, h, palette_sizes=(2, 16, 256)):
+    """A random w x h image in Pillow mode 1, L, LA, P (adaptive palette of one of `palette_sizes`), RGB, RGBA or
+    CMYK, its planes drawn by grey_image."""
+    if mode == "1":
+        return grey_image(rng, w, h).point(lambda v: 255 if v >= 128 else 0).convert("1")
+    if mode == "L":
+        return grey_image(rng, w, h)
+    if mode == "P":
+        return rgb_image(rng, w, h).convert("P", palette=Image.ADAPTIVE, colors=rng.choice(list(palette_sizes)))
+    if mode == "RGB":
+        return rgb_image(rng, w, h)
+    if mode == "RGBA":
+        return Image.merge("RGBA", list(rgb_image(rng, w, h).split()) + [grey_image(rng, w, h)])
+    bands = {"LA": 2, "CMYK": 4}[mode]
+    return Image.merge(mode, [grey_image(rng, w, h) for _ in range(bands)])
+
+
 def run(cases):
     folder, seed, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     rng = random.Random(seed)

@@ -1,0 +1,97 @@
+using RleTcp.Imaging;
+using RleTcp.Protocol.Bits;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace RleTcp.Tests.Imaging;
+
+/// <summary>
+/// JPEG refused or decoded where Pillow 9.4 (libjpeg-turbo) refuses or decodes it (issue 18): cut short or without
+/// EOI is InvalidImage, junk between markers and a short APP14 are skipped. The pixels themselves are lossy and
+/// not compared with Pillow's; gen_jpeg_truncated.py is the randomized refusal check.
+/// </summary>
+[Trait("Category", "Unit")]
+public class JpegIntakeTests
+{
+    [Fact]
+    public void Jpeg_without_EOI_is_InvalidImage_as_Pillow_finds_it_truncated()
+    {
+        byte[] jpeg = Photo();
+        Assert.Equal([0xFF, 0xD9], jpeg[^2..]);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(jpeg[..^2], IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("truncated", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Jpeg_cut_inside_its_entropy_coded_data_is_InvalidImage()
+    {
+        byte[] jpeg = Photo();
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(jpeg[..(jpeg.Length * 3 / 4)], IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("entropy-coded data", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0xC0, "41")]
+    [InlineData(0xDA, "12340056")]
+    public void Junk_bytes_between_markers_are_skipped_and_the_photo_decodes_as_without_them(byte before, string junkHex)
+    {
+        byte[] jpeg = Photo();
+        int at = SegmentStart(jpeg, before);
+        byte[] junk = [.. jpeg[..at], .. Convert.FromHexString(junkHex), .. jpeg[at..]];
+
+        using BitImage clean = ImageIntake.Decode(jpeg, IntakeOptions.Default);
+        using BitImage skipped = ImageIntake.Decode(junk, IntakeOptions.Default);
+
+        Assert.Equal(clean, skipped);
+    }
+
+    [Fact]
+    public void Short_APP14_segment_is_ignored_as_libjpeg_does()
+    {
+        byte[] jpeg = Photo();
+        byte[] app14 = [0xFF, 0xEE, 0x00, 0x07, (byte)'A', (byte)'d', (byte)'o', (byte)'b', (byte)'e'];
+        byte[] withShortApp14 = [.. jpeg[..2], .. app14, .. jpeg[2..]];
+
+        using BitImage clean = ImageIntake.Decode(jpeg, IntakeOptions.Default);
+        using BitImage decoded = ImageIntake.Decode(withShortApp14, IntakeOptions.Default);
+
+        Assert.Equal(clean, decoded);
+    }
+
+    // Where the first segment with this marker starts, found by walking the segment lengths from SOI (a search for
+    // the two bytes could land inside a table).
+    private static int SegmentStart(byte[] jpeg, byte marker)
+    {
+        int at = 2;
+        while (jpeg[at + 1] != marker)
+        {
+            at += 2 + ((jpeg[at + 2] << 8) | jpeg[at + 3]);
+        }
+
+        return at;
+    }
+
+    // A gradient with a diagonal edge: not uniform, so a decode that gives up (ImageSharp's uniform grey) shows.
+    private static byte[] Photo()
+    {
+        using var image = new Image<Rgb24>(64, 48);
+        for (int y = 0; y < image.Height; y++)
+        {
+            for (int x = 0; x < image.Width; x++)
+            {
+                image[x, y] = x > y ? new Rgb24((byte)(x * 4), (byte)(y * 5), 40) : new Rgb24(10, (byte)(200 - y), (byte)(x * 3));
+            }
+        }
+
+        using var stream = new MemoryStream();
+        image.SaveAsJpeg(stream, new JpegEncoder { Quality = 90 });
+        return stream.ToArray();
+    }
+}
