@@ -11,6 +11,7 @@ namespace RleTcp.Tests.Imaging;
 /// The fast dither (four rows as a wavefront, table look-ups, one byte per result) and the bit packer against the
 /// readable reference <see cref="PillowBilevel.Dither"/>, which the hand-computed cases pin to Pillow's tobilevel.
 /// </summary>
+[Trait("Category", "Unit")]
 public class PillowDitherTests
 {
     // Widths around the wavefront's edges (a row 2 pixels behind the one above, 4 rows: 6 steps of lead-in) and
