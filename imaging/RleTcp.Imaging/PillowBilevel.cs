@@ -14,6 +14,23 @@ internal static class PillowBilevel
     /// <summary>ITU-R 601-2 luma scaled by 1000, as Pillow's <c>L()</c> macro: <c>R*299 + G*587 + B*114</c>.</summary>
     public static int Luma1000(byte r, byte g, byte b) => (r * 299) + (g * 587) + (b * 114);
 
+    /// <summary>
+    /// The Pillow grey value (<c>L()</c> / 1000, truncated) of each pixel of <paramref name="pixels"/>, whose first
+    /// three bytes of every <paramref name="bytesPerPixel"/> are R, G, B.
+    /// </summary>
+    public static void LumaRow(ReadOnlySpan<byte> pixels, int bytesPerPixel, Span<byte> values)
+    {
+        if (pixels.Length < ((values.Length - 1) * (long)bytesPerPixel) + 3)
+        {
+            throw new ArgumentException("The row has fewer pixels than values asked for.", nameof(pixels));
+        }
+
+        for (int x = 0, i = 0; x < values.Length; x++, i += bytesPerPixel)
+        {
+            values[x] = (byte)(Luma1000(pixels[i], pixels[i + 1], pixels[i + 2]) / 1000);
+        }
+    }
+
     /// <summary>Packs <c>value &gt;= 128</c> as white, MSB first, into <paramref name="packed"/>.</summary>
     public static void Threshold(ReadOnlySpan<byte> values, Span<byte> packed) => Threshold(values, packed, 128);
 
@@ -69,14 +86,23 @@ internal static class PillowBilevel
 /// Writes rows of grey or RGB samples into a <see cref="BitImage"/>, dithering or thresholding as Pillow would;
 /// the buffers are rented once per image, so nothing is allocated per row or pixel.
 /// </summary>
+/// <remarks>
+/// Rows must come in order, 0 to <c>Height - 1</c>, as the dither carries its error downwards. When dithering, rows
+/// are held until <see cref="PillowDither.Rows"/> of them are in (or the last row is), then dithered together; a
+/// row of the image is therefore final only once the last row has been written. A reader that can produce a row in
+/// place asks for <see cref="NextRow"/> and then calls <see cref="Commit"/>, which saves the copy.
+/// </remarks>
 internal sealed class BilevelRowWriter : IDisposable
 {
     private readonly BitImage _image;
     private readonly bool _dither;
     private readonly byte _level;
     private readonly int[] _errors;
-    private readonly byte[] _packed;
     private readonly byte[] _values;
+    private readonly byte[] _msbs;
+    private readonly int _stride;
+    private int _pending;
+    private int _nextY;
 
     public BilevelRowWriter(BitImage image, bool dither, byte level = 128)
     {
@@ -84,27 +110,74 @@ internal sealed class BilevelRowWriter : IDisposable
         _dither = dither;
         _level = level;
         int width = image.Width;
+        _stride = width;
+        int slots = dither ? PillowDither.Rows : 1;
         _errors = ArrayPool<int>.Shared.Rent(dither ? width + 1 : 1);
-        Array.Clear(_errors);
-        _packed = ArrayPool<byte>.Shared.Rent(BitImage.BytesPerPackedRow(width));
-        _values = ArrayPool<byte>.Shared.Rent(width);
+        Array.Clear(_errors, 0, dither ? width + 1 : 1);
+        _values = ArrayPool<byte>.Shared.Rent(checked(slots * width));
+        _msbs = ArrayPool<byte>.Shared.Rent(dither ? checked(slots * width) : 1);
+    }
+
+    /// <summary>Where the next row's <c>Width</c> grey values go before <see cref="Commit"/>.</summary>
+    public Span<byte> NextRow() => _values.AsSpan(_pending * _stride, _image.Width);
+
+    /// <summary>Row <paramref name="y"/> is in <see cref="NextRow"/>.</summary>
+    public void Commit(int y)
+    {
+        int width = _image.Width;
+        if (!_dither)
+        {
+            // The threshold looks at one pixel at a time: rows may come in any order.
+            Span<byte> values = _values.AsSpan(0, width);
+            if (_level != 128)
+            {
+                // Another level: white (top bit set) exactly when value >= level, then the same packing.
+                for (int x = 0; x < values.Length; x++)
+                {
+                    values[x] = values[x] >= _level ? (byte)0x80 : (byte)0;
+                }
+            }
+
+            MsbPacker.Pack(values, width, _image.Row(y));
+            return;
+        }
+
+        if (y != _nextY)
+        {
+            throw new InvalidOperationException($"Dithered rows are written in order: row {_nextY} was expected, not {y}.");
+        }
+
+        _nextY++;
+
+        _pending++;
+        if (_pending == PillowDither.Rows || y == _image.Height - 1)
+        {
+            PillowDither.DitherRows(_values, _stride, width, _pending, _errors.AsSpan(0, width + 1), _msbs, _stride);
+            int first = y + 1 - _pending;
+            for (int r = 0; r < _pending; r++)
+            {
+                MsbPacker.Pack(_msbs.AsSpan(r * _stride, width), width, _image.Row(first + r));
+            }
+
+            _pending = 0;
+        }
     }
 
     /// <summary>Row <paramref name="y"/> from <c>Width</c> grey samples.</summary>
     public void WriteGrey(int y, ReadOnlySpan<byte> grey)
     {
-        grey = grey[.._image.Width];
-        Span<byte> packed = _packed.AsSpan(0, BitImage.BytesPerPackedRow(_image.Width));
-        if (_dither)
+        if (!_dither)
         {
-            PillowBilevel.Dither(grey, _errors.AsSpan(0, _image.Width + 1), packed);
-        }
-        else
-        {
-            PillowBilevel.Threshold(grey, packed, _level);
+            if (_level == 128)
+            {
+                // The threshold needs no copy: value >= 128 is the value's top bit.
+                MsbPacker.Pack(grey, _image.Width, _image.Row(y));
+                return;
+            }
         }
 
-        _image.SetRow(y, packed);
+        grey[.._image.Width].CopyTo(NextRow());
+        Commit(y);
     }
 
     /// <summary>
@@ -113,19 +186,14 @@ internal sealed class BilevelRowWriter : IDisposable
     /// </summary>
     public void WriteRgb(int y, ReadOnlySpan<byte> pixels, int bytesPerPixel)
     {
-        Span<byte> values = _values.AsSpan(0, _image.Width);
-        for (int x = 0, i = 0; x < values.Length; x++, i += bytesPerPixel)
-        {
-            values[x] = (byte)(PillowBilevel.Luma1000(pixels[i], pixels[i + 1], pixels[i + 2]) / 1000);
-        }
-
-        WriteGrey(y, values);
+        PillowBilevel.LumaRow(pixels, bytesPerPixel, NextRow());
+        Commit(y);
     }
 
     public void Dispose()
     {
         ArrayPool<int>.Shared.Return(_errors);
-        ArrayPool<byte>.Shared.Return(_packed);
         ArrayPool<byte>.Shared.Return(_values);
+        ArrayPool<byte>.Shared.Return(_msbs);
     }
 }

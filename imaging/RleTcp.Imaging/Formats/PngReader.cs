@@ -111,8 +111,10 @@ internal static class PngReader
                 for (int y = 0; y < height; y++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    ToValues(header, levels, rows.Next(y), values.AsSpan(0, width));
-                    writer.WriteGrey(y, values.AsSpan(0, width));
+                    // Straight from the inflated, unfiltered scanline into the writer's row: nothing holds more
+                    // than a block of scanlines and the few rows the dither takes at once.
+                    ToValues(header, levels, rows.Next(y), writer.NextRow());
+                    writer.Commit(y);
                 }
 
                 return image;
