@@ -23,7 +23,8 @@ internal static class CompressCommand
         var local = CommonOptions.Local();
         var mode = CommonOptions.Mode();
         var timeout = CommonOptions.LocalTimeout();
-        var command = new Command("compress", "Compress images to .rle files (or another codec's), through the server or locally.") { files, output, server, local, mode, timeout };
+        var protocol = WireProtocolOption.Create();
+        var command = new Command("compress", "Compress images to .rle files (or another codec's), through the server or locally.") { files, output, server, local, mode, timeout, protocol };
         CommonOptions.RequireLocalForMode(command, local, mode, server);
         var request = new RequestOptionSet(withCodec: false);
         request.AddTo(command);
@@ -44,19 +45,26 @@ internal static class CompressCommand
             ? await RunAsync(
                 result.GetRequiredValue(files), result.GetValue(output), address, result.GetValue(local), result.GetValue(mode),
                 result.GetValue(timeout), result.GetRequiredValue(codecs.Codec), codecs.EncodeOptions(result),
-                request.Read(result, result.GetValue(mode)), cancellationToken)
+                request.Read(result, result.GetValue(mode)), result.GetValue(protocol), cancellationToken)
             : ExitCodes.Usage);
         return command;
     }
 
     private static async Task<int> RunAsync(
         FileInfo[] files, DirectoryInfo? output, ServerAddress server, bool local, ConversionMode mode, TimeSpan timeout,
-        IBilevelCodec codec, BilevelEncodeOptions encodeOptions, V2RequestOptions request, CancellationToken cancellationToken)
+        IBilevelCodec codec, BilevelEncodeOptions encodeOptions, V2RequestOptions request, WireProtocol protocol, CancellationToken cancellationToken)
     {
         bool rle = codec.Name == BilevelCodecs.DefaultName;
+        if (protocol == WireProtocol.Textbook && (local || !rle || !request.IsEmpty))
+        {
+            // The chapter's wire carries the image alone, and its answer is the textbook RLE.
+            Failures.WriteError("--protocol textbook takes no --local, --codec, --mode threshold or per-request options: its answer is the textbook .rle");
+            return ExitCodes.Usage;
+        }
+
         request = rle ? request : request with { Codec = codec.Name };
         await using IImageCompressor? compressor = await CompressorFactory.CreateAsync(
-            local, mode, server, connections: 1, cancellationToken, timeout, encodeOptions, request.IsEmpty ? null : request);
+            local, mode, server, connections: 1, cancellationToken, timeout, encodeOptions, request.IsEmpty ? null : request, protocol);
         if (compressor is null)
         {
             return ExitCodes.Unreachable;

@@ -39,19 +39,7 @@ internal static class LoadCommand
         };
         var verify = new Option<bool>("--verify") { Description = "Compare every answer byte for byte with a local compression; any mismatch fails the run." };
         var mode = CommonOptions.Mode();
-        var protocol = new Option<RleTcpProtocol>("--protocol")
-        {
-            Description = "The wire protocol: auto (v2 when the server offers it), v1 or v2.",
-            HelpName = "auto|v1|v2",
-            DefaultValueFactory = _ => RleTcpProtocol.Auto,
-            CustomParser = r => (r.Tokens.Count > 0 ? r.Tokens[0].Value.ToLowerInvariant() : "") switch
-            {
-                "auto" => RleTcpProtocol.Auto,
-                "v1" => RleTcpProtocol.V1,
-                "v2" => RleTcpProtocol.V2,
-                string other => Fail(r, other),
-            },
-        };
+        var protocol = WireProtocolOption.Create();
         var request = new RequestOptionSet();
         mode.Description = "The conversion the server is configured with, for --verify.";
         var json = new Option<bool>("--json") { Description = "Print the result as JSON." };
@@ -95,7 +83,14 @@ internal static class LoadCommand
             }
 
             V2RequestOptions options = request.Read(result, ConversionMode.Pillow);
-            if (!options.IsEmpty && result.GetValue(protocol) == RleTcpProtocol.V1)
+            WireProtocol wire = result.GetValue(protocol);
+            if (wire == WireProtocol.Textbook && (!options.IsEmpty || address.Tls is not null))
+            {
+                Failures.WriteError("--protocol textbook takes no per-request options and no --tls: the chapter's wire carries the image alone");
+                return ExitCodes.Usage;
+            }
+
+            if (!options.IsEmpty && wire == WireProtocol.V1)
             {
                 Failures.WriteError("per-request options (--threshold, --invert, --page, --width, ...) need --protocol v2 or auto");
                 return ExitCodes.Usage;
@@ -111,7 +106,7 @@ internal static class LoadCommand
             var settings = new LoadSettings(
                 address, result.GetValue(connections), result.GetValue(pipeline),
                 result.GetValue(requests), result.GetValue(duration), result.GetValue(rate), result.GetValue(timeout), payloads,
-                result.GetValue(protocol), options.IsEmpty ? null : options);
+                wire, options.IsEmpty ? null : options);
             return await RunAsync(settings, result.GetValue(json), cancellationToken);
         });
         return command;
@@ -193,11 +188,6 @@ internal static class LoadCommand
         return payloads;
     }
 
-    private static RleTcpProtocol Fail(System.CommandLine.Parsing.ArgumentResult result, string text)
-    {
-        result.AddError($"--protocol: '{text}' is not auto, v1 or v2.");
-        return default;
-    }
 
     private static void Range(Option<int> option, int min, int max) => option.Validators.Add(r =>
     {

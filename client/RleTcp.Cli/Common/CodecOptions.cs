@@ -50,6 +50,10 @@ internal sealed class CodecOptions
         PdfImageCodec = result.GetValue(PdfImage),
     };
 
+    /// <summary>True when the codec given (by token) is not the RLE.</summary>
+    public bool AsksForOtherThanRle(CommandResult result) =>
+        result.GetResult(Codec) is { Implicit: false } given && given.Tokens.Any(t => !t.Value.Equals(BilevelCodecs.DefaultName, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>True when an encoder setting (<c>--dpi</c>, <c>--pdf-image</c>) was given: only the local encoder takes them.</summary>
     public bool AsksForEncodeOptions(CommandResult result) =>
         result.GetResult(Dpi) is { Implicit: false } || result.GetResult(PdfImage) is { Implicit: false };

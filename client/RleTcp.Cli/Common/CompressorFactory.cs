@@ -12,11 +12,24 @@ internal static class CompressorFactory
     /// <summary>Returns the compressor, or null after writing the error line (the caller exits with <see cref="ExitCodes.Unreachable"/>).</summary>
     public static async Task<IImageCompressor?> CreateAsync(
         bool local, ConversionMode mode, ServerAddress server, int connections, CancellationToken cancellationToken,
-        TimeSpan? localTimeout = null, BilevelEncodeOptions? encodeOptions = null, V2RequestOptions? request = null)
+        TimeSpan? localTimeout = null, BilevelEncodeOptions? encodeOptions = null, V2RequestOptions? request = null,
+        WireProtocol protocol = WireProtocol.Auto)
     {
         if (local)
         {
             return new LocalImageCompressor(mode, connections, localTimeout ?? CommonOptions.DefaultLocalTimeout, encodeOptions, request);
+        }
+
+        if (protocol == WireProtocol.Textbook)
+        {
+            if (server.Tls is not null)
+            {
+                Failures.WriteError("--protocol textbook has no TLS (the chapter's wire is plain TCP)");
+                return null;
+            }
+
+            // The chapter's wire has no options and no ping: each file is its own connection.
+            return new TextbookImageCompressor(server);
         }
 
         // Through a server the conversion travels as a v2 option (--mode threshold included).
@@ -27,7 +40,7 @@ internal static class CompressorFactory
 
         try
         {
-            return await RemoteImageCompressor.ConnectAsync(server, connections, request, cancellationToken);
+            return await RemoteImageCompressor.ConnectAsync(server, connections, request, protocol.ToClient(), cancellationToken);
         }
         catch (Exception ex) when (ex is RleTcpConnectionException or RleTcpException)
         {

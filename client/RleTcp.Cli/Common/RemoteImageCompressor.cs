@@ -21,10 +21,11 @@ internal sealed class RemoteImageCompressor : IImageCompressor
     /// <summary>Connects (and pings) first, so an unreachable server is one error before any file is touched.</summary>
     /// <exception cref="RleTcpConnectionException">The server cannot be reached.</exception>
     public static async Task<RemoteImageCompressor> ConnectAsync(
-        ServerAddress server, int connections, V2RequestOptions? request, CancellationToken cancellationToken)
+        ServerAddress server, int connections, V2RequestOptions? request, RleTcpProtocol protocol, CancellationToken cancellationToken)
     {
         // No retries: a refusal or a lost connection is reported for its file, as one client would.
-        var pool = new RleTcpClientPool(server.Host, server.Port, connections, server.ClientOptions(), RleTcpRetryPolicy.None);
+        var pool = new RleTcpClientPool(
+            server.Host, server.Port, connections, server.ClientOptions(new RleTcpClientOptions { Protocol = protocol }), RleTcpRetryPolicy.None);
         try
         {
             await pool.PingAsync(cancellationToken);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using RleTcp.Cli.Common;
 using RleTcp.Client;
 using RleTcp.Protocol.Framing;
 
@@ -22,8 +23,14 @@ internal sealed class LoadRunner(LoadSettings settings)
     {
         var options = settings.Server.ClientOptions(new RleTcpClientOptions
         {
-            RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5), Protocol = settings.Protocol,
+            RequestTimeout = settings.Timeout, ConnectTimeout = TimeSpan.FromSeconds(5), Protocol = settings.Protocol.ToClient(),
         });
+        if (settings.Protocol == WireProtocol.Textbook)
+        {
+            // One connection per request, as the chapter's client does: Connections x Pipeline requests at once.
+            var textbook = new RleTcpTextbookClient(new RleTcpEndpoint(settings.Server.Host, settings.Server.Port), options);
+            return await RunWorkersAsync(payload => SendTextbookAsync(textbook, payload), abort: null, retries: () => 0, cancellationToken);
+        }
 
         // The pool re-sends a request whose connection died (a server behind a load balancer going away)
         // on another connection, and retries Busy with backoff; the report counts those retries.
@@ -39,6 +46,21 @@ internal sealed class LoadRunner(LoadSettings settings)
             return LoadResult.Unreachable(ex.Message);
         }
 
+        return await RunWorkersAsync(
+            payload => client.SendAsync(payload.Data, settings.Request ?? RleTcp.Protocol.V2.V2RequestOptions.None, CancellationToken.None),
+            client.Abort, () => client.Retries, cancellationToken);
+    }
+
+    // The textbook wire's only refusal is a close without an answer: reported as its own kind of error.
+    private static async Task<RleTcpResponse> SendTextbookAsync(RleTcpTextbookClient client, LoadPayload payload)
+    {
+        RleCompressionResult result = await client.CompressAsync(payload.Data, CancellationToken.None).ConfigureAwait(false);
+        return new RleTcpResponse(ResponseStatus.Ok, result.Rle);
+    }
+
+    private async Task<LoadResult> RunWorkersAsync(
+        Func<LoadPayload, Task<RleTcpResponse>> send, Action? abort, Func<long> retries, CancellationToken cancellationToken)
+    {
         _limit = settings.Requests ?? long.MaxValue;
         _ticksPerRequest = settings.Rate is { } rate ? Stopwatch.Frequency / rate : 0;
         _start = Stopwatch.GetTimestamp();
@@ -49,7 +71,7 @@ internal sealed class LoadRunner(LoadSettings settings)
         for (int i = 0; i < workers.Length; i++)
         {
             WorkerStats stats = workers[i] = new WorkerStats();
-            tasks[i] = Task.Run(() => WorkAsync(client, stats, cancellationToken), CancellationToken.None);
+            tasks[i] = Task.Run(() => WorkAsync(send, stats, cancellationToken), CancellationToken.None);
         }
 
         // Bounded: after the last request is issued, answers get the request timeout plus a margin, then the
@@ -61,8 +83,12 @@ internal sealed class LoadRunner(LoadSettings settings)
             bool overdue = settings.Duration is not null && Stopwatch.GetElapsedTime(_deadline) > settings.Timeout + TimeSpan.FromSeconds(2);
             if (overdue || cancellationToken.IsCancellationRequested)
             {
-                client.Abort();
-                break;
+                // The textbook client has no connection to cut: each request's own deadline bounds it.
+                abort?.Invoke();
+                if (abort is not null)
+                {
+                    break;
+                }
             }
         }
 
@@ -75,10 +101,10 @@ internal sealed class LoadRunner(LoadSettings settings)
             total.Add(worker);
         }
 
-        return new LoadResult(settings, total, elapsed, null) { Retries = client.Retries };
+        return new LoadResult(settings, total, elapsed, null) { Retries = retries() };
     }
 
-    private async Task WorkAsync(RleTcpClientPool client, WorkerStats stats, CancellationToken cancellationToken)
+    private async Task WorkAsync(Func<LoadPayload, Task<RleTcpResponse>> send, WorkerStats stats, CancellationToken cancellationToken)
     {
         IReadOnlyList<LoadPayload> payloads = settings.Payloads;
         while (!cancellationToken.IsCancellationRequested)
@@ -120,7 +146,7 @@ internal sealed class LoadRunner(LoadSettings settings)
                 // From the intended time when the send is late (coordinated omission), from the actual send when
                 // the timer woke early (the runtime's timers tick in milliseconds): never less than the round trip.
                 long from = Math.Min(intended, Stopwatch.GetTimestamp());
-                RleTcpResponse response = await client.SendAsync(payload.Data, settings.Request ?? RleTcp.Protocol.V2.V2RequestOptions.None, CancellationToken.None);
+                RleTcpResponse response = await send(payload);
                 stats.Latency.Record((Stopwatch.GetTimestamp() - from) * 1_000_000 / Stopwatch.Frequency);
                 stats.BytesOut += payload.Data.Length + 8;
                 stats.BytesIn += response.Body.Length + 9;
@@ -129,6 +155,19 @@ internal sealed class LoadRunner(LoadSettings settings)
             catch (ObjectDisposedException)
             {
                 return; // the run was cut off
+            }
+            catch (RleTcpConnectionException ex) when (ex.Error == RleTcpConnectionError.Closed && settings.Protocol == WireProtocol.Textbook)
+            {
+                // Closed without a byte: the textbook server refused the image (or was over its connection cap).
+                stats.Error("closed without an answer");
+                if (payload.Verify)
+                {
+                    stats.Verified++;
+                    if (payload.Expected is not null)
+                    {
+                        stats.Mismatches++;
+                    }
+                }
             }
             catch (RleTcpConnectionException ex)
             {

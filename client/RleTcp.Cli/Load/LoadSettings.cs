@@ -14,7 +14,7 @@ internal sealed record LoadSettings(
     double? Rate,
     TimeSpan Timeout,
     IReadOnlyList<LoadPayload> Payloads,
-    RleTcp.Client.RleTcpProtocol Protocol = RleTcp.Client.RleTcpProtocol.Auto,
+    WireProtocol Protocol = WireProtocol.Auto,
     RleTcp.Protocol.V2.V2RequestOptions? Request = null);
 
 /// <summary>One input file of the run; <see cref="Expected"/> is set with --verify (null inside = local compression refused it).</summary>
