@@ -23,10 +23,13 @@ public class V2OtherLanguageConformanceTests
         ProcessResult created = await ChildProcess.RunAsync(python, ["-m", "venv", "--system-site-packages", venv], temp.Path);
         Assert.True(created.ExitCode == 0, created.ToString());
 
-        // No index and no build isolation: the build uses the interpreter's own setuptools, so it works offline.
+        // No index and no build isolation: the build uses the interpreter's own setuptools, so it works offline. From a
+        // copy: setuptools writes build/ and *.egg-info beside the sources it builds, which must not land in the tree.
+        string package = temp.Combine("package");
+        CopySources(Path.Combine(RepositoryPaths.Root, "clients", "python"), package);
         ProcessResult installed = await ChildProcess.RunAsync(
             Path.Combine(venv, "bin", "pip"),
-            ["install", "--no-build-isolation", "--no-index", Path.Combine(RepositoryPaths.Root, "clients", "python")],
+            ["install", "--no-build-isolation", "--no-index", package],
             temp.Path,
             SuiteTimeout);
         Assert.True(installed.ExitCode == 0, installed.ToString());
@@ -63,5 +66,22 @@ public class V2OtherLanguageConformanceTests
             [.. arguments, "--port", v2.EndPoint.Port.ToString(), "--v1-port", v1.EndPoint.Port.ToString()],
             directory,
             SuiteTimeout);
+    }
+
+    // The package's sources, without what an earlier build left beside them.
+    private static void CopySources(string from, string to)
+    {
+        foreach (string file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(from, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "build" or "__pycache__" || part.EndsWith(".egg-info", StringComparison.Ordinal)))
+            {
+                continue;
+            }
+
+            string target = Path.Combine(to, relative);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
     }
 }
