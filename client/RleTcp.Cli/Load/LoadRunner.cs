@@ -51,7 +51,7 @@ internal sealed class LoadRunner(LoadSettings settings)
             client.Abort, () => client.Retries, cancellationToken);
     }
 
-    // The textbook wire's only refusal is a close without an answer: reported as its own kind of error.
+    // An answer is always OK on this wire; its only refusal, a close without a byte, is thrown (see WorkAsync).
     private static async Task<RleTcpResponse> SendTextbookAsync(RleTcpTextbookClient client, LoadPayload payload)
     {
         RleCompressionResult result = await client.CompressAsync(payload.Data, CancellationToken.None).ConfigureAwait(false);
@@ -81,14 +81,11 @@ internal sealed class LoadRunner(LoadSettings settings)
         {
             await Task.WhenAny(all, Task.Delay(200, CancellationToken.None));
             bool overdue = settings.Duration is not null && Stopwatch.GetElapsedTime(_deadline) > settings.Timeout + TimeSpan.FromSeconds(2);
-            if (overdue || cancellationToken.IsCancellationRequested)
+            // The textbook client has no connection to cut (abort is null): each request's own deadline bounds it.
+            if (abort is not null && (overdue || cancellationToken.IsCancellationRequested))
             {
-                // The textbook client has no connection to cut: each request's own deadline bounds it.
-                abort?.Invoke();
-                if (abort is not null)
-                {
-                    break;
-                }
+                abort();
+                break;
             }
         }
 

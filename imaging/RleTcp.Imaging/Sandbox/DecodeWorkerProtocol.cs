@@ -38,7 +38,7 @@ internal static class DecodeWorkerProtocol
 
     public static void WriteRequestHeader(Span<byte> header, int payloadLength, IntakeOptions options, ConversionRequest conversion)
     {
-        int filter = Filters.ToList().IndexOf(conversion.Filter);
+        int filter = IndexOfFilter(conversion.Filter);
         if (filter < 0 || conversion.Width is < 0 or > ushort.MaxValue || conversion.Height is < 0 or > ushort.MaxValue)
         {
             throw new ArgumentException("The conversion cannot travel to a decode worker (unknown filter or size out of range).", nameof(conversion));
@@ -55,6 +55,20 @@ internal static class DecodeWorkerProtocol
         BinaryPrimitives.WriteUInt16LittleEndian(header[28..], (ushort)(conversion.Height ?? 0));
         header[30] = (byte)filter;
         header[31] = conversion.Invert ? (byte)1 : (byte)0;
+    }
+
+    // A loop, not a LINQ copy: this runs once per library decode.
+    private static int IndexOfFilter(string name)
+    {
+        for (int i = 0; i < Filters.Count; i++)
+        {
+            if (Filters[i] == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     public static (int PayloadLength, IntakeOptions Options, ConversionRequest Conversion) ReadRequestHeader(ReadOnlySpan<byte> header)
