@@ -34,7 +34,8 @@ public class OverloadTests(ITestOutputHelper output)
         byte[] expected = RleCompressor.Compress(frame.AsMemory(FrameHeader.Size), IntakeOptions.Default);
 
         await using ServerProcess server = await ServerProcess.StartAsync(
-            "--workers", $"{Workers}", "--RleTcp:MaxFrameBytes", $"{FrameLimit}", "--RleTcp:MaxBufferedRequestBytes", $"{Budget}");
+            "--workers", $"{Workers}", "--RleTcp:MaxFrameBytes", $"{FrameLimit}", "--RleTcp:MaxBufferedRequestBytes", $"{Budget}",
+            "--Logging:LogLevel:RleTcp.Server.Transport.RleTcpConnection", "Debug");
         await PingAndProbeAsync(server);
         long baseline = server.PeakResidentBytes();
 
@@ -51,7 +52,12 @@ public class OverloadTests(ITestOutputHelper output)
 
             int half = frame.Length / 2;
             await Task.WhenAll(sockets.Select(s => new FrameClient(s).SendRawAsync(frame.AsMemory(0, half))));
-            await Task.Delay(500); // lets the server read every header before any upload completes
+            // Every header read before any upload completes: each upload the budget cannot hold has been logged
+            // over budget (the admitted ones reserve their whole declared length, so that many fit).
+            int admitted = (int)(Budget / (frame.Length - FrameHeader.Size));
+            await Eventually.TrueAsync(
+                () => CountOf(server.Output, "do not fit the request buffer budget") == Uploads - admitted,
+                $"the server did not read all {Uploads} headers ({Uploads - admitted} over the budget)");
             Answer[] answers = await Task.WhenAll(sockets.Select(async s =>
             {
                 var client = new FrameClient(s);
@@ -87,6 +93,17 @@ public class OverloadTests(ITestOutputHelper output)
         Assert.False(server.HasExited);
         await PingAndProbeAsync(server);
         Assert.Equal(0, await server.StopAsync());
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int count = 0;
+        for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + what.Length, StringComparison.Ordinal))
+        {
+            count++;
+        }
+
+        return count;
     }
 
     private static async Task PingAndProbeAsync(ServerProcess server)

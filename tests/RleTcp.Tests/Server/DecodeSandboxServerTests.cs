@@ -72,7 +72,7 @@ public sealed class DecodeSandboxServerTests
             }
 
             // A library image (GIF) once the replacements are up (they were started at the kills): served at once.
-            await WaitUntilAsync(() => SandboxOf(server).ReadyWorkers == 2);
+            await Eventually.TrueAsync(() => SandboxOf(server).ReadyWorkers == 2);
             (Answer good, TimeSpan took) = await AskAsync(server, Input("syn_palette16_320x240.gif"));
             Assert.Equal(ResponseStatus.Ok, good.Status);
             Assert.Equal(Expected("syn_palette16_320x240.gif"), good.Body);
@@ -83,16 +83,6 @@ public sealed class DecodeSandboxServerTests
         Assert.True(ends.GetMeasurementSnapshot()
             .Where(m => Equals(m.Tags.GetValueOrDefault(RleTcpMetrics.SandboxEndTag), "deadline"))
             .Sum(m => m.Value) >= 4);
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var watch = Stopwatch.StartNew();
-        while (!condition())
-        {
-            Assert.True(watch.Elapsed < TestServer.Patience, "the condition did not become true in time");
-            await Task.Delay(10);
-        }
     }
 
     [Fact]

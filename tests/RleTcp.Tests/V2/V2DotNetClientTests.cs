@@ -47,12 +47,12 @@ public class V2DotNetClientTests
         using var cancel = new CancellationTokenSource();
 
         Task<RleCompressionResult> huge = client.CompressAsync(V2Images.HugeGrey, V2RequestOptions.None, cancel.Token);
-        await V2RequestTests.WaitUntilAsync(() => server.Executor.BusyWorkers > 0);
+        await Eventually.TrueAsync(() => server.Executor.BusyWorkers > 0);
         cancel.Cancel();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => huge);
-        await V2RequestTests.WaitUntilAsync(() => server.Executor.BusyWorkers == 0);
-        await V2RequestTests.WaitUntilAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("cancel of request 1: True", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(() => server.Executor.BusyWorkers == 0);
+        await Eventually.TrueAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("cancel of request 1: True", StringComparison.Ordinal)));
         Assert.Equal((1, 1), ((await client.CompressAsync(V2Images.OnePixel)).Width, 1));
     }
 

@@ -27,13 +27,13 @@ public class V2MetricsTests
             await client.CallAsync(V2Op.Info, 2, V2RequestOptions.None, V2Images.WorkedExamplePbm);
             await client.CallAsync(V2Op.Compress, 3, new V2RequestOptions { DeadlineMs = 10 }, V2Images.HugeGrey);
             await client.SendAsync(V2Op.Compress, 4, V2RequestOptions.None, V2Images.HugeGrey);
-            await V2RequestTests.WaitUntilAsync(() => server.Executor.BusyWorkers > 0);
+            await Eventually.TrueAsync(() => server.Executor.BusyWorkers > 0);
             await client.SendAsync(V2Op.Cancel, 5, V2RequestOptions.None, V2RawClient.CancelBody(4));
             await client.ReadAsync();
             await client.ReadAsync();
         }
 
-        await V2RequestTests.WaitUntilAsync(() => stopped.GetMeasurementSnapshot().Count >= 2);
+        await Eventually.TrueAsync(() => stopped.GetMeasurementSnapshot().Count >= 2);
         IReadOnlyList<CollectedMeasurement<long>> all = answers.GetMeasurementSnapshot();
         Assert.Contains(all, m => Tag(m, RleTcpMetrics.OpTag) == "compress" && Tag(m, RleTcpMetrics.CodecTag) == "rle" && Tag(m, RleTcpMetrics.StatusTag) == "Ok");
         Assert.Contains(all, m => Tag(m, RleTcpMetrics.OpTag) == "info" && Tag(m, RleTcpMetrics.StatusTag) == "Ok");

@@ -188,7 +188,7 @@ public class V2OptionTests
             Assert.Equal(ResponseStatus.Timeout, late.Status);
             Assert.Contains("deadline of 20 ms", late.Message);
             Assert.Equal(ResponseStatus.Ok, inTime.Status);
-            await V2RequestTests.WaitUntilAsync(() => server.Executor.BusyWorkers == 0);
+            await Eventually.TrueAsync(() => server.Executor.BusyWorkers == 0);
         }
     }
 
@@ -246,15 +246,15 @@ public class V2OptionTests
 
         (V2RawClient client, _) = await V2RawClient.ConnectAsync(server);
         await client.SendAsync(V2Op.Compress, 1, V2RequestOptions.None, V2Images.HugeGrey);
-        await V2RequestTests.WaitUntilAsync(() => server.Executor.BusyWorkers > 0);
+        await Eventually.TrueAsync(() => server.Executor.BusyWorkers > 0);
         client.Frames.Socket.LingerState = new LingerOption(true, 0); // close = RST
         long reset = Stopwatch.GetTimestamp();
         client.Frames.Socket.Close();
-        await V2RequestTests.WaitUntilAsync(() => server.Executor.BusyWorkers == 0);
+        await Eventually.TrueAsync(() => server.Executor.BusyWorkers == 0);
         TimeSpan freed = Stopwatch.GetElapsedTime(reset);
 
         Assert.True(freed < full / 2, $"The workers were freed {freed.TotalMilliseconds:F0} ms after the reset; the whole image takes {full.TotalMilliseconds:F0} ms.");
-        await V2RequestTests.WaitUntilAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("cancelled by the connection's end", StringComparison.Ordinal)));
+        await Eventually.TrueAsync(() => server.Logs.Entries.Any(e => e.Message.Contains("cancelled by the connection's end", StringComparison.Ordinal)));
     }
 
     private static async Task<BitImage> CompressAsync(V2RequestOptions options, byte[] image)

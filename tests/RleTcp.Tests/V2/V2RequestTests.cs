@@ -227,7 +227,7 @@ public class V2RequestTests
         await using (client)
         {
             await client.SendAsync(V2Op.Compress, 1, V2RequestOptions.None, V2Images.HugeGrey);
-            await WaitUntilAsync(() => server.Executor.BusyWorkers > 0);
+            await Eventually.TrueAsync(() => server.Executor.BusyWorkers > 0);
             await client.SendAsync(V2Op.Cancel, 2, V2RequestOptions.None, V2RawClient.CancelBody(1));
 
             V2Answer a = await client.ReadAsync();
@@ -237,7 +237,7 @@ public class V2RequestTests
 
             Assert.Equal((ResponseStatus.Ok, (bool?)true), (cancel.Status, cancel.Fields.Cancelled));
             Assert.Equal(ResponseStatus.Cancelled, cancelled.Status);
-            await WaitUntilAsync(() => server.Executor.BusyWorkers == 0);
+            await Eventually.TrueAsync(() => server.Executor.BusyWorkers == 0);
         }
     }
 
@@ -307,15 +307,6 @@ public class V2RequestTests
 
             Assert.Equal((ResponseStatus.FrameTooLarge, 0u, (byte)0xFF), (answer.Status, answer.Id, answer.Op));
             await client.Frames.AssertClosedAsync();
-        }
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var timeout = new CancellationTokenSource(TestServer.Patience);
-        while (!condition())
-        {
-            await Task.Delay(5, timeout.Token);
         }
     }
 }
