@@ -1,4 +1,5 @@
 using System.Buffers;
+using RleTcp.Protocol.Codecs.G4;
 
 namespace RleTcp.Imaging.Formats;
 
@@ -103,7 +104,7 @@ internal ref struct CcittDecoder
         while (a0 < _width)
         {
             int run = ReadRun(colour);
-            if (run == CcittCodes.EndOfLine)
+            if (run == CcittLookupTables.EndOfLine)
             {
                 _endOfLineSeen = true;
                 break;
@@ -145,10 +146,10 @@ internal ref struct CcittDecoder
             int mode = ReadMode();
             switch (mode)
             {
-                case CcittCodes.Pass:
+                case CcittLookupTables.Pass:
                     a0 = b2;
                     break;
-                case CcittCodes.Horizontal:
+                case CcittLookupTables.Horizontal:
                 {
                     int start = Math.Max(a0, 0);
                     int first = ReadRunNoEol(colour), second = ReadRunNoEol(colour ^ 1);
@@ -160,7 +161,7 @@ internal ref struct CcittDecoder
                     break;
                 }
 
-                case CcittCodes.Extension:
+                case CcittLookupTables.Extension:
                     throw ImageIntakeException.Invalid("The TIFF CCITT data uses an extension (uncompressed) mode, which is not read.");
                 default:
                 {
@@ -230,7 +231,7 @@ internal ref struct CcittDecoder
     private int ReadRunNoEol(int colour)
     {
         int run = ReadRun(colour);
-        return run == CcittCodes.EndOfLine
+        return run == CcittLookupTables.EndOfLine
             ? throw ImageIntakeException.Invalid("The TIFF CCITT data is corrupt: an EOL inside a horizontal-mode pair.")
             : run;
     }
@@ -239,10 +240,10 @@ internal ref struct CcittDecoder
     private int ReadRun(int colour)
     {
         int total = 0;
-        int[] table = CcittCodes.Runs[colour];
+        int[] table = CcittLookupTables.Runs[colour];
         while (true)
         {
-            int entry = table[PeekBits(CcittCodes.RunBits)];
+            int entry = table[PeekBits(CcittLookupTables.RunBits)];
             if (entry == 0)
             {
                 throw ImageIntakeException.Invalid($"The TIFF CCITT data is corrupt: no {(colour == 0 ? "white" : "black")} run code at bit {_bit}.");
@@ -250,7 +251,7 @@ internal ref struct CcittDecoder
 
             Consume(entry >> 16);
             int run = (entry & 0xFFFF) - 2;
-            if (run == CcittCodes.EndOfLine)
+            if (run == CcittLookupTables.EndOfLine)
             {
                 return total == 0 ? run : throw ImageIntakeException.Invalid("The TIFF CCITT data is corrupt: an EOL after a make-up code.");
             }
@@ -265,7 +266,7 @@ internal ref struct CcittDecoder
 
     private int ReadMode()
     {
-        int entry = CcittCodes.Modes[PeekBits(CcittCodes.ModeBits)];
+        int entry = CcittLookupTables.Modes[PeekBits(CcittLookupTables.ModeBits)];
         if (entry == 0)
         {
             throw ImageIntakeException.Invalid($"The TIFF CCITT data is corrupt: no mode code at bit {_bit}.");

@@ -242,14 +242,14 @@ public class TiffIntakeTests
     {
         foreach (int colour in new[] { 0, 1 })
         {
-            var codes = RleTcp.Imaging.Formats.CcittCodes.CodesOf(colour).ToList();
+            var codes = RleTcp.Protocol.Codecs.G4.CcittLookupTables.CodesOf(colour).ToList();
             Assert.Equal(64 + 27 + 13 + 1, codes.Count);
             Assert.Equal(Enumerable.Range(0, 64), codes.Take(64).Select(c => c.Run));
 
             // Kraft: a complete prefix code sums to at most 1 (the tables also refuse overlaps when built).
             double kraft = codes.Sum(c => Math.Pow(2, -c.Code.Length));
             Assert.True(kraft <= 1.0, $"colour {colour}: Kraft sum {kraft}");
-            Assert.NotNull(RleTcp.Imaging.Formats.CcittCodes.Runs[colour]);
+            Assert.NotNull(RleTcp.Protocol.Codecs.G4.CcittLookupTables.Runs[colour]);
         }
     }
 

@@ -88,6 +88,24 @@ internal static class CcittCodes
     /// <summary>As <see cref="WhiteDecode"/>, black.</summary>
     public static readonly int[] BlackDecode = BuildDecode(Black);
 
+    /// <summary>
+    /// Every run code word of one colour (0 white, 1 black): terminating codes in run order (0..63), make-up codes
+    /// (64..1728), then the make-up codes both colours share (1792..2560). The one list every CCITT table is built from.
+    /// </summary>
+    public static IEnumerable<(int Code, int Bits, int Run)> RunCodes(int colour)
+    {
+        ushort[] codes = colour == 0 ? White : Black;
+        for (int i = 0; i < 64 + 27; i++)
+        {
+            yield return (codes[2 * i], codes[(2 * i) + 1], i < 64 ? i : (i - 63) * 64);
+        }
+
+        for (int i = 0; i < 13; i++)
+        {
+            yield return (Extended[2 * i], Extended[(2 * i) + 1], 1792 + (i * 64));
+        }
+    }
+
     private static int[] BuildEncode(ushort[] codes)
     {
         var table = new int[64 + 40];

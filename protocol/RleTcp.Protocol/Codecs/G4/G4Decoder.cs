@@ -2,6 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Buffers;
 using RleTcp.Protocol.Bits;
 
+// One file on purpose (~360 lines): the strict T.6 row loop, its run reader and its bit reader are one hot path and
+// are read together.
 namespace RleTcp.Protocol.Codecs.G4;
 
 /// <summary>
