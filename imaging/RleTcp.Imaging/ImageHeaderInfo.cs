@@ -48,8 +48,9 @@ public sealed record ImageHeaderInfo(string Format, int Width, int Height, strin
         }
         catch (Exception ex)
         {
-            // Identify throws more than ImageFormatException on hostile headers, as the decoders do.
-            throw ImageIntakeException.Invalid($"The {format.Name} header could not be read: {ex.Message}", ex);
+            // Identify throws more than ImageFormatException on hostile headers, as the decoders do; its text (and
+            // type names) stay the inner exception, for the server's log, never the answer.
+            throw ImageIntakeException.Invalid($"The {format.Name} header could not be read: it is malformed.", ex);
         }
     }
 
