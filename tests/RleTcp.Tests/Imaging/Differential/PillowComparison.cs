@@ -50,7 +50,7 @@ public static class PillowComparison
 
         if (expected.AsSpan().SequenceEqual(actual))
         {
-            return ModeProblem(data, input + ".expected.mode");
+            return ModeProblem(data, input + ".expected.mode", input + ".expected.frames");
         }
 
         int first = 0;
@@ -63,10 +63,10 @@ public static class PillowComparison
     }
 
     /// <summary>
-    /// The conversion class protocol v2's INFO names for the file against the mode Pillow opened it in (written by
-    /// reference.py for page 0): null when they agree or there is no mode file.
+    /// The conversion class protocol v2's INFO names for the file against the mode Pillow opened it in, and its frame
+    /// count against Pillow's n_frames (written by reference.py for page 0): null when they agree or there is no file.
     /// </summary>
-    private static string? ModeProblem(byte[] data, string modePath)
+    private static string? ModeProblem(byte[] data, string modePath, string framesPath)
     {
         if (!File.Exists(modePath))
         {
@@ -82,16 +82,23 @@ public static class PillowComparison
             _ when pillow.StartsWith("I;", StringComparison.Ordinal) => "L",
             _ => "RGB",
         };
-        string info;
+        ImageHeaderInfo info;
         try
         {
-            info = ImageHeaderInfo.Read(data, ImageFormats.All).Mode;
+            info = ImageHeaderInfo.Read(data, ImageFormats.All);
         }
         catch (ImageIntakeException ex)
         {
             return $"decodes as Pillow does, but INFO refuses its header ({ex.Error}: {ex.Message})";
         }
 
-        return info == expected ? null : $"decodes as Pillow does, but INFO names mode {info} where Pillow opens it as {pillow} ({expected})";
+        if (info.Mode != expected)
+        {
+            return $"decodes as Pillow does, but INFO names mode {info.Mode} where Pillow opens it as {pillow} ({expected})";
+        }
+
+        return File.Exists(framesPath) && File.ReadAllText(framesPath) is var frames && frames != info.Frames.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ? $"decodes as Pillow does, but INFO counts {info.Frames} frames where Pillow's n_frames is {frames}"
+            : null;
     }
 }
