@@ -2,7 +2,8 @@ namespace RleTcp.Imaging.Formats;
 
 /// <summary>
 /// A GIF frame's LZW data into its rectangle of an index canvas, as Pillow 9.4 decodes it: bounded by the data (each
-/// code is read from the sub-blocks at most once), and refused unless every pixel of the frame is in it.
+/// code is read from the sub-blocks at most once), and refused unless every pixel of the frame is in it, in
+/// sub-blocks that are whole (a last sub-block cut by the end of the file is not decoded, as in Pillow).
 /// </summary>
 internal static class GifLzw
 {
@@ -41,6 +42,13 @@ internal static class GifLzw
                 if (blockLeft == 0)
                 {
                     if (pos >= data.Length || data[pos] == 0)
+                    {
+                        throw Truncated(written, total);
+                    }
+
+                    // Pillow's decoder starts no sub-block it does not hold whole ("We don't start decoding unless
+                    // we have a full block"): the bytes of one cut by the end of the file are never pixels.
+                    if (pos + 1 + data[pos] > data.Length)
                     {
                         throw Truncated(written, total);
                     }

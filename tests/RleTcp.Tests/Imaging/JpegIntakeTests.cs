@@ -57,8 +57,7 @@ public class JpegIntakeTests
     {
         // 7 bytes: Pillow reads its version field, libjpeg ignores a segment shorter than Adobe's 12 ("Unknown APP14").
         byte[] jpeg = Photo();
-        byte[] app14 = [0xFF, 0xEE, 0x00, 0x09, (byte)'A', (byte)'d', (byte)'o', (byte)'b', (byte)'e', 0x00, 0x64];
-        byte[] withShortApp14 = [.. jpeg[..2], .. app14, .. jpeg[2..]];
+        byte[] withShortApp14 = WithSegmentFirst(jpeg, 0xEE, "Adobe\0d");
 
         using BitImage clean = ImageIntake.Decode(jpeg, IntakeOptions.Default);
         using BitImage decoded = ImageIntake.Decode(withShortApp14, IntakeOptions.Default);
@@ -75,10 +74,7 @@ public class JpegIntakeTests
     {
         // Pillow 9.4 reads the version at offset 5 of these segments without a length check: struct.error, then
         // "cannot identify image file" (checked against Pillow by gen_jpeg_truncated.py's short-segment cases).
-        byte[] jpeg = Photo();
-        byte[] body = System.Text.Encoding.Latin1.GetBytes(content);
-        byte[] segment = [0xFF, marker, 0x00, (byte)(body.Length + 2), .. body];
-        byte[] file = [.. jpeg[..2], .. segment, .. jpeg[2..]];
+        byte[] file = WithSegmentFirst(Photo(), marker, content);
 
         var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(file, IntakeOptions.Default));
 
@@ -93,13 +89,19 @@ public class JpegIntakeTests
     public void Short_segments_Pillow_does_read_are_decoded(byte marker, string content)
     {
         byte[] jpeg = Photo();
-        byte[] body = System.Text.Encoding.Latin1.GetBytes(content);
-        byte[] file = [.. jpeg[..2], 0xFF, marker, 0x00, (byte)(body.Length + 2), .. body, .. jpeg[2..]];
+        byte[] file = WithSegmentFirst(jpeg, marker, content);
 
         using BitImage clean = ImageIntake.Decode(jpeg, IntakeOptions.Default);
         using BitImage decoded = ImageIntake.Decode(file, IntakeOptions.Default);
 
         Assert.Equal(clean, decoded);
+    }
+
+    // The JPEG with a segment (marker, Latin-1 content) right after SOI, before every other.
+    private static byte[] WithSegmentFirst(byte[] jpeg, byte marker, string content)
+    {
+        byte[] body = System.Text.Encoding.Latin1.GetBytes(content);
+        return [.. jpeg[..2], 0xFF, marker, 0x00, (byte)(body.Length + 2), .. body, .. jpeg[2..]];
     }
 
     // Where the first segment with this marker starts, found by walking the segment lengths from SOI (a search for
