@@ -1,11 +1,13 @@
-using SixLabors.ImageSharp.Formats.Bmp;
-using SixLabors.ImageSharp.Formats.Pbm;
-using SixLabors.ImageSharp.Formats.Png;
 using RleTcp.Imaging.Formats;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Gif;
 using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Pbm;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tga;
+using SixLabors.ImageSharp.Formats.Webp;
 
 namespace RleTcp.Imaging;
 
@@ -28,19 +30,43 @@ public sealed record ImageHeaderInfo(string Format, int Width, int Height, strin
         }
 
         Configuration configuration = ImageSharpConfigurations.For(allowed);
-        IImageFormat format = ImageIntake.DetectFormat(configuration, bytes, allowed);
+        IImageFormat format = ImageIntake.DetectFormat(configuration, bytes, allowed, out bool dib);
         try
         {
-            if (format is TiffFormat)
+            // Each format our readers take says its size and mode in one place, its header type, which the reader
+            // decodes by too: INFO cannot disagree with what COMPRESS does.
+            switch (format)
             {
-                TiffHeader tiff = TiffHeader.Read(bytes);
-                return new ImageHeaderInfo(format.Name, tiff.Width, tiff.Height, ModeName(tiff.PillowMode), FrameCounter.CountTiffPages(bytes));
+                case PngFormat:
+                    PngHeader png = PngHeader.Read(bytes) ?? throw ImageIntakeException.Invalid("The PNG file does not start with a signature and an IHDR chunk.");
+                    return new ImageHeaderInfo(format.Name, png.Width, png.Height, ModeName(png.PillowMode), 1);
+                case PbmFormat:
+                    PnmHeader pnm = PnmHeader.Read(bytes);
+                    return new ImageHeaderInfo(format.Name, Side(pnm.Width), Side(pnm.Height), ModeName(pnm.Mode), 1);
+                case GifFormat:
+                    GifHeader gif = GifHeader.Read(bytes);
+                    return new ImageHeaderInfo(format.Name, gif.Width, gif.Height, ModeName(gif.Mode), FrameCounter.CountGifFrames(bytes));
+                case BmpFormat:
+                    BmpHeader bmp = BmpHeader.Read(bytes, dib);
+                    return new ImageHeaderInfo(format.Name, Side(bmp.Width), Side(bmp.Height), ModeName(bmp.Mode), 1);
+                case TgaFormat:
+                    (int tgaWidth, int tgaHeight) = TgaHeader.Sides(bytes);
+                    return new ImageHeaderInfo(format.Name, tgaWidth, tgaHeight, ModeName(TgaHeader.Mode(bytes)), 1);
+                case TiffFormat:
+                    TiffHeader tiff = TiffHeader.Read(bytes);
+                    return new ImageHeaderInfo(format.Name, tiff.Width, tiff.Height, ModeName(tiff.PillowMode), FrameCounter.CountTiffPages(bytes));
+            }
+
+            // JPEG and WebP: no reader of ours reads their headers; ImageSharp's Identify does, on the copy the decode
+            // is given (an animated WebP's first frame as a still file: ImageSharp 2.1.13 identifies no animation).
+            if (format is WebpFormat && WebpStructure.Check(bytes) is { } still)
+            {
+                data = still;
+                bytes = still;
             }
 
             IImageInfo info = ImageIntake.Identify(configuration, data, format);
-            PillowMode mode = HeaderMode(format, info, bytes);
-            int frames = format is GifFormat ? FrameCounter.CountGifFrames(bytes) : 1;
-            return new ImageHeaderInfo(format.Name, info.Width, info.Height, ModeName(mode), frames);
+            return new ImageHeaderInfo(format.Name, info.Width, info.Height, ModeName(SourceMode.Detect(format, info, bytes).Mode), 1);
         }
         catch (ImageIntakeException)
         {
@@ -48,44 +74,14 @@ public sealed record ImageHeaderInfo(string Format, int Width, int Height, strin
         }
         catch (Exception ex)
         {
-            // Identify throws more than ImageFormatException on hostile headers, as the decoders do.
-            throw ImageIntakeException.Invalid($"The {format.Name} header could not be read: {ex.Message}", ex);
+            // Identify throws more than ImageFormatException on hostile headers, as the decoders do; its text (and
+            // type names) stay the inner exception, for the server's log, never the answer.
+            throw ImageIntakeException.Invalid($"The {format.Name} header could not be read: it is malformed.", ex);
         }
     }
 
-    // The conversion class from the header alone. Our own readers decide their mode as they read; INFO reads no pixels.
-    private static PillowMode HeaderMode(IImageFormat format, IImageInfo info, ReadOnlySpan<byte> bytes)
-    {
-        switch (format)
-        {
-            case PngFormat:
-                PngMetadata png = info.Metadata.GetPngMetadata();
-                return png.ColorType switch
-                {
-                    PngColorType.Grayscale when png.BitDepth == PngBitDepth.Bit1 => PillowMode.Bilevel,
-                    PngColorType.Grayscale or PngColorType.GrayscaleWithAlpha => PillowMode.Grey,
-                    PngColorType.Palette => PillowMode.Palette,
-                    _ => PillowMode.Colour,
-                };
-            case PbmFormat:
-                return info.Metadata.GetPbmMetadata().ColorType switch
-                {
-                    PbmColorType.BlackAndWhite => PillowMode.Bilevel,
-                    PbmColorType.Grayscale => PillowMode.Grey,
-                    _ => PillowMode.Colour,
-                };
-            case GifFormat:
-                return PillowMode.Palette;
-            case BmpFormat:
-                // The bit count: at 24 in an OS/2 (12-byte) info header, at 28 in every later one.
-                int at = bytes.Length > 18 && bytes[14] == 12 ? 24 : 28;
-                return bytes.Length >= at + 2 && System.Buffers.Binary.BinaryPrimitives.ReadUInt16LittleEndian(bytes[at..]) <= 8
-                    ? PillowMode.Palette
-                    : PillowMode.Colour;
-            default:
-                return SourceMode.Detect(format, info, bytes).Mode;
-        }
-    }
+    // A declared side as INFO reports it: the header's value, capped at int.MaxValue (BMP and Netpbm declare more).
+    private static int Side(long declared) => (int)Math.Clamp(declared, int.MinValue, int.MaxValue);
 
     internal static string ModeName(PillowMode mode) => mode switch
     {

@@ -212,7 +212,7 @@ public static class ImageIntake
             return format;
         }
 
-        if (BmpReader.IsDib(bytes))
+        if (BmpHeader.IsDib(bytes))
         {
             // A header-less DIB (BITMAPINFOHEADER + pixels, as the clipboard holds): Pillow's DibImagePlugin reads it.
             if ((allowed & ImageFormats.Bmp) == 0)

@@ -117,7 +117,8 @@ public static class RequestIntake
         }
         catch (Exception ex)
         {
-            throw ImageIntakeException.Invalid($"The {format.Name} image could not be decoded: {ex.Message}", ex);
+            // The library's text stays the inner exception (logs): only our words go to a client.
+            throw ImageIntakeException.Invalid(ImageIntake.DecoderFailure(format.Name, ex), ex);
         }
     }
 

@@ -32,7 +32,10 @@ internal enum DecodePixel
     Rgb24,
 }
 
-/// <summary>Which Pillow mode a file opens in, from ImageSharp's identified metadata and a peek at the header.</summary>
+/// <summary>
+/// Which Pillow mode a file ImageSharp decodes opens in: TGA by <see cref="TgaHeader"/>, JPEG and WebP (whose headers
+/// no reader of ours reads) from ImageSharp's identified metadata.
+/// </summary>
 internal static class SourceMode
 {
     /// <summary>
@@ -46,14 +49,8 @@ internal static class SourceMode
         switch (format)
         {
             case TgaFormat:
-                // Byte 2 is the TGA image type: 1/9 colour-mapped ("P"), 3/11 grey ("L"), else true colour.
-                return data.Length > 2 ? data[2] switch
-                {
-                    1 or 9 => (PillowMode.Palette, DecodePixel.Rgb24),
-                    3 or 11 => (PillowMode.Grey, DecodePixel.L8),
-                    _ => (PillowMode.Colour, DecodePixel.Rgb24),
-                }
-                : (PillowMode.Colour, DecodePixel.Rgb24);
+                PillowMode tga = TgaHeader.Mode(data);
+                return (tga, tga is PillowMode.Grey or PillowMode.Bilevel ? DecodePixel.L8 : DecodePixel.Rgb24);
 
             case JpegFormat:
                 return info.PixelType.BitsPerPixel == 8 ? (PillowMode.Grey, DecodePixel.L8) : (PillowMode.Colour, DecodePixel.Rgb24);

@@ -30,7 +30,7 @@ internal static class CompressDirCommand
         };
         parallel.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<int>() is < 1 or > 256)
+            if (OptionValues.TryGet(r, out int n) && n is < 1 or > 256)
             {
                 r.AddError("--parallel must be 1..256.");
             }

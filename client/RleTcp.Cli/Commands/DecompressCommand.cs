@@ -35,7 +35,7 @@ internal static class DecompressCommand
         };
         width.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int?>() is int w && (w < 1 || w > BitImage.MaxDimension))
+            if (OptionValues.TryGet(result, out int? given) && given is int w && (w < 1 || w > BitImage.MaxDimension))
             {
                 result.AddError($"--width: {w} is not in 1..{BitImage.MaxDimension}.");
             }

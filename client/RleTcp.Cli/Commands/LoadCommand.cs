@@ -53,14 +53,14 @@ internal static class LoadCommand
         request.AddTo(command);
         requests.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<long?>() is < 1)
+            if (OptionValues.TryGet(r, out long? n) && n is < 1)
             {
                 r.AddError("-n must be at least 1.");
             }
         });
         rate.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<double?>() is { } value && !(value > 0 && value <= 10_000_000))
+            if (OptionValues.TryGet(r, out double? given) && given is { } value && !(value > 0 && value <= 10_000_000))
             {
                 r.AddError("--rate must be above 0 (requests per second).");
             }
@@ -191,8 +191,7 @@ internal static class LoadCommand
 
     private static void Range(Option<int> option, int min, int max) => option.Validators.Add(r =>
     {
-        int value = r.GetValueOrDefault<int>();
-        if (value < min || value > max)
+        if (OptionValues.TryGet(r, out int value) && (value < min || value > max))
         {
             r.AddError($"{option.Name} must be {min}..{max}.");
         }

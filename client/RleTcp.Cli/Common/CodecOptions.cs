@@ -37,7 +37,7 @@ internal sealed class CodecOptions
         command.Options.Add(PdfImage);
         command.Validators.Add(result =>
         {
-            if (result.GetValue(Dpi) is double dpi && (!double.IsFinite(dpi) || dpi < 1 || dpi > 100_000))
+            if (OptionValues.TryGet(result.GetResult(Dpi), out double? given) && given is double dpi && (!double.IsFinite(dpi) || dpi < 1 || dpi > 100_000))
             {
                 result.AddError($"--dpi: {dpi.ToString(CultureInfo.InvariantCulture)} is not in 1..100000.");
             }

@@ -50,7 +50,7 @@ internal sealed class RequestOptionSet(bool withCodec = true)
         Range(_deadline, 1, int.MaxValue);
         _filter.Validators.Add(r =>
         {
-            if (r.GetValueOrDefault<string?>() is { } f && !V2RequestOptions.Filters.Contains(f))
+            if (OptionValues.TryGet(r, out string? f) && f is not null && !V2RequestOptions.Filters.Contains(f))
             {
                 r.AddError($"--filter: '{f}' is not one of {string.Join(", ", V2RequestOptions.Filters)}.");
             }
@@ -77,7 +77,7 @@ internal sealed class RequestOptionSet(bool withCodec = true)
 
     private static void Range(Option<int?> option, int min, int max) => option.Validators.Add(r =>
     {
-        if (r.GetValueOrDefault<int?>() is { } v && (v < min || v > max))
+        if (OptionValues.TryGet(r, out int? value) && value is { } v && (v < min || v > max))
         {
             r.AddError($"{option.Name} must be {min}..{max}, not {v}.");
         }

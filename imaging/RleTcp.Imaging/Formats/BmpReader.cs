@@ -1,12 +1,12 @@
 using System.Buffers;
-using System.Buffers.Binary;
 
 using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Imaging.Formats;
 
 /// <summary>
-/// Reads Windows BMP (and the header-less DIB the clipboard holds) itself, as Pillow 9.4's BmpImagePlugin opens it,
+/// Reads Windows BMP (and the header-less DIB the clipboard holds) itself (its headers and palette by
+/// <see cref="BmpHeader"/>, the pixels here), as Pillow 9.4's BmpImagePlugin opens it,
 /// so no BMP reaches ImageSharp. The rules, from the plugin:
 /// <list type="bullet">
 /// <item>Info headers of 12 (OS/2: unsigned 16-bit sides, 3-byte palette entries, always bottom-up), 40, 64, 108 or
@@ -28,152 +28,36 @@ namespace RleTcp.Imaging.Formats;
 /// </summary>
 internal static class BmpReader
 {
-    private const int FileHeaderSize = 14;
-
-    /// <summary>True when <paramref name="data"/> starts like a header-less DIB (Pillow's <c>_dib_accept</c>).</summary>
-    public static bool IsDib(ReadOnlySpan<byte> data) =>
-        data.Length >= 4 && BinaryPrimitives.ReadUInt32LittleEndian(data) is 12 or 40 or 64 or 108 or 124;
-
     /// <summary>Decodes a BMP (starting "BM") or, when <paramref name="dib"/>, a DIB.</summary>
     public static BitImage Decode(ReadOnlySpan<byte> data, bool dib, IntakeOptions options, CancellationToken ct)
     {
-        int headerAt = dib ? 0 : FileHeaderSize;
-        if (data.Length < headerAt + 4)
-        {
-            throw ImageIntakeException.Invalid("The BMP file is shorter than its headers.");
-        }
-
-        long offset = dib ? 0 : BinaryPrimitives.ReadUInt32LittleEndian(data[10..]);
-        long headerSize = BinaryPrimitives.ReadUInt32LittleEndian(data[headerAt..]);
-        if (headerSize is not (12 or 40 or 64 or 108 or 124))
-        {
-            throw ImageIntakeException.Invalid($"The BMP info header size {headerSize} is not one Pillow reads (12, 40, 64, 108, 124).");
-        }
-
-        if (headerAt + headerSize > data.Length)
-        {
-            throw ImageIntakeException.Invalid("The BMP file ends inside its info header.");
-        }
-
-        ReadOnlySpan<byte> info = data.Slice(headerAt + 4, (int)headerSize - 4);
-        long width, height;
-        int bits, compression = 0, entrySize;
-        long colors = 0;
-        bool topDown = false;
-        int after = headerAt + (int)headerSize;
-        uint r = 0, g = 0, b = 0, a = 0;
-        if (headerSize == 12)
-        {
-            width = BinaryPrimitives.ReadUInt16LittleEndian(info);
-            height = BinaryPrimitives.ReadUInt16LittleEndian(info[2..]);
-            bits = BinaryPrimitives.ReadUInt16LittleEndian(info[6..]);
-            entrySize = 3;
-        }
-        else
-        {
-            topDown = info[7] == 0xFF;
-            width = BinaryPrimitives.ReadUInt32LittleEndian(info);
-            height = BinaryPrimitives.ReadUInt32LittleEndian(info[4..]);
-            if (topDown)
-            {
-                height = (1L << 32) - height;
-            }
-
-            bits = BinaryPrimitives.ReadUInt16LittleEndian(info[10..]);
-            compression = (int)Math.Min(int.MaxValue, BinaryPrimitives.ReadUInt32LittleEndian(info[12..]));
-            colors = BinaryPrimitives.ReadUInt32LittleEndian(info[28..]);
-            entrySize = 4;
-            if (compression == 3)
-            {
-                ReadOnlySpan<byte> masks;
-                if (info.Length >= 52)
-                {
-                    masks = info.Slice(36, 16);
-                }
-                else
-                {
-                    // A 40-byte header's masks follow it (alpha none); the palette, if any, would come after them.
-                    if (after + 12 > data.Length)
-                    {
-                        throw ImageIntakeException.Invalid("The BMP file ends inside its bitfield masks.");
-                    }
-
-                    masks = data.Slice(after, 12);
-                    after += 12;
-                }
-
-                r = BinaryPrimitives.ReadUInt32LittleEndian(masks);
-                g = BinaryPrimitives.ReadUInt32LittleEndian(masks[4..]);
-                b = BinaryPrimitives.ReadUInt32LittleEndian(masks[8..]);
-                a = masks.Length >= 16 ? BinaryPrimitives.ReadUInt32LittleEndian(masks[12..]) : 0;
-            }
-        }
-
-        if (bits is not (1 or 4 or 8 or 16 or 24 or 32))
-        {
-            throw ImageIntakeException.Invalid($"The BMP bit count {bits} is not one of 1, 4, 8, 16, 24, 32.");
-        }
-
-        if (colors == 0)
-        {
-            colors = 1L << bits;
-        }
-
-        if (offset == FileHeaderSize + headerSize && bits <= 8)
-        {
-            offset += 4 * colors;
-        }
-
-        Layout layout = compression switch
-        {
-            0 => bits switch { 16 => Layout.Bgr15, 24 => Layout.Bgr, 32 => Layout.Bgrx, _ => Layout.Indexed },
-            3 => Bitfields(bits, r, g, b, a),
-            1 or 2 when bits <= 8 => Layout.Rle,
-            _ => throw ImageIntakeException.Invalid($"The BMP compression {compression} is not supported."),
-        };
-
-        // The palette Pillow reads (before any pixel-offset question) decides the mode.
-        Span<byte> levels = stackalloc byte[256];
-        PillowMode mode = PillowMode.Colour;
-        if (bits <= 8)
-        {
-            if (colors > 256)
-            {
-                throw ImageIntakeException.Invalid($"The BMP palette declares {colors} colours; at most 256 are allowed.");
-            }
-
-            int paletteBytes = (int)Math.Min(entrySize * colors, Math.Max(0, data.Length - after));
-            ReadOnlySpan<byte> palette = data.Slice(Math.Min(after, data.Length), paletteBytes);
-            mode = PaletteMode(palette, (int)colors, entrySize, levels);
-            if (offset == 0)
-            {
-                offset = after + paletteBytes;
-            }
-        }
-        else if (offset == 0)
-        {
-            offset = after;
-        }
-
-        ImageIntake.CheckSize((int)Math.Min(width, int.MaxValue), (int)Math.Min(height, int.MaxValue), options);
+        BmpHeader header = BmpHeader.Read(data, dib);
+        ImageIntake.CheckSize((int)Math.Min(header.Width, int.MaxValue), (int)Math.Min(header.Height, int.MaxValue), options);
+        long offset = header.PixelOffset;
         if (offset > data.Length)
         {
             throw ImageIntakeException.Invalid($"The BMP pixel-data offset {offset} lies outside the {data.Length}-byte payload.");
         }
 
-        int w = (int)width, h = (int)height;
+        Span<byte> levels = stackalloc byte[256];
+        if (header.Bits <= 8)
+        {
+            header.FillLevels(data, levels);
+        }
+
+        int w = (int)header.Width, h = (int)header.Height;
         ReadOnlySpan<byte> pixels = data[(int)offset..];
-        bool dither = options.Mode == ConversionMode.Pillow && mode is PillowMode.Grey or PillowMode.Colour;
+        bool dither = options.Mode == ConversionMode.Pillow && header.Mode is PillowMode.Grey or PillowMode.Colour;
         BitImage image = BitImage.CreatePooled(w, h);
         try
         {
-            if (layout == Layout.Rle)
+            if (header.Layout == BmpLayout.Rle)
             {
-                ReadRle(pixels, (int)offset, compression == 2, w, h, topDown, levels, dither, options.Level, image, ct);
+                ReadRle(pixels, (int)offset, header.Rle4, w, h, header.TopDown, levels, dither, options.Level, image, ct);
             }
             else
             {
-                ReadRows(pixels, layout, bits, w, h, topDown, levels, dither, options.Level, image, ct);
+                ReadRows(pixels, header.Layout, header.Bits, w, h, header.TopDown, levels, dither, options.Level, image, ct);
             }
 
             return image;
@@ -185,64 +69,8 @@ internal static class BmpReader
         }
     }
 
-    private enum Layout
-    {
-        Indexed,
-        Bgr15,
-        Bgr16,
-        Bgr,
-        Bgrx,
-        Xbgr,
-        Abgr,
-        Rgba,
-        Bgra,
-        Rle,
-    }
-
-    // Pillow 9.4's SUPPORTED / MASK_MODES: these masks only.
-    private static Layout Bitfields(int bits, uint r, uint g, uint b, uint a) => (bits, r, g, b, a) switch
-    {
-        (32, 0xFF0000, 0xFF00, 0xFF, 0) => Layout.Bgrx,
-        (32, 0xFF000000, 0xFF0000, 0xFF00, 0) => Layout.Xbgr,
-        (32, 0xFF000000, 0xFF0000, 0xFF00, 0xFF) => Layout.Abgr,
-        (32, 0xFF, 0xFF00, 0xFF0000, 0xFF000000) => Layout.Rgba,
-        (32, 0xFF0000, 0xFF00, 0xFF, 0xFF000000) => Layout.Bgra,
-        (32, 0, 0, 0, 0) => Layout.Bgra,
-        (24, 0xFF0000, 0xFF00, 0xFF, _) => Layout.Bgr,
-        (16, 0xF800, 0x7E0, 0x1F, _) => Layout.Bgr16,
-        (16, 0x7C00, 0x3E0, 0x1F, _) => Layout.Bgr15,
-        _ => throw ImageIntakeException.Invalid(
-            $"The BMP bitfields layout ({bits} bits, masks {r:X}/{g:X}/{b:X}/{a:X}) is not one Pillow reads."),
-    };
-
-    /// <summary>Pillow's mode from the palette, and each index's level (luma / 1000; the grey ramp past the entries).</summary>
-    private static PillowMode PaletteMode(ReadOnlySpan<byte> palette, int colors, int entrySize, Span<byte> levels)
-    {
-        bool grey = true;
-        for (int i = 0; i < colors; i++)
-        {
-            int expected = colors == 2 ? i * 255 : i;
-            int at = i * entrySize;
-            if (at + 3 > palette.Length || palette[at] != expected || palette[at + 1] != expected || palette[at + 2] != expected)
-            {
-                grey = false;
-                break;
-            }
-        }
-
-        for (int i = 0; i < 256; i++)
-        {
-            int at = i * entrySize;
-            levels[i] = at + 3 <= palette.Length && i < colors
-                ? (byte)(PillowBilevel.Luma1000(palette[at + 2], palette[at + 1], palette[at]) / 1000)
-                : (byte)i;
-        }
-
-        return !grey ? PillowMode.Palette : colors == 2 ? PillowMode.Bilevel : PillowMode.Grey;
-    }
-
     private static void ReadRows(
-        ReadOnlySpan<byte> pixels, Layout layout, int bits, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, byte level, BitImage image, CancellationToken ct)
+        ReadOnlySpan<byte> pixels, BmpLayout layout, int bits, int width, int height, bool topDown, ReadOnlySpan<byte> levels, bool dither, byte level, BitImage image, CancellationToken ct)
     {
         long stride = (((long)width * bits) + 31) >> 3 & ~3L;
         if (stride * height > pixels.Length)
@@ -270,7 +98,7 @@ internal static class BmpReader
                 Span<byte> v = values.AsSpan(0, width);
                 switch (layout)
                 {
-                    case Layout.Indexed:
+                    case BmpLayout.Indexed:
                         int mask = (1 << bits) - 1;
                         for (int x = 0; x < width; x++)
                         {
@@ -279,8 +107,8 @@ internal static class BmpReader
                         }
 
                         break;
-                    case Layout.Bgr15 or Layout.Bgr16:
-                        bool six = layout == Layout.Bgr16;
+                    case BmpLayout.Bgr15 or BmpLayout.Bgr16:
+                        bool six = layout == BmpLayout.Bgr16;
                         for (int x = 0; x < width; x++)
                         {
                             int p = row[2 * x] | (row[(2 * x) + 1] << 8);
@@ -295,9 +123,9 @@ internal static class BmpReader
                         // Byte positions of R, G, B in each pixel of the layout.
                         (int step, int ri, int gi, int bi) = layout switch
                         {
-                            Layout.Bgr => (3, 2, 1, 0),
-                            Layout.Bgrx or Layout.Bgra => (4, 2, 1, 0),
-                            Layout.Xbgr or Layout.Abgr => (4, 3, 2, 1),
+                            BmpLayout.Bgr => (3, 2, 1, 0),
+                            BmpLayout.Bgrx or BmpLayout.Bgra => (4, 2, 1, 0),
+                            BmpLayout.Xbgr or BmpLayout.Abgr => (4, 3, 2, 1),
                             _ => (4, 0, 1, 2), // Rgba
                         };
                         for (int x = 0, i = 0; x < width; x++, i += step)

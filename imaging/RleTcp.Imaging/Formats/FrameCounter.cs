@@ -4,93 +4,89 @@ namespace RleTcp.Imaging.Formats;
 
 /// <summary>
 /// Counts the frames of a GIF or the pages (directories) of a TIFF from their structure alone, without decoding a
-/// pixel. Both walks are bounded by the payload and refuse loops, so a hostile file costs one pass over its bytes.
+/// pixel, by the same walks the readers seek with (so INFO's count is the pages COMPRESS can be asked for). Both
+/// walks are bounded by the payload and stop at loops, so a hostile file costs one pass over its bytes.
 /// </summary>
 internal static class FrameCounter
 {
-    /// <summary>Image descriptors in a GIF, up to its trailer (or the end of the data, as Pillow reads a truncated tail).</summary>
+    /// <summary>
+    /// The frames <see cref="GifReader"/> can seek to: frame 0 as <see cref="GifHeader"/> reads it, then each image
+    /// descriptor <see cref="GifBlocks.NextFrame"/> finds, up to the trailer, the end of the data or a block the
+    /// seek would fail on.
+    /// </summary>
     public static int CountGifFrames(ReadOnlySpan<byte> data)
     {
-        if (data.Length < 13)
+        GifHeader header = GifHeader.Read(data);
+        GifFrame frame = header.First;
+        int disposal = header.Disposal;
+        int frames = 1;
+        try
         {
-            throw ImageIntakeException.Invalid("The GIF file is shorter than its header.");
-        }
+            while (true)
+            {
+                int pos = 0;
+                GifBlocks.SkipSubBlocks(data, ref pos, frame.DataOffset);
+                if (GifBlocks.NextFrame(data, ref pos, header.GlobalOffset, header.GlobalLength, ref disposal) is not { } next)
+                {
+                    return frames;
+                }
 
-        int pos = 13 + ((data[10] & 0x80) != 0 ? 3 << ((data[10] & 7) + 1) : 0);
-        int frames = 0;
-        while (pos < data.Length)
+                frames++;
+                frame = next;
+            }
+        }
+        catch (ImageIntakeException)
         {
-            byte block = data[pos++];
-            if (block == 0x3B)
+            // Seeking past this frame fails in the reader too: the pages that exist are the ones before it.
+            return frames;
+        }
+    }
+
+    /// <summary>
+    /// Directories in a TIFF's chain (classic or BigTIFF, either byte order), walked as <see cref="TiffHeader.Read"/>
+    /// walks it: page 0 must be readable; the chain ends at a next offset of 0, one outside the file, a directory
+    /// that runs past the end, or the first directory seen before (Pillow 9.4 stops there).
+    /// </summary>
+    public static int CountTiffPages(ReadOnlySpan<byte> data)
+    {
+        TiffHeader.Read(data); // page 0, with every check the reader makes of it
+        bool little = data[0] == 'I';
+        bool big = U16(data, 2, little) == 43;
+        int headerSize = big ? 16 : 8, entrySize = big ? 20 : 12;
+        long ifd = big ? U64(data, 8, little) : U32(data, 4, little);
+        var seen = new HashSet<long>();
+        while (seen.Count < MaxPages)
+        {
+            if (ifd < headerSize || ifd > data.Length - (big ? 8 : 2) || seen.Contains(ifd))
             {
                 break;
             }
 
-            if (block == 0x21)
+            long count = big ? Math.Min(U64(data, (int)ifd, little), int.MaxValue) : U16(data, (int)ifd, little);
+            long entries = ifd + (big ? 8 : 2);
+            if (count > (data.Length - entries) / entrySize)
             {
-                pos++; // the extension label
-            }
-            else if (block == 0x2C)
-            {
-                if (pos + 9 > data.Length)
-                {
-                    break;
-                }
-
-                byte flags = data[pos + 8];
-                pos += 9 + ((flags & 0x80) != 0 ? 3 << ((flags & 7) + 1) : 0);
-                pos++; // LZW minimum code size
-                frames++;
-            }
-            else
-            {
-                throw ImageIntakeException.Invalid($"The GIF file has an unknown block 0x{block:x2} at byte {pos - 1}.");
+                break; // TiffHeader refuses this page and every later one
             }
 
-            // Data sub-blocks, each a size byte and that many bytes, up to a zero size.
-            while (pos < data.Length && data[pos] != 0)
-            {
-                pos += 1 + data[pos];
-            }
+            seen.Add(ifd);
 
-            pos++;
+            long nextAt = entries + (count * entrySize);
+            ifd = nextAt + (big ? 8 : 4) > data.Length ? 0 : big ? U64(data, (int)nextAt, little) : U32(data, (int)nextAt, little);
         }
 
-        return frames == 0 ? throw ImageIntakeException.Invalid("The GIF file has no frame.") : frames;
+        return seen.Count;
     }
 
-    /// <summary>Directories in a classic TIFF's chain, following each "next IFD" offset until 0.</summary>
-    public static int CountTiffPages(ReadOnlySpan<byte> data)
-    {
-        if (data.Length < 8)
-        {
-            throw ImageIntakeException.Invalid("The TIFF file is shorter than its header.");
-        }
+    // The page cap TiffHeader applies.
+    private const int MaxPages = 10_000;
 
-        bool little = data[0] == 'I';
-        long ifd = little ? BinaryPrimitives.ReadUInt32LittleEndian(data[4..]) : BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
-        int pages = 0;
-        long previous = -1;
-        while (ifd != 0)
-        {
-            // Offsets must move forward or at least differ; a chain pointing back is a loop in hostile files.
-            if (ifd < 8 || ifd + 2 > data.Length || ifd == previous || pages > data.Length / 14)
-            {
-                throw ImageIntakeException.Invalid($"The TIFF directory offset {ifd} is outside the file or loops.");
-            }
+    private static int U16(ReadOnlySpan<byte> d, int at, bool little) =>
+        little ? BinaryPrimitives.ReadUInt16LittleEndian(d[at..]) : BinaryPrimitives.ReadUInt16BigEndian(d[at..]);
 
-            int entries = little ? BinaryPrimitives.ReadUInt16LittleEndian(data[(int)ifd..]) : BinaryPrimitives.ReadUInt16BigEndian(data[(int)ifd..]);
-            long next = ifd + 2 + (entries * 12L);
-            if (next + 4 > data.Length)
-            {
-                throw ImageIntakeException.Invalid("A TIFF directory runs past the end of the file.");
-            }
+    private static long U32(ReadOnlySpan<byte> d, int at, bool little) =>
+        little ? BinaryPrimitives.ReadUInt32LittleEndian(d[at..]) : BinaryPrimitives.ReadUInt32BigEndian(d[at..]);
 
-            pages++;
-            previous = ifd;
-            ifd = little ? BinaryPrimitives.ReadUInt32LittleEndian(data[(int)next..]) : BinaryPrimitives.ReadUInt32BigEndian(data[(int)next..]);
-        }
-
-        return pages;
-    }
+    private static long U64(ReadOnlySpan<byte> d, int at, bool little) =>
+        (long)Math.Min(little ? BinaryPrimitives.ReadUInt64LittleEndian(d[at..]) : BinaryPrimitives.ReadUInt64BigEndian(d[at..]), long.MaxValue);
 }

@@ -11,6 +11,9 @@ namespace RleTcp.Imaging.Formats;
 /// <item>an APP14 segment shorter than Adobe's 12 bytes throws NullReferenceException inside it; libjpeg ignores
 ///   such a segment ("Unknown APP14 marker"), so the copy leaves it out.</item>
 /// </list>
+/// Before the first scan Pillow 9.4 reads some application segments itself (<c>JpegImagePlugin.APP</c>): a JFIF
+/// APP0 or an Adobe APP14 too short for the version field it reads there fails its open ("cannot identify image
+/// file"), so those are refused here as Pillow refuses them.
 /// The walk is bounded by the data: each step moves forward.
 /// </summary>
 internal static class JpegStructure
@@ -98,6 +101,12 @@ internal static class JpegStructure
                 throw Truncated($"inside segment 0x{marker:X2}");
             }
 
+            if (!scanned && PillowCannotRead(marker, data.Slice(at + 2, length - 2)) is { } segment)
+            {
+                throw ImageIntakeException.Invalid(
+                    $"The JPEG's {segment} segment is {length - 2} bytes, too short for its version field (Pillow cannot identify the file).");
+            }
+
             if (marker == 0xEE && length - 2 < AdobeApp14Length)
             {
                 drop.Add((markerStart, length + 2));
@@ -113,6 +122,15 @@ internal static class JpegStructure
 
         return drop.Count == 0 ? null : Without(data, drop);
     }
+
+    // Pillow's APP handler reads a 16-bit field at offset 5 of "JFIF" (APP0) and "Adobe" (APP14) segments unguarded:
+    // with fewer than 7 bytes it raises (struct.error), and Image.open gives up on the file.
+    private static string? PillowCannotRead(byte marker, ReadOnlySpan<byte> segment) => marker switch
+    {
+        0xE0 when segment.StartsWith("JFIF"u8) && segment.Length < 7 => "JFIF APP0",
+        0xEE when segment.StartsWith("Adobe"u8) && segment.Length < 7 => "Adobe APP14",
+        _ => null,
+    };
 
     // The entropy-coded data runs to the first 0xFF not followed by 0x00 (a stuffed byte), RSTn or another 0xFF.
     private static int EndOfScan(ReadOnlySpan<byte> data, int at)

@@ -35,12 +35,14 @@ internal readonly record struct PngHeader(int Width, int Height, byte BitDepth, 
     /// <summary>
     /// The mode Pillow 9.4 opens the file in, as far as <c>convert('1')</c> cares: 1-bit grey is "1" (a copy), a
     /// palette is "P" (each colour thresholded), grey of 2..16 bits ("L", or "I" for 16 bits, clipped to 255 on the
-    /// way to "L") and grey+alpha are dithered on the grey value, RGB and RGBA (16-bit ones by their high bytes,
+    /// way to "L") and 8-bit grey+alpha are dithered on the grey value (16-bit grey+alpha opens as "RGBA", whose luma is
+    /// that grey value), RGB and RGBA (16-bit ones by their high bytes,
     /// as Pillow's "RGB;16B" unpacker) on the luma.
     /// </summary>
     public PillowMode PillowMode => ColorType switch
     {
         0 when BitDepth == 1 => Imaging.PillowMode.Bilevel,
+        4 when BitDepth == 16 => Imaging.PillowMode.Colour, // Pillow's _MODES: "RGBA" from "LA;16B" (grey either way)
         0 or 4 => Imaging.PillowMode.Grey,
         3 => Imaging.PillowMode.Palette,
         _ => Imaging.PillowMode.Colour,

@@ -101,6 +101,8 @@ public class CompressCommandTests
     [InlineData("decompress", "a.rle", "--colour")]
     [InlineData("load", "a.png", "-n", "5", "--warmup")]
     [InlineData("demo", "--fast")]
+    [InlineData("info", "a.png", "-q")]
+    [InlineData("compare", "a.png", "--all")]
     public async Task EveryCommandTakesAnOptionLikeArgumentItDoesNotKnowForAUsageError(params string[] arguments)
     {
         using var temp = new TempDirectory();
@@ -110,6 +112,31 @@ public class CompressCommandTests
         Assert.True(result.ExitCode == 2, result.ToString());
         Assert.Contains($"'{arguments[^1]}'", result.StandardError, StringComparison.Ordinal); // named, as unknown
         Assert.Contains($"usage: rletcp {arguments[0]}", result.StandardError, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("--page: 'x' is not a whole number", "compress", "a.png", "--local", "--page", "x")]
+    [InlineData("--width: 'abc' is not a whole number", "compress", "a.png", "--local", "--width=abc")]
+    [InlineData("--dpi: 'x' is not a number", "compress", "a.png", "--local", "--dpi", "x")]
+    [InlineData("-n: 'abc' is not a whole number", "load", "a.png", "-n", "abc")]
+    [InlineData("--rate: 'x' is not a number", "load", "a.png", "-n", "1", "--rate", "x")]
+    [InlineData("--parallel: 'x' is not a whole number", "compress-dir", ".", "out", "--parallel", "x")]
+    [InlineData("--width: 'q' is not a whole number", "decompress", "a.rle", "--width", "q")]
+    [InlineData("--mode: 'sepia' is not pillow or threshold", "compress", "a.png", "--local", "--mode", "sepia")]
+    public async Task AnOptionValueThatIsNotANumberIsAUsageErrorInOurWordsNotACrashWithDotNetTypeNames(string expected, params string[] arguments)
+    {
+        // Before: the options' validators read the value, System.CommandLine threw on it, and the process died with
+        // an unhandled InvalidOperationException ("... expected type 'System.Nullable`1[System.Int32]'"), exit 134.
+        using var temp = new TempDirectory();
+
+        ProcessResult result = await Rletcp.RunAsync(temp.Path, arguments);
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Contains($"rletcp: {expected}", result.StandardError, StringComparison.Ordinal);
+        Assert.Contains($"usage: rletcp {arguments[0]}", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", result.StandardError, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cannot parse", result.StandardError, StringComparison.Ordinal);
     }
 
     internal static byte[] Expected(string vector) => File.ReadAllBytes(Vectors.Get(vector).ExpectedPath);

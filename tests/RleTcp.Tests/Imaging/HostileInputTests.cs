@@ -210,16 +210,26 @@ public class HostileInputTests
         }
     }
 
+    public static TheoryData<string, string> LibraryPaths
+    {
+        get
+        {
+            string[] magics = ["BM", "\x89PNG\r\n\x1a\n", "GIF89a", "P6", "II*\0", "MM\0*", "\xff\xd8\xff", "RIFF\0\0\0\0WEBPVP8 ", "\0\0\x02\0"];
+            var data = new TheoryData<string, string>();
+            foreach (string magic in magics)
+            {
+                data.Add(magic, "decode");
+                data.Add(magic, "header"); // protocol v2 INFO
+                data.Add(magic, "resize"); // a v2 COMPRESS with a width: ImageSharp decodes it whole
+            }
+
+            return data;
+        }
+    }
+
     [Theory]
-    [InlineData("BM")]
-    [InlineData("\x89PNG\r\n\x1a\n")]
-    [InlineData("GIF89a")]
-    [InlineData("P6")]
-    [InlineData("II*\0")]
-    [InlineData("MM\0*")]
-    [InlineData("\xff\xd8\xff")]
-    [InlineData("RIFF\0\0\0\0WEBPVP8 ")]
-    public void Decoder_failures_are_reported_in_our_words_without_library_text_or_type_names(string magic)
+    [MemberData(nameof(LibraryPaths))]
+    public void Decoder_failures_are_reported_in_our_words_without_library_text_or_type_names(string magic, string path)
     {
         var random = new Random(magic.Length * 104729);
         for (int i = 0; i < 300; i++)
@@ -233,7 +243,24 @@ public class HostileInputTests
 
             try
             {
-                using BitImage image = ImageIntake.Decode(data, IntakeOptions.Default);
+                switch (path)
+                {
+                    case "header":
+                        ImageHeaderInfo.Read(data, ImageFormats.All);
+                        break;
+                    case "resize":
+                        using (RequestIntake.Decode(data, IntakeOptions.Default, new ConversionRequest { Width = 7 }))
+                        {
+                        }
+
+                        break;
+                    default:
+                        using (ImageIntake.Decode(data, IntakeOptions.Default))
+                        {
+                        }
+
+                        break;
+                }
             }
             catch (ImageIntakeException ex)
             {

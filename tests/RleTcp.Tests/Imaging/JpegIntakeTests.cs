@@ -55,14 +55,53 @@ public class JpegIntakeTests
     [Fact]
     public void Short_APP14_segment_is_ignored_as_libjpeg_does()
     {
+        // 7 bytes: Pillow reads its version field, libjpeg ignores a segment shorter than Adobe's 12 ("Unknown APP14").
         byte[] jpeg = Photo();
-        byte[] app14 = [0xFF, 0xEE, 0x00, 0x07, (byte)'A', (byte)'d', (byte)'o', (byte)'b', (byte)'e'];
-        byte[] withShortApp14 = [.. jpeg[..2], .. app14, .. jpeg[2..]];
+        byte[] withShortApp14 = WithSegmentFirst(jpeg, 0xEE, "Adobe\0d");
 
         using BitImage clean = ImageIntake.Decode(jpeg, IntakeOptions.Default);
         using BitImage decoded = ImageIntake.Decode(withShortApp14, IntakeOptions.Default);
 
         Assert.Equal(clean, decoded);
+    }
+
+    [Theory]
+    [InlineData(0xEE, "Adobe")]
+    [InlineData(0xEE, "Adobe\0")]
+    [InlineData(0xE0, "JFIF\0")]
+    [InlineData(0xE0, "JFIF\0\u0001")]
+    public void Jfif_or_Adobe_segment_too_short_for_its_version_is_InvalidImage_as_Pillow_cannot_identify_it(byte marker, string content)
+    {
+        // Pillow 9.4 reads the version at offset 5 of these segments without a length check: struct.error, then
+        // "cannot identify image file" (checked against Pillow by gen_jpeg_truncated.py's short-segment cases).
+        byte[] file = WithSegmentFirst(Photo(), marker, content);
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(file, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("too short", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(0xEE, "Ado")]
+    [InlineData(0xEE, "")]
+    [InlineData(0xE0, "JFIF\0\u0001\u0001")]
+    public void Short_segments_Pillow_does_read_are_decoded(byte marker, string content)
+    {
+        byte[] jpeg = Photo();
+        byte[] file = WithSegmentFirst(jpeg, marker, content);
+
+        using BitImage clean = ImageIntake.Decode(jpeg, IntakeOptions.Default);
+        using BitImage decoded = ImageIntake.Decode(file, IntakeOptions.Default);
+
+        Assert.Equal(clean, decoded);
+    }
+
+    // The JPEG with a segment (marker, Latin-1 content) right after SOI, before every other.
+    private static byte[] WithSegmentFirst(byte[] jpeg, byte marker, string content)
+    {
+        byte[] body = System.Text.Encoding.Latin1.GetBytes(content);
+        return [.. jpeg[..2], 0xFF, marker, 0x00, (byte)(body.Length + 2), .. body, .. jpeg[2..]];
     }
 
     // Where the first segment with this marker starts, found by walking the segment lengths from SOI (a search for

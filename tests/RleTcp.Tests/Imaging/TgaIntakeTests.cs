@@ -66,7 +66,7 @@ public class TgaIntakeTests
         Assert.True(image[2, 0]);
     }
 
-    private static byte[] Header(byte type, int width, int height, byte depth, byte flags = 0)
+    internal static byte[] Header(byte type, int width, int height, byte depth, byte flags = 0)
     {
         var header = new byte[18];
         header[2] = type;

@@ -40,17 +40,23 @@ public class WebpIntakeTests
     [Fact]
     public void Animated_webp_is_read_as_its_first_frame()
     {
-        byte[] first = Lossless(Gradient(24, 16, 0));
-        byte[] second = Lossless(Gradient(24, 16, 90));
-        byte[] anim = new byte[14];
-        "ANIM"u8.CopyTo(anim);
-        BinaryPrimitives.WriteUInt32LittleEndian(anim.AsSpan(4), 6);
-        byte[] webp = Riff([.. Vp8x(flags: 0x02, 24, 16), .. anim, .. Frame(first, 24, 16), .. Frame(second, 24, 16)]);
+        (byte[] webp, byte[] first) = Animated();
 
         using BitImage expected = ImageIntake.Decode(first, IntakeOptions.Default);
         using BitImage decoded = ImageIntake.Decode(webp, IntakeOptions.Default);
 
         Assert.Equal(expected, decoded);
+    }
+
+    /// <summary>A 24x16 animated lossless WebP of two frames, and its first frame as a still file.</summary>
+    internal static (byte[] Animated, byte[] First) Animated()
+    {
+        byte[] first = Lossless(Gradient(24, 16, 0));
+        byte[] second = Lossless(Gradient(24, 16, 90));
+        byte[] anim = new byte[14];
+        "ANIM"u8.CopyTo(anim);
+        BinaryPrimitives.WriteUInt32LittleEndian(anim.AsSpan(4), 6);
+        return (Riff([.. Vp8x(flags: 0x02, 24, 16), .. anim, .. Frame(first, 24, 16), .. Frame(second, 24, 16)]), first);
     }
 
     private static Image<Rgb24> Gradient(int width, int height, int shift)

@@ -205,7 +205,7 @@ public sealed class PngCodec : IBilevelCodec
         catch (InvalidDataException e)
         {
             image.Dispose();
-            throw Fail(BilevelFormatError.Malformed, offset, "the zlib stream is corrupt: " + e.Message, e);
+            throw Fail(BilevelFormatError.Malformed, offset, "the zlib stream is corrupt", e); // .NET's text stays the inner exception
         }
         catch
         {

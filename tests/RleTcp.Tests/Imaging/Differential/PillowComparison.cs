@@ -50,7 +50,7 @@ public static class PillowComparison
 
         if (expected.AsSpan().SequenceEqual(actual))
         {
-            return null;
+            return ModeProblem(data, input + ".expected.mode", input + ".expected.frames");
         }
 
         int first = 0;
@@ -60,5 +60,45 @@ public static class PillowComparison
         }
 
         return $"{actual.Length} bytes, expected {expected.Length}; first difference at byte {first}";
+    }
+
+    /// <summary>
+    /// The conversion class protocol v2's INFO names for the file against the mode Pillow opened it in, and its frame
+    /// count against Pillow's n_frames (written by reference.py for page 0): null when they agree or there is no file.
+    /// </summary>
+    private static string? ModeProblem(byte[] data, string modePath, string framesPath)
+    {
+        if (!File.Exists(modePath))
+        {
+            return null;
+        }
+
+        string pillow = File.ReadAllText(modePath);
+        string expected = pillow switch
+        {
+            "1" => "1",
+            "P" or "PA" => "P",
+            "L" or "LA" or "I" or "F" or "La" => "L",
+            _ when pillow.StartsWith("I;", StringComparison.Ordinal) => "L",
+            _ => "RGB",
+        };
+        ImageHeaderInfo info;
+        try
+        {
+            info = ImageHeaderInfo.Read(data, ImageFormats.All);
+        }
+        catch (ImageIntakeException ex)
+        {
+            return $"decodes as Pillow does, but INFO refuses its header ({ex.Error}: {ex.Message})";
+        }
+
+        if (info.Mode != expected)
+        {
+            return $"decodes as Pillow does, but INFO names mode {info.Mode} where Pillow opens it as {pillow} ({expected})";
+        }
+
+        return File.Exists(framesPath) && File.ReadAllText(framesPath) is var frames && frames != info.Frames.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            ? $"decodes as Pillow does, but INFO counts {info.Frames} frames where Pillow's n_frames is {frames}"
+            : null;
     }
 }

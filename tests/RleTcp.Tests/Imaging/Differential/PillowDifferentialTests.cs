@@ -42,7 +42,7 @@ public class PillowDifferentialTests
         Generate(generator, output, seed, count);
 
         string[] inputs = Directory.GetFiles(output)
-            .Where(f => Path.GetExtension(f) is not (".rle" or ".error" or ".excluded" or ".page"))
+            .Where(f => Path.GetExtension(f) is not (".rle" or ".error" or ".excluded" or ".page" or ".mode" or ".frames"))
             .Order(StringComparer.Ordinal)
             .ToArray();
         Assert.True(inputs.Length >= Math.Min(count, 10), $"{generator} wrote only {inputs.Length} files.");

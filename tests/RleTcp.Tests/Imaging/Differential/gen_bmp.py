@@ -2,8 +2,10 @@
 """BMP: files Pillow writes (1, L, P, RGB) and files written here by hand: bit counts 1/4/8 with random, black/white
 and grey-ramp palettes, short palettes (biClrUsed), palettes that do not fit before the pixel offset, offsets 0 and
 right after the header, 16-bit 5-5-5 and bitfields 5-6-5, 24-bit, 32-bit BGRX and each bitfield layout Pillow knows
-(and one it does not), OS/2 (12-byte header) files, top-down rows, header sizes 40/64/108/124 and unknown ones, bit
-counts Pillow refuses, RLE8/RLE4 with encoded and absolute runs longer than the row, end-of-line codes, early
+(and ones it does not: 32-bit odd masks, 16-bit masks narrower than 5 bits such as 2-3-1 or 4-4-4, which Pillow
+9.4 refuses as "Unsupported BMP bitfields layout"), OS/2 (12-byte header) files, top-down rows, header sizes 40/64/108/124 and unknown ones, bit
+counts Pillow refuses, RLE8/RLE4 with encoded runs longer than the row (clipped at its end) and absolute runs past it (read on
+into the next row, as Pillow does), end-of-line codes, early
 end-of-bitmap, header-less DIBs, and cuts at random points. See reference.py for the contract."""
 import struct
 
@@ -94,6 +96,16 @@ def rle_stream(rng, indices, w, h, rle4):
                 n += 1
             if rng.random() < 0.1:
                 n = min(255, n + rng.randint(1, 30))  # longer than the rest of the row: clipped at its end
+            if rng.random() < 0.02 and y < h - 1:
+                # An absolute run past the row's end: Pillow reads it on into the next row, counts x past the
+                # width (so encoded runs up to the next end of line add nothing) and pads at that end of line.
+                n = min(254, w - x + rng.randint(1, 12))
+                n -= n % 2 if rle4 else 0
+                if n >= 3:
+                    data = bytes(rng.randrange(256) for _ in range(n // 2 if rle4 else n))  # RLE4: two per byte
+                    out += bytes([0, n]) + data + (b"\0" if len(data) % 2 else b"")
+                    out += bytes([3, row[0]])  # dropped: x is past the width
+                    break
             out += bytes([n, (v << 4) | v if rle4 else v])
             x += n
         if y < h - 1 or rng.random() < 0.5:
@@ -149,7 +161,7 @@ def hand_bmp(rng, w, h):
         elif where < 0.15:
             offset = 0  # "after the palette"
         data = bmp_file(header, palette_bytes, pixels, offset)
-        if rng.random() < 0.05 and not excluded:
+        if rng.random() < 0.1 and not excluded:
             # A palette longer than the room before the pixel offset: Pillow reads it over the pixels anyway.
             body = header + palette_bytes[:len(palette_bytes) // 2]
             data = b"BM" + struct.pack("<IHHI", 14 + len(body) + len(pixels), 0, 0, 14 + len(body)) + body + pixels
@@ -206,7 +218,14 @@ def hand_bmp(rng, w, h):
         dib = rng.random() < 0.1
         return f"{tag}_{bits}bit_{name}_h{size}{'_dib' if dib else ''}", bmp_file(header, b"", pixels, dib=dib), None
     # Headers and bit counts Pillow refuses.
-    bad = rng.choice([("bits", rng.choice([0, 2, 3, 30000])), ("size", rng.choice([16, 52, 56, 200])), ("comp", 4)])
+    narrow = {"2-3-1": (0x30, 0x0E, 0x01), "4-4-4": (0xF00, 0xF0, 0xF), "1-1-1": (0x4, 0x2, 0x1), "6-5-5": (0xFC00, 0x3E0, 0x1F)}
+    bad = rng.choice([("bits", rng.choice([0, 2, 3, 30000])), ("size", rng.choice([16, 52, 56, 200])), ("comp", 4),
+                      ("masks16_", rng.choice(list(narrow)))])
+    if bad[0] == "masks16_":
+        # 16-bit bitfields narrower (or other) than 5-5-5 / 5-6-5: Pillow 9.4 refuses the layout, and so must RleTcp.
+        masks = narrow[bad[1]]
+        header = info_header(40, w, h, 16, 3) + struct.pack("<III", *masks)
+        return f"odd_{bad[0]}{bad[1]}", bmp_file(header, b"", bytes(((w * 16 + 31) >> 3 & ~3) * h)), None
     if bad[0] == "bits":
         header = info_header(40, w, h, bad[1])
     elif bad[0] == "size":

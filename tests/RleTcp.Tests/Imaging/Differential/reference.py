@@ -6,6 +6,11 @@ Pillow 9.4 (the reference pipeline). It calls `run(cases)` below, where `cases(r
 it what the reference makes of it:
   NAME.expected.rle    Image.open(BytesIO(b)) + load() + convert('1') + the textbook RLE encoder, or
   NAME.expected.error  the exception's class and message when Pillow refuses the file (RleTcp must refuse it too),
+  NAME.expected.mode   for page 0: the mode of the image convert('1') works on (im.im.mode after load(); it differs
+                       from im.mode for a GIF whose grey-ramp first frame gets the global palette), which protocol
+                       v2's INFO (ImageHeaderInfo) must name by its conversion class ("1", "P", "L" or "RGB"),
+  NAME.expected.frames for page 0 of a GIF or TIFF: Pillow's n_frames (when it can count them), which INFO's frame
+                       count must equal,
   NAME.excluded        a documented difference (docs/IMAGING.md "Known differences"): the reason; not compared.
   NAME.page            the page K (decimal) when it is not 0: the reference is seek(K) before load(), RleTcp is given
                        IntakeOptions.Page = K.
@@ -64,13 +69,26 @@ def write_case(folder, name, data, excluded=None, page=0):
             if page:
                 im.seek(page)
             im.load()
+            mode = im.im.mode
             result = rle_of(im)
+        try:
+            with Image.open(io.BytesIO(data)) as counted:
+                # RleTcp reads pages of GIF and TIFF only (an animated WebP is its first frame, docs/IMAGING.md).
+                frames = getattr(counted, "n_frames", 1) if counted.format in ("GIF", "TIFF") else None
+        except Exception:  # Pillow fails to seek through the later frames: no count to compare
+            frames = None
     except Exception as e:  # the reference refuses the file: RleTcp must refuse it too
         with open(path + ".expected.error", "w") as f:
             f.write(type(e).__name__ + ": " + str(e))
         return "error"
     with open(path + ".expected.rle", "wb") as f:
         f.write(result)
+    if not page:
+        with open(path + ".expected.mode", "w") as f:
+            f.write(mode)
+        if frames is not None:
+            with open(path + ".expected.frames", "w") as f:
+                f.write(str(frames))
     return "rle"
 
 
