@@ -16,8 +16,32 @@ namespace RleTcp.Imaging.Formats;
 internal static class TurboJpegReader
 {
     /// <summary>Decodes <paramref name="jpeg"/> to bits as Pillow would, or null when it declines (see remarks).</summary>
-    public static unsafe BitImage? TryDecode(ReadOnlySpan<byte> jpeg, IntakeOptions options, CancellationToken ct)
+    public static BitImage? TryDecode(ReadOnlySpan<byte> jpeg, IntakeOptions options, CancellationToken ct)
     {
+        byte[]? pixels = TryDecodePixels(jpeg, options.MaxPixels, out int width, out int height, out int bytesPerPixel);
+        if (pixels is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            return ToBits(pixels, width, height, bytesPerPixel, options, ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+
+    /// <summary>
+    /// The decoded pixels (grey, or R, G, B), <c>width * bytesPerPixel</c> bytes a row, in an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/> (the caller returns it); null when it declines (see remarks).
+    /// </summary>
+    public static unsafe byte[]? TryDecodePixels(ReadOnlySpan<byte> jpeg, long maxPixels, out int width, out int height, out int bytesPerPixel)
+    {
+        width = height = bytesPerPixel = 0;
         if (!TurboJpeg.IsAvailable || jpeg.IsEmpty)
         {
             return null;
@@ -35,7 +59,7 @@ internal static class TurboJpegReader
             fixed (byte* source = jpeg)
             {
                 var size = new System.Runtime.InteropServices.CULong((nuint)jpeg.Length);
-                if (TurboJpeg.DecompressHeader(handle, source, size, out int width, out int height, out _, out int space) != 0)
+                if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out _, out int space) != 0)
                 {
                     return null;
                 }
@@ -46,15 +70,14 @@ internal static class TurboJpegReader
                     TurboJpeg.ColourSpaceYCbCr or TurboJpeg.ColourSpaceRgb => TurboJpeg.PixelRgb,
                     _ => -1,
                 };
-                if (pixelFormat < 0 || width <= 0 || height <= 0 || (long)width * height > options.MaxPixels)
+                if (pixelFormat < 0 || width <= 0 || height <= 0 || (long)width * height > maxPixels)
                 {
                     return null;
                 }
 
-                int bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
+                bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
                 int pitch = checked(width * bytesPerPixel);
                 pixels = ArrayPool<byte>.Shared.Rent(checked(pitch * height));
-                ct.ThrowIfCancellationRequested();
                 fixed (byte* destination = pixels)
                 {
                     // Flags 0: libjpeg's defaults, as Pillow leaves them (islow IDCT, fancy upsampling).
@@ -64,7 +87,9 @@ internal static class TurboJpegReader
                     }
                 }
 
-                return ToBits(pixels, width, height, bytesPerPixel, options, ct);
+                byte[] decoded = pixels;
+                pixels = null;
+                return decoded;
             }
         }
         finally
