@@ -79,23 +79,4 @@ public class DitherBenchmarks
 
         return _image.Height;
     }
-
-    /// <summary>TEMP: the previous kernel, for an A/B in one run.</summary>
-    [Benchmark]
-    public int BaselineKernel()
-    {
-        int[] errors = new int[Width + 1];
-        byte[] msbs = new byte[4 * Width];
-        for (int y = 0; y < Height; y += 4)
-        {
-            int rows = Math.Min(4, Height - y);
-            PillowDitherBaseline.DitherRows(_grey.AsSpan(y * Width), Width, Width, rows, errors, msbs, Width);
-            for (int r = 0; r < rows; r++)
-            {
-                MsbPacker.Pack(msbs.AsSpan(r * Width, Width), Width, _image.Row(y + r));
-            }
-        }
-
-        return _image.Height;
-    }
 }
