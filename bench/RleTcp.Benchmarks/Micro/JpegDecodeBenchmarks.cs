@@ -1,5 +1,6 @@
 using System.Buffers;
 using BenchmarkDotNet.Attributes;
+using BitMiracle.LibJpeg.Classic;
 using RleTcp.Benchmarks.Images;
 using RleTcp.Imaging;
 using RleTcp.Imaging.Formats;
@@ -12,7 +13,9 @@ namespace RleTcp.Benchmarks.Micro;
 /// <summary>
 /// JPEG decoders on the 2550x3300 scan page (<see cref="ScanPages"/>, quality 85): ImageSharp 2.1.13 (the baseline,
 /// to the pixel type the intake asks it for), libjpeg-turbo's TurboJPEG API (what Debian's Pillow decodes with), and
-/// the whole intake (libjpeg-turbo, then Pillow's conversion to bits).
+/// BitMiracle.LibJpeg.NET (a managed port of libjpeg 6b, the NuGet alternative), and the whole intake (libjpeg-turbo,
+/// then Pillow's conversion to bits). The setup prints whether BitMiracle's pixels equal libjpeg-turbo's (which the
+/// differential test gen_jpeg holds equal to Pillow's).
 /// </summary>
 [MemoryDiagnoser]
 [Config(typeof(CodecConfig))]
@@ -39,7 +42,23 @@ public class JpegDecodeBenchmarks
         {
             throw new InvalidOperationException("libturbojpeg.so.0 is missing (Debian libturbojpeg0).");
         }
+
+        byte[] turbo = TurboJpegReader.TryDecodePixels(_bytes, long.MaxValue, out int width, out int height, out int channels)!;
+        byte[] managed = DecodeWithBitMiracle(_bytes);
+        int length = width * height * channels;
+        int differing = 0;
+        for (int i = 0; i < length; i++)
+        {
+            differing += turbo[i] != managed[i] ? 1 : 0;
+        }
+
+        Console.WriteLine($"// {Page}: BitMiracle.LibJpeg.NET vs libjpeg-turbo: {differing} of {length} samples differ");
+        ArrayPool<byte>.Shared.Return(turbo);
     }
+
+    /// <summary>BitMiracle.LibJpeg.NET's decode (libjpeg's defaults: islow IDCT, fancy upsampling), row by row.</summary>
+    [Benchmark]
+    public int BitMiracle() => DecodeWithBitMiracle(_bytes).Length;
 
     /// <summary>ImageSharp's decode, to L8 for grey and Rgb24 for colour (what the intake asked it for).</summary>
     [Benchmark(Baseline = true)]
@@ -71,5 +90,26 @@ public class JpegDecodeBenchmarks
     {
         using BitImage image = ImageIntake.Decode(_bytes, IntakeOptions.Default);
         return image.Height;
+    }
+
+    private static byte[] DecodeWithBitMiracle(byte[] bytes)
+    {
+        var decompress = new jpeg_decompress_struct();
+        using var stream = new MemoryStream(bytes, writable: false);
+        decompress.jpeg_stdio_src(stream);
+        decompress.jpeg_read_header(true);
+        decompress.jpeg_start_decompress();
+        int stride = decompress.Output_width * decompress.Output_components;
+        byte[] pixels = new byte[stride * decompress.Output_height];
+        byte[][] row = jpeg_common_struct.AllocJpegSamples(stride, 1);
+        while (decompress.Output_scanline < decompress.Output_height)
+        {
+            int y = decompress.Output_scanline;
+            decompress.jpeg_read_scanlines(row, 1);
+            row[0].AsSpan(0, stride).CopyTo(pixels.AsSpan(y * stride));
+        }
+
+        decompress.jpeg_finish_decompress();
+        return pixels;
     }
 }
