@@ -11,6 +11,11 @@ COPY server/ server/
 RUN dotnet publish server/RleTcp.Server -c Release -p:PublishProfile=linux-x64 -o /app
 
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
+# libjpeg-turbo's TurboJPEG API: JPEG decoded as Debian's Pillow decodes it (without it, ImageSharp decodes JPEG).
+# Debian calls the package libturbojpeg0, Ubuntu libturbojpeg.
+RUN apt-get update \
+    && (apt-get install -y --no-install-recommends libturbojpeg0 || apt-get install -y --no-install-recommends libturbojpeg) \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/RleTcp.Server /app/appsettings.json ./
 # In a container the listener must accept connections from outside the container's loopback.

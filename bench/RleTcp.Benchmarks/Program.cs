@@ -5,7 +5,9 @@ namespace RleTcp.Benchmarks;
 /// <summary>
 /// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
 /// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>alloc</c> (only the per-small-request allocation figure), <c>table</c> (prints a results file),
-/// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios).
+/// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios),
+/// <c>scans DIR</c> (writes issue 14's grey and colour scan pages), <c>intake FILES</c> (times the in-process intake of
+/// files, the counterpart of bench/peers/pillow_convert.py).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
 /// </summary>
@@ -18,6 +20,10 @@ public static class Program
         {
             case "images":
                 return Images.ImagesCommand.Run(args[1..]);
+            case "scans":
+                return Images.ScansCommand.WriteScans(args[1..]);
+            case "intake":
+                return Images.ScansCommand.TimeIntake(args[1..]);
             case "micro":
                 return Micro.MicroSuite.Run(args[1..]);
             case "e2e":

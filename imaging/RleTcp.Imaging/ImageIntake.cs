@@ -130,6 +130,12 @@ public static class ImageIntake
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
+            if (format is JpegFormat && TurboJpegReader.TryDecode(bytes, options, ct) is { } turbo)
+            {
+                // libjpeg-turbo, as Debian's Pillow decodes: Pillow's pixels (ImageSharp's differ by rounding).
+                return turbo;
+            }
+
             if (tiff is { } own && TiffIntake.TryRead(bytes, own, ct) is { } bilevel)
             {
                 return bilevel;

@@ -18,18 +18,8 @@ internal static class PillowBilevel
     /// The Pillow grey value (<c>L()</c> / 1000, truncated) of each pixel of <paramref name="pixels"/>, whose first
     /// three bytes of every <paramref name="bytesPerPixel"/> are R, G, B.
     /// </summary>
-    public static void LumaRow(ReadOnlySpan<byte> pixels, int bytesPerPixel, Span<byte> values)
-    {
-        if (pixels.Length < ((values.Length - 1) * (long)bytesPerPixel) + 3)
-        {
-            throw new ArgumentException("The row has fewer pixels than values asked for.", nameof(pixels));
-        }
-
-        for (int x = 0, i = 0; x < values.Length; x++, i += bytesPerPixel)
-        {
-            values[x] = (byte)(Luma1000(pixels[i], pixels[i + 1], pixels[i + 2]) / 1000);
-        }
-    }
+    public static void LumaRow(ReadOnlySpan<byte> pixels, int bytesPerPixel, Span<byte> values) =>
+        PillowLuma.Row(pixels, bytesPerPixel, values);
 
     /// <summary>Packs <c>value &gt;= 128</c> as white, MSB first, into <paramref name="packed"/>.</summary>
     public static void Threshold(ReadOnlySpan<byte> values, Span<byte> packed) => Threshold(values, packed, 128);

@@ -34,6 +34,12 @@ internal static class PillowDither
     /// <summary>How many rows run together (enough to hide a carry chain's latency behind the others).</summary>
     public const int Rows = 4;
 
+    /// <summary>
+    /// How many steps a group of four rows must have completed beyond the step a group below it is about to reach
+    /// (see <see cref="StepsOfFour"/>).
+    /// </summary>
+    public const int GroupLag = (Lag * (Rows - 1)) + 1;
+
     // Two pixels: the row below needs errors[x + 1], which this row writes one step after pixel x.
     private const int Lag = 2;
 
@@ -102,8 +108,27 @@ internal static class PillowDither
         Unsafe.Add(ref errors, width) = a;
     }
 
-    /// <summary>Four rows as a wavefront: row <c>k</c> at pixel <c>T - 2k</c> at step <c>T</c>.</summary>
+    /// <summary>Four rows as a wavefront, all of their steps (see <see cref="DitherFourSteps"/>).</summary>
     private static void DitherFour(ref byte v0, int vStride, ref byte o0, int oStride, int width, ref int errors)
+    {
+        var carries = default(FourRowCarries);
+        DitherFourSteps(ref v0, vStride, ref o0, oStride, width, ref errors, 0, StepsOfFour(width), ref carries);
+    }
+
+    /// <summary>How many wavefront steps four rows of <paramref name="width"/> pixels take.</summary>
+    /// <remarks>
+    /// Row <c>k</c> is at pixel <c>T - Lag * k</c> at step <c>T</c>; the last step writes row 3's final
+    /// <c>errors[width]</c>. After step <c>T</c> the last row is final (and its errors are) up to pixel
+    /// <c>T - Lag * 3</c>, which is what a group of rows below waits for.
+    /// </remarks>
+    public static int StepsOfFour(int width) => width + (Lag * (Rows - 1)) + 1;
+
+    /// <summary>
+    /// Steps <paramref name="from"/> to <paramref name="to"/> (exclusive) of four rows as a wavefront: row <c>k</c>
+    /// at pixel <c>T - Lag * k</c> at step <c>T</c>, its carries kept in <paramref name="carries"/> between calls.
+    /// </summary>
+    public static void DitherFourSteps(
+        ref byte v0, int vStride, ref byte o0, int oStride, int width, ref int errors, int from, int to, ref FourRowCarries carries)
     {
         ref short q = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_quotient), -TMin);
         ref int te = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(s_error), -WMin);
@@ -113,17 +138,18 @@ internal static class PillowDither
         ref byte o1 = ref Unsafe.Add(ref o0, oStride);
         ref byte o2 = ref Unsafe.Add(ref o1, oStride);
         ref byte o3 = ref Unsafe.Add(ref o2, oStride);
-        int c0 = 0, a0 = 0, b0 = 0, c1 = 0, a1 = 0, b1 = 0, c2 = 0, a2 = 0, b2 = 0, c3 = 0, a3 = 0, b3 = 0;
+        int c0 = carries.C0, a0 = carries.A0, b0 = carries.B0, c1 = carries.C1, a1 = carries.A1, b1 = carries.B1;
+        int c2 = carries.C2, a2 = carries.A2, b2 = carries.B2, c3 = carries.C3, a3 = carries.A3, b3 = carries.B3;
 
         // Steps where some row is before its start or past its end take the checked form; in between, all four
-        // rows are inside [0, width) and run without checks. The last step writes row 3's final errors[width].
-        int steps = width + (Lag * (Rows - 1)) + 1;
+        // rows are inside [0, width) and run without checks.
         int fullFrom = Lag * (Rows - 1), fullTo = Math.Max(fullFrom, width);
-        for (int t = 0; t < steps; t++)
+        for (int t = from; t < to; t++)
         {
-            if (t == fullFrom)
+            if (t >= fullFrom && t < fullTo)
             {
-                for (; t < fullTo; t++)
+                int end = Math.Min(to, fullTo);
+                for (; t < end; t++)
                 {
                     Step(ref v0, ref o0, t, ref errors, ref q, ref te, ref c0, ref a0, ref b0);
                     Step(ref v1, ref o1, t - Lag, ref errors, ref q, ref te, ref c1, ref a1, ref b1);
@@ -131,7 +157,7 @@ internal static class PillowDither
                     Step(ref v3, ref o3, t - (3 * Lag), ref errors, ref q, ref te, ref c3, ref a3, ref b3);
                 }
 
-                if (t >= steps)
+                if (t >= to)
                 {
                     break;
                 }
@@ -142,6 +168,11 @@ internal static class PillowDither
             Edge(ref v2, ref o2, t - (2 * Lag), width, ref errors, ref q, ref te, ref c2, ref a2, ref b2);
             Edge(ref v3, ref o3, t - (3 * Lag), width, ref errors, ref q, ref te, ref c3, ref a3, ref b3);
         }
+
+        carries = new FourRowCarries
+        {
+            C0 = c0, A0 = a0, B0 = b0, C1 = c1, A1 = a1, B1 = b1, C2 = c2, A2 = a2, B2 = b2, C3 = c3, A3 = a3, B3 = b3,
+        };
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -196,4 +227,12 @@ internal static class PillowDither
 
         return table;
     }
+}
+
+/// <summary>The error carries of four rows in a wavefront, kept between calls that each run part of its steps.</summary>
+internal struct FourRowCarries
+{
+#pragma warning disable SA1600, CS1591 // Pillow's l, l0, l1 of rows 0-3 (see PillowDither.Step).
+    public int C0, A0, B0, C1, A1, B1, C2, A2, B2, C3, A3, B3;
+#pragma warning restore SA1600, CS1591
 }

@@ -27,18 +27,25 @@ public class DitherBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _grey = new byte[Width * Height];
+        _grey = ScanGreys(Width, Height);
+        _image = new BitImage(Width, Height);
+    }
+
+    /// <summary>Scanner-like greys (fixed seed): paper near white with noise, text strokes near black.</summary>
+    internal static byte[] ScanGreys(int width, int height)
+    {
+        byte[] grey = new byte[width * height];
         var random = new Random(14);
-        for (int y = 0; y < Height; y++)
+        for (int y = 0; y < height; y++)
         {
-            for (int x = 0; x < Width; x++)
+            for (int x = 0; x < width; x++)
             {
                 bool ink = ((x / 9) + (y / 23)) % 7 == 0;
-                _grey[(y * Width) + x] = (byte)Math.Clamp((ink ? 30 : 225) + random.Next(-40, 41), 0, 255);
+                grey[(y * width) + x] = (byte)Math.Clamp((ink ? 30 : 225) + random.Next(-40, 41), 0, 255);
             }
         }
 
-        _image = new BitImage(Width, Height);
+        return grey;
     }
 
     /// <summary>Releases the image.</summary>

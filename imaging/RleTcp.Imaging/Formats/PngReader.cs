@@ -236,6 +236,12 @@ internal static class PngReader
                 // RGB (3 samples) or RGBA (4): the luma of the high bytes; alpha is dropped, as Pillow's RGBA -> 1.
                 int sampleBytes = header.BitDepth / 8;
                 int step = header.Channels * sampleBytes;
+                if (sampleBytes == 1)
+                {
+                    PillowLuma.Row(raw, step, values[..n]);
+                    break;
+                }
+
                 for (int x = 0, i = 0; x < n; x++, i += step)
                 {
                     values[x] = (byte)(PillowBilevel.Luma1000(raw[i], raw[i + sampleBytes], raw[i + (2 * sampleBytes)]) / 1000);

@@ -93,7 +93,8 @@ internal static class PngUnfilter
                     row[i] += up[i]; // no left pixel: a and c count as 0, so the predictor is b
                 }
 
-                for (int i = bpp; i < n; i++)
+                // 3- and 4-byte pixels a pixel at a time where the CPU allows; the rest byte by byte.
+                for (int i = PngPaethPixels.Apply(row, up, bpp); i < n; i++)
                 {
                     row[i] += Predict(row[i - bpp], up[i], up[i - bpp]);
                 }

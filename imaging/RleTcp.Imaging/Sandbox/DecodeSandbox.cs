@@ -49,6 +49,11 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
         }
 
         LogStarted(options.Processes, options.MemoryLimitBytes >> 20, _command.FileName);
+        if (!Formats.TurboJpeg.IsAvailable)
+        {
+            // The workers run on this machine: what this process cannot load, they cannot either.
+            LogNoTurboJpeg();
+        }
     }
 
     /// <summary>The pool's size.</summary>
@@ -245,6 +250,9 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Decode sandbox: {Processes} worker processes, {MemoryLimitMiB} MiB heap cap each, started as {WorkerCommand}")]
     private partial void LogStarted(int processes, long memoryLimitMiB, string workerCommand);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "libturbojpeg.so.0 (Debian libturbojpeg0) is not installed: JPEG is decoded by ImageSharp, whose pixels are not Pillow's")]
+    private partial void LogNoTurboJpeg();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Decode worker {WorkerPid} started (replacement: {Replacement})")]
     private partial void LogWorkerStarted(int workerPid, bool replacement);

@@ -1,4 +1,5 @@
 using RleTcp.Imaging;
+using RleTcp.Imaging.Formats;
 using RleTcp.Protocol.Bits;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -8,12 +9,37 @@ namespace RleTcp.Tests.Imaging;
 
 /// <summary>
 /// JPEG refused or decoded where Pillow 9.4 (libjpeg-turbo) refuses or decodes it (issue 18): cut short or without
-/// EOI is InvalidImage, junk between markers and a short APP14 are skipped. The pixels themselves are lossy and
-/// not compared with Pillow's; gen_jpeg_truncated.py is the randomized refusal check.
+/// EOI is InvalidImage, junk between markers and a short APP14 are skipped. Whole grey and colour JPEGs decode
+/// through libjpeg-turbo to Pillow's bits (gen_jpeg.py, the differential check); gen_jpeg_truncated.py is the
+/// randomized refusal check.
 /// </summary>
 [Trait("Category", "Unit")]
 public class JpegIntakeTests
 {
+    [Fact]
+    public void Libturbojpeg_is_installed_so_jpeg_decodes_as_pillow_decodes_it()
+    {
+        // gen_jpeg (the differential tests) pins whole JPEGs to Pillow's bytes, which only libjpeg-turbo gives.
+        Assert.True(TurboJpeg.IsAvailable, "libturbojpeg.so.0 is missing: install Debian's libturbojpeg0 (.ci/run does).");
+    }
+
+    [Fact]
+    public void Grey_and_colour_jpeg_decode_through_libjpeg_turbo_to_the_same_bits_as_the_intake()
+    {
+        byte[] jpeg = Photo();
+        using BitImage? turbo = TurboJpegReader.TryDecode(jpeg, IntakeOptions.Default, CancellationToken.None);
+        Assert.NotNull(turbo);
+        using BitImage intake = ImageIntake.Decode(jpeg, IntakeOptions.Default);
+        Assert.Equal(turbo, intake);
+    }
+
+    [Fact]
+    public void Libjpeg_turbo_declines_a_truncated_jpeg_and_leaves_the_refusal_to_the_intake()
+    {
+        byte[] jpeg = Photo();
+        Assert.Null(TurboJpegReader.TryDecode(jpeg[..(jpeg.Length * 3 / 4)], IntakeOptions.Default, CancellationToken.None));
+    }
+
     [Fact]
     public void Jpeg_without_EOI_is_InvalidImage_as_Pillow_finds_it_truncated()
     {

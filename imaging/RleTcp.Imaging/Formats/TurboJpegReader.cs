@@ -1,0 +1,139 @@
+using System.Buffers;
+
+using RleTcp.Protocol.Bits;
+
+namespace RleTcp.Imaging.Formats;
+
+/// <summary>
+/// Grey and colour JPEG decoded by libjpeg-turbo (<see cref="TurboJpeg"/>), the library Debian's Pillow 9.4 uses,
+/// then converted as Pillow converts "L" and "RGB" to "1": the pixels, and so the bits, are Pillow's.
+/// </summary>
+/// <remarks>
+/// Declines (returns null, and the intake decodes with ImageSharp as before) when the library is not installed, for
+/// CMYK and YCCK files, and for any file libjpeg-turbo reports an error or a warning on (corrupt or truncated data,
+/// where Pillow raises or libjpeg's recovery is not pinned by a test). The caller has checked the size already.
+/// </remarks>
+internal static class TurboJpegReader
+{
+    /// <summary>Decodes <paramref name="jpeg"/> to bits as Pillow would, or null when it declines (see remarks).</summary>
+    public static BitImage? TryDecode(ReadOnlySpan<byte> jpeg, IntakeOptions options, CancellationToken ct)
+    {
+        byte[]? pixels = TryDecodePixels(jpeg, options.MaxPixels, out int width, out int height, out int bytesPerPixel);
+        if (pixels is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            ct.ThrowIfCancellationRequested();
+            return ToBits(pixels, width, height, bytesPerPixel, options, ct);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(pixels);
+        }
+    }
+
+    /// <summary>
+    /// The decoded pixels (grey, or R, G, B), <c>width * bytesPerPixel</c> bytes a row, in an array rented from
+    /// <see cref="ArrayPool{T}.Shared"/> (the caller returns it); null when it declines (see remarks).
+    /// </summary>
+    public static unsafe byte[]? TryDecodePixels(ReadOnlySpan<byte> jpeg, long maxPixels, out int width, out int height, out int bytesPerPixel)
+    {
+        width = height = bytesPerPixel = 0;
+        if (!TurboJpeg.IsAvailable || jpeg.IsEmpty)
+        {
+            return null;
+        }
+
+        IntPtr handle = TurboJpeg.InitDecompress();
+        if (handle == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        byte[]? pixels = null;
+        try
+        {
+            fixed (byte* source = jpeg)
+            {
+                var size = new System.Runtime.InteropServices.CULong((nuint)jpeg.Length);
+                if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out _, out int space) != 0)
+                {
+                    return null;
+                }
+
+                int pixelFormat = space switch
+                {
+                    TurboJpeg.ColourSpaceGrey => TurboJpeg.PixelGrey,
+                    TurboJpeg.ColourSpaceYCbCr or TurboJpeg.ColourSpaceRgb => TurboJpeg.PixelRgb,
+                    _ => -1,
+                };
+                if (pixelFormat < 0 || width <= 0 || height <= 0 || (long)width * height > maxPixels)
+                {
+                    return null;
+                }
+
+                bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
+                int pitch = checked(width * bytesPerPixel);
+                pixels = ArrayPool<byte>.Shared.Rent(checked(pitch * height));
+                fixed (byte* destination = pixels)
+                {
+                    // Flags 0: libjpeg's defaults, as Pillow leaves them (islow IDCT, fancy upsampling).
+                    if (TurboJpeg.Decompress(handle, source, size, destination, width, pitch, height, pixelFormat, 0) != 0)
+                    {
+                        return null;
+                    }
+                }
+
+                byte[] decoded = pixels;
+                pixels = null;
+                return decoded;
+            }
+        }
+        finally
+        {
+            TurboJpeg.Destroy(handle);
+            if (pixels is not null)
+            {
+                ArrayPool<byte>.Shared.Return(pixels);
+            }
+        }
+    }
+
+    private static BitImage ToBits(byte[] pixels, int width, int height, int bytesPerPixel, IntakeOptions options, CancellationToken ct)
+    {
+        // "L" and "RGB" both dither in Pillow's mode; the threshold mode compares the grey (or luma) with the level.
+        BitImage image = BitImage.CreatePooled(width, height);
+        try
+        {
+            using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow, options.Level);
+            int pitch = width * bytesPerPixel;
+            for (int y = 0; y < height; y++)
+            {
+                if ((y & 63) == 0)
+                {
+                    ct.ThrowIfCancellationRequested();
+                }
+
+                ReadOnlySpan<byte> row = pixels.AsSpan(y * pitch, pitch);
+                if (bytesPerPixel == 1)
+                {
+                    writer.WriteGrey(y, row);
+                }
+                else
+                {
+                    writer.WriteRgb(y, row, bytesPerPixel);
+                }
+            }
+
+            return image;
+        }
+        catch
+        {
+            image.Dispose();
+            throw;
+        }
+    }
+}
