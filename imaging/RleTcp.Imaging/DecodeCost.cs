@@ -30,7 +30,7 @@ public static class DecodeCost
     private const double OwnBitReader = 0.25;          // packed rows straight into the BitImage, plus a row or two
     private const double WebpLossless = 11.0;          // ARGB words + transform buffers + the Rgb24 image (1.06 GiB for 100 MP)
     private const double WebpLossy = 8.0;              // YUV planes + the Rgb24 image (710 MiB measured for 100 MP)
-    private const double Jpeg = 7.0;                   // component planes + the Rgb24 image
+    private const double Jpeg = 9.0;                   // component planes + the Rgb24 image; libjpeg-turbo keeps a progressive file's coefficients natively (2 B/sample, 6 for 4:4:4)
     private const double Gif = 5.5;                    // the index frame + the Rgba32 image (4.5 measured)
     private const double Png = 5.5;                    // scanlines (Adam7 passes) + up to an Rgba32 image (2.2 grey)
     private const double Bmp = 7.0;                    // row buffers + the image (3.5 grey)
