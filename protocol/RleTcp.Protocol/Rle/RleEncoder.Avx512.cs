@@ -1,0 +1,181 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using RleTcp.Protocol.Bits;
+
+namespace RleTcp.Protocol.Rle;
+
+/// <summary>
+/// The AVX-512 VBMI2 row encoder: boundary masks for 8 words (512 pixels) at once, then, for each word that has
+/// boundaries, its 64 pixels as 64 bytes (colour of the pixel left of each, position mod 128), the boundary bytes
+/// compressed to the front with <c>VPCOMPRESSB</c>, and every run length as the difference of neighbouring
+/// positions: 64 output bytes stored at once, with no branch per run.
+/// </summary>
+/// <remarks>
+/// The constants are RVA data (<c>ReadOnlySpan</c> properties) and the loop calls nothing, so every vector stays in a
+/// register: a call would make the JIT spill them all (every vector register is caller-saved).
+/// </remarks>
+public static partial class RleEncoder
+{
+    // Chunk starts (multiples of 127, 0 included) as MSB-first boundary bits of word i; the pattern repeats every
+    // 127 words (127 x 64 pixels = 64 chunks), and 7 more entries let 8 words load from any offset.
+    private static readonly ulong[] ChunkStartWords = MakeChunkStartWords();
+
+    // Byte j of a word's spread vector reads byte 7 - j/8 of the word (pixel j lives in it, MSB first) ...
+    private static ReadOnlySpan<byte> SpreadIndex => [7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+
+    // ... and this bit of it.
+    private static ReadOnlySpan<byte> PixelBit => [128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1];
+
+    // Pixel positions mod 128 in an even word (a block starts at a multiple of 8 words) ...
+    private static ReadOnlySpan<byte> EvenWordPositions => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63];
+
+    // ... and in an odd one.
+    private static ReadOnlySpan<byte> OddWordPositions => [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127];
+
+    // Element 0 from the second operand (the previous run end), element j from element j - 1 of the first.
+    private static ReadOnlySpan<byte> PreviousIndex => [64, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62];
+
+    internal static int EncodeRowAvx512(ReadOnlySpan<ulong> row, int width, Span<byte> destination)
+    {
+        ref byte output = ref MemoryMarshal.GetReference(destination);
+        ref ulong words = ref MemoryMarshal.GetReference(row);
+        int capacity = destination.Length;
+        int last = row.Length - 1;
+        var state = new RunState { Start = 0, Written = 0 };
+
+        // The block holding the row's last word is loaded from a zero-padded copy; its lanes after the last word
+        // hold no pixels, and the padding is zero, so a white last pixel looks like a change at the width: neither
+        // is a boundary.
+        int lastBlock = last & ~7;
+        EightWords tail = default;
+        for (int i = lastBlock; i <= last; i++)
+        {
+            tail[i - lastBlock] = row[i];
+        }
+
+        Vector512<ulong> lane = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
+        Vector512<ulong> lastLane = Vector512.Create((ulong)(last - lastBlock));
+        Vector512<ulong> tailMask = Vector512.LessThan(lane, lastLane)
+            | (Vector512.Equals(lane, lastLane) & Vector512.Create(BitImage.LastWordMaskFor(width)));
+        ref ulong chunks = ref MemoryMarshal.GetArrayDataReference(ChunkStartWords);
+
+        // Lane 7 of the block before the first: its low bit is pixel 0, so pixel 0 is no colour change; nor is it a
+        // chunk start (the table marks every multiple of 127, 0 included).
+        Vector512<ulong> previous = Vector512.Create(words >> 63);
+        Vector512<ulong> firstMask = ~Vector512.CreateScalar(0x8000_0000_0000_0000UL);
+        int chunk = 0; // block % 127
+        for (int block = 0; block < lastBlock; block += 8)
+        {
+            Vector512<ulong> w = Vector512.LoadUnsafe(ref words, (nuint)block);
+            EncodeBlock(w, ref previous, Vector512.LoadUnsafe(ref chunks, (nuint)chunk), firstMask, block, ref output, capacity, ref state);
+            firstMask = Vector512<ulong>.AllBitsSet;
+            chunk = chunk >= RleFormat.ChunkPixels - 8 ? chunk + 8 - RleFormat.ChunkPixels : chunk + 8;
+        }
+
+        Vector512<ulong> lastWords = Vector512.LoadUnsafe(ref tail[0]);
+        EncodeBlock(lastWords, ref previous, Vector512.LoadUnsafe(ref chunks, (nuint)chunk), firstMask & tailMask, lastBlock, ref output, capacity, ref state);
+
+        // The last run ends at the row's end; the chunk starts guarantee it is at most 127 long.
+        int color = (int)(row[last] >> (63 - ((width - 1) & 63))) & 1;
+        Unsafe.Add(ref output, state.Written++) = (byte)((color << 7) | (width - state.Start));
+        return state.Written;
+    }
+
+    // One block of 8 words: boundaries, then every word that has any. chunks: the chunk starts of these words;
+    // keep: zero for the bits that are no boundary whatever the pixels (pixel 0, the padding, lanes past the row).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void EncodeBlock(
+        Vector512<ulong> w, ref Vector512<ulong> previous, Vector512<ulong> chunks, Vector512<ulong> keep, int block,
+        ref byte output, int capacity, ref RunState state)
+    {
+        // left: each pixel's left neighbour; a boundary is a pixel that differs from it, or a chunk start.
+        Vector512<ulong> left = (w >> 1) | (Avx512F.AlignRight64(w, previous, 7) << 63);
+        previous = w;
+        Vector512<ulong> boundaries = ((w ^ left) | chunks) & keep;
+        uint busy = (uint)(~Vector512.Equals(boundaries, Vector512<ulong>.Zero)).ExtractMostSignificantBits();
+        if (busy == 0)
+        {
+            return;
+        }
+
+        Vector512<byte> boundaryBytes = boundaries.AsByte();
+        Vector512<byte> leftBytes = left.AsByte();
+        Vector512<byte> spreadIndex = Vector512.Create(SpreadIndex);
+        Vector512<byte> pixelBit = Vector512.Create(PixelBit);
+        Vector512<byte> top = Vector512.Create((byte)0x80);
+        do
+        {
+            int k = BitOperations.TrailingZeroCount(busy);
+            busy &= busy - 1;
+
+            // Spread word k to one byte per pixel: which pixels end a run, and the colour of the run each ends
+            // (its left neighbour), in the top bit of the pixel's position.
+            Vector512<byte> spread = spreadIndex + Vector512.Create((byte)(8 * k));
+            Vector512<byte> ends = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8(boundaryBytes, spread) & pixelBit, Vector512<byte>.Zero);
+            Vector512<byte> colours = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8(leftBytes, spread) & pixelBit, Vector512<byte>.Zero);
+            Vector512<byte> marked = Vector512.Create((k & 1) == 0 ? EvenWordPositions : OddWordPositions) | (colours & top);
+            Vector512<byte> packed = Avx512Vbmi2.Compress(Vector512<byte>.Zero, ends, marked);
+
+            // A run's length is its end minus the previous end (mod 128: a run is 1..127 long).
+            Vector512<byte> before = Avx512Vbmi.PermuteVar64x8x2(packed, Vector512.Create(PreviousIndex), Vector512.Create((byte)state.Start));
+            Vector512<byte> runs = (packed & top) | ((packed - before) & Vector512.Create((byte)0x7F));
+            ulong pixels = ends.ExtractMostSignificantBits(); // bit j: pixel j of the word ends a run
+            int count = BitOperations.PopCount(pixels);
+            if (state.Written + 64 <= capacity)
+            {
+                runs.StoreUnsafe(ref output, (nuint)state.Written);
+            }
+            else
+            {
+                SixtyFourBytes spill = default;
+                runs.StoreUnsafe(ref spill[0]);
+                for (int i = 0; i < count; i++)
+                {
+                    Unsafe.Add(ref output, state.Written + i) = spill[i];
+                }
+            }
+
+            state.Written += count;
+            state.Start = ((block + k) << 6) + 63 - BitOperations.LeadingZeroCount(pixels);
+        }
+        while (busy != 0);
+    }
+
+    private static ulong[] MakeChunkStartWords()
+    {
+        var words = new ulong[RleFormat.ChunkPixels + 7];
+        for (int i = 0; i < words.Length; i++)
+        {
+            for (int bit = 0; bit < 64; bit++)
+            {
+                if (((i * 64) + bit) % RleFormat.ChunkPixels == 0)
+                {
+                    words[i] |= 0x8000_0000_0000_0000UL >> bit;
+                }
+            }
+        }
+
+        return words;
+    }
+
+    private struct RunState
+    {
+        public int Start; // the current run's first pixel
+        public int Written;
+    }
+
+    [InlineArray(8)]
+    private struct EightWords
+    {
+        private ulong _word;
+    }
+
+    [InlineArray(64)]
+    private struct SixtyFourBytes
+    {
+        private byte _byte;
+    }
+}
