@@ -12,9 +12,9 @@ namespace RleTcp.Protocol.Rle;
 /// Runs are found a 64-bit word at a time: XORing a word with itself shifted by one pixel marks every pixel that
 /// differs from its left neighbour, the chunk starts (multiples of 127) are ORed in, and every marked pixel ends one
 /// run, i.e. writes one byte. How the marked pixels become bytes depends on the CPU, chosen once
-/// (<see cref="Path"/>): AVX-512 VBMI2 compresses a word's 64 positions into a vector (RleEncoder.Avx512.cs), AVX2
-/// with BMI2 looks positions up a byte at a time (RleEncoder.Avx2.cs), and the scalar loop takes one leading-zero
-/// count per run (RleEncoder.Scalar.cs). All paths write the same bytes and allocate nothing beyond the output.
+/// (<see cref="Path"/>): AVX-512 VBMI2 compresses a word's 64 positions into a vector (RleEncoder.Avx512.cs), the
+/// scalar loop takes one leading-zero count per run (RleEncoder.Scalar.cs), and AVX2 with BMI2 (looking positions up a
+/// byte at a time, RleEncoder.Avx2.cs) is selectable and tested but not chosen (see RleEncoderPath.cs). All paths write the same bytes and allocate nothing beyond the output.
 /// </remarks>
 public static partial class RleEncoder
 {

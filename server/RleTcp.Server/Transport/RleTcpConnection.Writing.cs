@@ -13,7 +13,7 @@ namespace RleTcp.Server.Transport;
 /// </summary>
 internal sealed partial class RleTcpConnection
 {
-    private const int WriteSlice = 256 * 1024;
+    private const int WriteSlice = 64 * 1024;
 
     private async Task WriteLoopAsync()
     {

@@ -93,11 +93,9 @@ public class RleEncoderPathTests
     }
 
     [Fact]
-    public void TheProcessUsesTheWidestPathTheCpuHas()
+    public void TheProcessUsesVbmi2WhereTheCpuHasItAndScalarOtherwise()
     {
-        RleEncoderPath expected = Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported ? RleEncoderPath.Avx512Vbmi2
-            : Avx2.IsSupported && Bmi2.X64.IsSupported ? RleEncoderPath.Avx2
-            : RleEncoderPath.Scalar;
+        RleEncoderPath expected = Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported ? RleEncoderPath.Avx512Vbmi2 : RleEncoderPath.Scalar;
         Assert.Equal(expected, RleEncoder.Path);
     }
 }
