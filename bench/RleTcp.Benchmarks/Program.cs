@@ -6,7 +6,8 @@ namespace RleTcp.Benchmarks;
 /// Entry point. A first word selects a mode used by bench/run.sh: <c>micro</c> (the BenchmarkDotNet suite, written
 /// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>alloc</c> (only the per-small-request allocation figure), <c>table</c> (prints a results file),
 /// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios),
-/// <c>echo-peer --port N</c> (the plain-socket framed echo the transport is measured against).
+/// <c>echo-peer --port N</c> (the plain-socket framed echo the transport is measured against), <c>transport</c> (issue 14's
+/// FrameEcho-vs-peer rows).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
 /// </summary>
@@ -29,6 +30,8 @@ public static class Program
                 return Codecs.CodecsCommand.Run(args[1..]);
             case "table":
                 return Report.TableCommand.Run(args[1..]);
+            case "transport":
+                return EndToEnd.TransportSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
             case "echo-peer":
                 return Peers.PlainSocketEcho.RunAsync(args[1..]).GetAwaiter().GetResult();
         }

@@ -185,8 +185,13 @@ internal abstract class PipeTransport : IConnectionTransport
         }
     }
 
+    // The reader's continuation runs inline in the writer's flush: the receive loop's flush runs the frame reader,
+    // the answer writer's flush runs the send loop, each on the thread that has the bytes, instead of a thread-pool
+    // hop per flush (what the plain-socket echo peer never pays). Both readers only parse, copy or send, and return at
+    // their next incomplete await.
     private static PipeOptions Options(int pauseBytes) => new(
         pool: ServerMemoryPool.Instance,
+        readerScheduler: PipeScheduler.Inline,
         pauseWriterThreshold: pauseBytes,
         resumeWriterThreshold: pauseBytes / 2,
         minimumSegmentSize: MinimumReceive,
