@@ -20,7 +20,7 @@ internal abstract class PipeTransport : IConnectionTransport
     protected const int MinimumReceive = 4096;
 
     /// <summary>The receive buffer asked for while data keeps arriving faster than it is read (a large frame).</summary>
-    protected const int StreamingReceive = 64 * 1024;
+    protected const int StreamingReceive = 256 * 1024;
 
     private readonly Pipe _input;
     private readonly Pipe _output;
