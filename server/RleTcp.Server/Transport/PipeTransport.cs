@@ -19,7 +19,7 @@ internal abstract class PipeTransport : IConnectionTransport
     /// <summary>The smallest receive buffer asked of the input pipe, and its segment size.</summary>
     protected const int MinimumReceive = 4096;
 
-    /// <summary>The receive buffer asked for while data keeps arriving faster than it is read (a large frame).</summary>
+    /// <summary>The receive buffer asked for after a receive that filled its buffer (a large frame arriving).</summary>
     protected const int StreamingReceive = 256 * 1024;
 
     private readonly Pipe _input;
@@ -145,14 +145,11 @@ internal abstract class PipeTransport : IConnectionTransport
             bool streaming = false;
             while (true)
             {
-                // An idle connection waits with a zero-byte read and holds no buffer. A receive that filled its buffer
-                // means more is already queued (a big frame arriving): the next one goes straight to the socket with
-                // a large segment, so a 5 MB upload takes ~80 receives instead of ~2,500 (with the waits).
-                if (!streaming)
-                {
-                    await ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
-                }
-
+                // Every receive waits with a zero-byte read first, so a connection holds no buffer while nothing
+                // arrives (a peer cannot pin a big segment by going quiet after filling one). A receive that filled its
+                // buffer means more is queued (a big frame arriving): the next one asks for a large segment, so a
+                // 5 MB upload takes ~20 receives instead of ~1,300 (the zero-byte read then returns at once).
+                await ReceiveAsync(Memory<byte>.Empty).ConfigureAwait(false);
                 Memory<byte> memory = writer.GetMemory(streaming ? StreamingReceive : MinimumReceive);
                 int received = await ReceiveAsync(memory).ConfigureAwait(false);
                 if (received == 0)
