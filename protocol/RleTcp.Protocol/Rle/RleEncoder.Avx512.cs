@@ -8,10 +8,10 @@ using RleTcp.Protocol.Bits;
 namespace RleTcp.Protocol.Rle;
 
 /// <summary>
-/// The AVX-512 VBMI2 row encoder: boundary masks for 8 words (512 pixels) at once, then, for each word that has
-/// boundaries, its 64 pixels as 64 bytes (colour of the pixel left of each, position mod 128), the boundary bytes
-/// compressed to the front with <c>VPCOMPRESSB</c>, and every run length as the difference of neighbouring
-/// positions: 64 output bytes stored at once, with no branch per run.
+/// The AVX-512 VBMI2 row encoder: boundary masks for 8 words (512 pixels) at once; the mask bytes that hold run ends
+/// compressed to the front with <c>VPCOMPRESSB</c>; each 8 of them spread to one byte per pixel (colour of the pixel
+/// left of it, position mod 128) and compressed again to the run ends alone; every run length the difference of
+/// neighbouring ends: 64 output bytes stored at once, with no branch per run.
 /// </summary>
 /// <remarks>
 /// The constants are RVA data (<c>ReadOnlySpan</c> properties) and the loop calls nothing, so every vector stays in a
@@ -23,17 +23,19 @@ public static partial class RleEncoder
     // 127 words (127 x 64 pixels = 64 chunks), and 7 more entries let 8 words load from any offset.
     private static readonly ulong[] ChunkStartWords = MakeChunkStartWords();
 
-    // Byte j of a word's spread vector reads byte 7 - j/8 of the word (pixel j lives in it, MSB first) ...
-    private static ReadOnlySpan<byte> SpreadIndex => [7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6, 5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4, 3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0];
+    // Byte b of a block's pixel-order vector is byte 7 - b%8 of word b/8 (pixels 8b..8b+7, MSB first).
+    private static ReadOnlySpan<byte> PixelOrder => [7, 6, 5, 4, 3, 2, 1, 0, 15, 14, 13, 12, 11, 10, 9, 8, 23, 22, 21, 20, 19, 18, 17, 16, 31, 30, 29, 28, 27, 26, 25, 24, 39, 38, 37, 36, 35, 34, 33, 32, 47, 46, 45, 44, 43, 42, 41, 40, 55, 54, 53, 52, 51, 50, 49, 48, 63, 62, 61, 60, 59, 58, 57, 56];
 
-    // ... and this bit of it.
+    // The first pixel of pixel-order byte b, mod 128 (a block starts at a multiple of 512 pixels).
+    private static ReadOnlySpan<byte> ByteFirstPixel => [0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120, 0, 8, 16, 24, 32, 40, 48, 56, 64, 72, 80, 88, 96, 104, 112, 120];
+
+    // Byte j of a group's spread reads compressed byte j/8 ...
+    private static ReadOnlySpan<byte> GroupSpread => [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 7, 7, 7, 7, 7, 7, 7];
+
+    // ... and this bit of it, pixel j%8 of that byte.
     private static ReadOnlySpan<byte> PixelBit => [128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1, 128, 64, 32, 16, 8, 4, 2, 1];
 
-    // Pixel positions mod 128 in an even word (a block starts at a multiple of 8 words) ...
-    private static ReadOnlySpan<byte> EvenWordPositions => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63];
-
-    // ... and in an odd one.
-    private static ReadOnlySpan<byte> OddWordPositions => [64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 77, 78, 79, 80, 81, 82, 83, 84, 85, 86, 87, 88, 89, 90, 91, 92, 93, 94, 95, 96, 97, 98, 99, 100, 101, 102, 103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114, 115, 116, 117, 118, 119, 120, 121, 122, 123, 124, 125, 126, 127];
+    private static ReadOnlySpan<byte> PixelOffset => [0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3, 4, 5, 6, 7];
 
     // Element 0 from the second operand (the previous run end), element j from element j - 1 of the first.
     private static ReadOnlySpan<byte> PreviousIndex => [64, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62];
@@ -44,7 +46,7 @@ public static partial class RleEncoder
         ref ulong words = ref MemoryMarshal.GetReference(row);
         int capacity = destination.Length;
         int last = row.Length - 1;
-        var state = new RunState { Start = 0, Written = 0 };
+        var state = new RunState { Start = 0, Written = 0, LastEnd = Vector512<byte>.Zero };
 
         // The block holding the row's last word is loaded from a zero-padded copy; its lanes after the last word
         // hold no pixels, and the padding is zero, so a white last pixel looks like a change at the width: neither
@@ -84,8 +86,10 @@ public static partial class RleEncoder
         return state.Written;
     }
 
-    // One block of 8 words: boundaries, then every word that has any. chunks: the chunk starts of these words;
-    // keep: zero for the bits that are no boundary whatever the pixels (pixel 0, the padding, lanes past the row).
+    // One block of 8 words (512 pixels). chunks: the chunk starts of these words; keep: zero for the bits that are
+    // no boundary whatever the pixels (pixel 0, the padding, lanes past the row). The block's boundary bytes that
+    // are not zero (8 pixels each) are compressed to the front, and each 8 of them (at most 64 run ends) are spread
+    // to one byte per pixel and compressed again: the cost follows the bytes that hold run ends, not the words.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void EncodeBlock(
         Vector512<ulong> w, ref Vector512<ulong> previous, Vector512<ulong> chunks, Vector512<ulong> keep, int block,
@@ -95,34 +99,38 @@ public static partial class RleEncoder
         Vector512<ulong> left = (w >> 1) | (Avx512F.AlignRight64(w, previous, 7) << 63);
         previous = w;
         Vector512<ulong> boundaries = ((w ^ left) | chunks) & keep;
-        uint busy = (uint)(~Vector512.Equals(boundaries, Vector512<ulong>.Zero)).ExtractMostSignificantBits();
-        if (busy == 0)
+        Vector512<byte> pixelOrder = Vector512.Create(PixelOrder);
+        Vector512<byte> ends8 = Avx512Vbmi.PermuteVar64x8(boundaries.AsByte(), pixelOrder);
+        Vector512<byte> busy = ~Vector512.Equals(ends8, Vector512<byte>.Zero);
+        ulong busyBytes = busy.ExtractMostSignificantBits();
+        if (busyBytes == 0)
         {
             return;
         }
 
-        Vector512<byte> boundaryBytes = boundaries.AsByte();
-        Vector512<byte> leftBytes = left.AsByte();
-        Vector512<byte> spreadIndex = Vector512.Create(SpreadIndex);
+        Vector512<byte> endBytes = Avx512Vbmi2.Compress(Vector512<byte>.Zero, busy, ends8);
+        Vector512<byte> leftBytes = Avx512Vbmi2.Compress(
+            Vector512<byte>.Zero, busy, Avx512Vbmi.PermuteVar64x8(left.AsByte(), pixelOrder));
+        Vector512<byte> firstPixels = Avx512Vbmi2.Compress(Vector512<byte>.Zero, busy, Vector512.Create(ByteFirstPixel));
+        Vector512<byte> groupSpread = Vector512.Create(GroupSpread);
         Vector512<byte> pixelBit = Vector512.Create(PixelBit);
         Vector512<byte> top = Vector512.Create((byte)0x80);
-        do
+        int groups = BitOperations.PopCount(busyBytes);
+        ulong pixels = 0;
+        for (int g = 0; g < groups; g += 8)
         {
-            int k = BitOperations.TrailingZeroCount(busy);
-            busy &= busy - 1;
-
-            // Spread word k to one byte per pixel: which pixels end a run, and the colour of the run each ends
-            // (its left neighbour), in the top bit of the pixel's position.
-            Vector512<byte> spread = spreadIndex + Vector512.Create((byte)(8 * k));
-            Vector512<byte> ends = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8(boundaryBytes, spread) & pixelBit, Vector512<byte>.Zero);
+            // Spread 8 compressed bytes to one byte per pixel: which pixels end a run, and the colour of the run
+            // each ends (its left neighbour) in the top bit of the pixel's position.
+            Vector512<byte> spread = groupSpread + Vector512.Create((byte)g);
+            Vector512<byte> ends = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8(endBytes, spread) & pixelBit, Vector512<byte>.Zero);
             Vector512<byte> colours = ~Vector512.Equals(Avx512Vbmi.PermuteVar64x8(leftBytes, spread) & pixelBit, Vector512<byte>.Zero);
-            Vector512<byte> marked = Vector512.Create((k & 1) == 0 ? EvenWordPositions : OddWordPositions) | (colours & top);
+            Vector512<byte> marked = (Avx512Vbmi.PermuteVar64x8(firstPixels, spread) + Vector512.Create(PixelOffset)) | (colours & top);
             Vector512<byte> packed = Avx512Vbmi2.Compress(Vector512<byte>.Zero, ends, marked);
 
             // A run's length is its end minus the previous end (mod 128: a run is 1..127 long).
-            Vector512<byte> before = Avx512Vbmi.PermuteVar64x8x2(packed, Vector512.Create(PreviousIndex), Vector512.Create((byte)state.Start));
+            Vector512<byte> before = Avx512Vbmi.PermuteVar64x8x2(packed, Vector512.Create(PreviousIndex), state.LastEnd);
             Vector512<byte> runs = (packed & top) | ((packed - before) & Vector512.Create((byte)0x7F));
-            ulong pixels = ends.ExtractMostSignificantBits(); // bit j: pixel j of the word ends a run
+            pixels = ends.ExtractMostSignificantBits(); // bit j: pixel j of the group ends a run
             int count = BitOperations.PopCount(pixels);
             if (state.Written + 64 <= capacity)
             {
@@ -139,9 +147,13 @@ public static partial class RleEncoder
             }
 
             state.Written += count;
-            state.Start = ((block + k) << 6) + 63 - BitOperations.LeadingZeroCount(pixels);
+            state.LastEnd = Avx512Vbmi.PermuteVar64x8(packed, Vector512.Create((byte)(count - 1)));
         }
-        while (busy != 0);
+
+        // The block's last run end: in its last busy byte, at the last group's last end.
+        int lastByte = 63 - BitOperations.LeadingZeroCount(busyBytes);
+        int lastBit = 63 - BitOperations.LeadingZeroCount(pixels);
+        state.Start = (block << 6) + (lastByte << 3) + (lastBit & 7);
     }
 
     private static ulong[] MakeChunkStartWords()
@@ -165,6 +177,7 @@ public static partial class RleEncoder
     {
         public int Start; // the current run's first pixel
         public int Written;
+        public Vector512<byte> LastEnd; // the last run end so far, mod 128, in every byte
     }
 
     [InlineArray(8)]
