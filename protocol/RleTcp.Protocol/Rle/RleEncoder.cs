@@ -14,7 +14,8 @@ namespace RleTcp.Protocol.Rle;
 /// run, i.e. writes one byte. How the marked pixels become bytes depends on the CPU, chosen once
 /// (<see cref="Path"/>): AVX-512 VBMI2 compresses a word's 64 positions into a vector (RleEncoder.Avx512.cs), the
 /// scalar loop takes one leading-zero count per run (RleEncoder.Scalar.cs), and AVX2 with BMI2 (looking positions up a
-/// byte at a time, RleEncoder.Avx2.cs) is selectable and tested but not chosen (see RleEncoderPath.cs). All paths write the same bytes and allocate nothing beyond the output.
+/// byte at a time, RleEncoder.Avx2.cs) is selectable and tested but not chosen (see RleEncoderPath.cs). All paths
+/// write the same bytes and allocate nothing beyond the output.
 /// </remarks>
 public static partial class RleEncoder
 {
