@@ -6,7 +6,7 @@
 #   bench/run.sh                 everything (about 8 minutes on 2 cores)
 #   bench/run.sh --e2e-only      skip the micro benchmarks
 #   bench/run.sh --micro-only    skip the end-to-end part
-#   RLETCP_BENCH_PORT=27100      first of the 4 loopback ports used (27100..27103 by default)
+#   RLETCP_BENCH_PORT=27100      first of the 6 loopback ports used (27100..27105 by default)
 #   RLETCP_BENCH_SECONDS=5       length of each throughput run
 #
 # Results go to bench/results/<UTC time>/ (results.tsv, table.md, server logs, the generated images).
@@ -70,6 +70,14 @@ wait_port() { # wait until something accepts on the port, or the process died
   done
   echo "server on port $1 did not start within 10 s" >&2; return 1
 }
+start_peer() { # name port command...: a bench peer (not the server), stopped by the same EXIT trap
+  local name=$1 port=$2; shift 2
+  port_free "$port" || { echo "port $port is taken; set RLETCP_BENCH_PORT" >&2; exit 1; }
+  "$@" > "$out/peer-$name.log" 2>&1 &
+  local pid=$!
+  pids+=("$pid")
+  wait_port "$port" "$pid"
+}
 start_server() { # name port args...
   local name=$1 port=$2; shift 2
   port_free "$port" || { echo "port $port is taken; set RLETCP_BENCH_PORT" >&2; exit 1; }
@@ -102,6 +110,23 @@ if [ "$e2e" = 1 ]; then
       2>&1 | tee "$out/e2e.log"
     stop_all
     pids=()
+
+    # Issue 14, transport: FrameEcho against the plain-socket framed echo peer, alternating, same client.
+    if [ ${#load_args[@]} -gt 0 ]; then
+      echo "== transport (issue 14): FrameEcho vs the plain-socket echo peer"
+      start_peer echo "$((port_base + 4))" dotnet "$bench_dll" echo-peer --port "$((port_base + 4))"
+      start_server frameecho "$((port_base + 5))" --workers 2 --workload FrameEcho
+      dotnet "$bench_dll" transport --out "$results" "${load_args[@]}" --seconds "$seconds" \
+        --big "$out/images/LineArt.bmp" --small "$small" \
+        --peer "127.0.0.1:$((port_base + 4))" --echo "127.0.0.1:$((port_base + 5))" 2>&1 | tee "$out/transport.log"
+      stop_all
+      pids=()
+    fi
+
+    # Issue 14, grey and colour intake against Pillow in process: ---- RESERVED for the lead ----
+    # Helper "dither" writes the Pillow peer (bench/peers/pillow_convert.py) and an intake bench command; their rows
+    # (grey/RGB PNG and JPEG pages, 7200x5600 grey: server end to end vs Pillow in process) are wired in here.
+    # ---- end of the reserved place ----
   fi
 fi
 

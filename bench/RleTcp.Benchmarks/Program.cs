@@ -7,7 +7,8 @@ namespace RleTcp.Benchmarks;
 /// as table rows), <c>e2e</c> (the end-to-end rows against running servers), <c>alloc</c> (only the per-small-request allocation figure), <c>table</c> (prints a results file),
 /// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios),
 /// <c>scans DIR</c> (writes issue 14's grey and colour scan pages), <c>intake FILES</c> (times the in-process intake of
-/// files, the counterpart of bench/peers/pillow_convert.py).
+/// files, the counterpart of bench/peers/pillow_convert.py), <c>echo-peer --port N</c> (the plain-socket framed echo the
+/// transport is measured against), <c>transport</c> (issue 14's FrameEcho-vs-peer rows).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
 /// </summary>
@@ -34,6 +35,10 @@ public static class Program
                 return Codecs.CodecsCommand.Run(args[1..]);
             case "table":
                 return Report.TableCommand.Run(args[1..]);
+            case "transport":
+                return EndToEnd.TransportSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
+            case "echo-peer":
+                return Peers.PlainSocketEcho.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
 
         BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

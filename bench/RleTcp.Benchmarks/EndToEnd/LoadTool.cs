@@ -13,13 +13,18 @@ public sealed record LoadTool(string RletcpDll)
     /// </summary>
     public async Task<LoadSummary> RunAsync(
         string server, string file, int connections, TimeSpan? duration = null, long? requests = null,
-        int pipeline = 1, double? rate = null, CancellationToken ct = default)
+        int pipeline = 1, double? rate = null, CancellationToken ct = default, string? protocol = null)
     {
         var arguments = new List<string>
         {
             RletcpDll, "load", "--server", server, "-c", Invariant(connections), "--pipeline", Invariant(pipeline),
             "--timeout", "60s", "--json",
         };
+        if (protocol is not null)
+        {
+            arguments.AddRange(["--protocol", protocol]);
+        }
+
         if (duration is { } d)
         {
             arguments.AddRange(["-d", Invariant(d.TotalSeconds) + "s"]);

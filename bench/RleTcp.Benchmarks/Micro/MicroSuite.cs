@@ -46,6 +46,7 @@ public static class MicroSuite
 
         var rows = new List<ResultRow>();
         rows.AddRange(CodecRows(means, nameof(RleEncodeBenchmarks), nameof(RleEncodeBenchmarks.EncodeToWriter), "encode"));
+        rows.AddRange(EncoderPathRows(means));
         rows.AddRange(CodecRows(means, nameof(RleDecodeBenchmarks), nameof(RleDecodeBenchmarks.Decode), "decode"));
         rows.AddRange(RunBoundRows(means));
         rows.AddRange(BandRows(means));
@@ -79,6 +80,38 @@ public static class MicroSuite
                 ResultRow.Num(ratio, "F1") + "x memcpy",
                 judged ? $"<= {EncodeTargetRatio:F0}x memcpy" : "bound by runs (next rows)",
                 judged ? ResultRow.Judge(ratio <= EncodeTargetRatio) : "info");
+        }
+    }
+
+    // Issue 14: the path the process chose (EncodeToWriter; VBMI2 on AVX-512 VBMI2 CPUs) and the AVX2 path, each
+    // against the scalar path in the same run.
+    private static IEnumerable<ResultRow> EncoderPathRows(Measurements m)
+    {
+        foreach (BenchImage image in Enum.GetValues<BenchImage>())
+        {
+            var scalarKey = new Key(nameof(RleEncodeBenchmarks), nameof(RleEncodeBenchmarks.EncodeToWriterScalar), image, null);
+            if (!m.TryGet(scalarKey, out Measurement scalar))
+            {
+                continue;
+            }
+
+            foreach ((string method, string name) in new[]
+            {
+                (nameof(RleEncodeBenchmarks.EncodeToWriter), $"chosen path ({RleTcp.Protocol.Rle.RleEncoder.Path})"),
+                (nameof(RleEncodeBenchmarks.EncodeToWriterAvx2), "AVX2 path"),
+            })
+            {
+                if (m.TryGet(scalarKey with { Method = method }, out Measurement path))
+                {
+                    yield return new ResultRow(
+                        "encode",
+                        $"{Describe(image)}: {name} vs scalar path",
+                        $"{Time(path.MeanNs)} vs {Time(scalar.MeanNs)}",
+                        ResultRow.Num(scalar.MeanNs / path.MeanNs, "F2") + "x faster",
+                        "-",
+                        "info");
+                }
+            }
         }
     }
 

@@ -1,8 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using System.Numerics;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using CommunityToolkit.HighPerformance.Buffers;
 using RleTcp.Protocol.Bits;
 
@@ -13,11 +10,14 @@ namespace RleTcp.Protocol.Rle;
 /// </summary>
 /// <remarks>
 /// Runs are found a 64-bit word at a time: XORing a word with itself shifted by one pixel marks every pixel that
-/// differs from its left neighbour, the chunk starts (multiples of 127) are ORed in, and each marked bit, found
-/// with one leading-zero count, writes one byte. The cost is one step per run plus one per word, never one per
-/// pixel, and nothing is allocated beyond the output.
+/// differs from its left neighbour, the chunk starts (multiples of 127) are ORed in, and every marked pixel ends one
+/// run, i.e. writes one byte. How the marked pixels become bytes depends on the CPU, chosen once
+/// (<see cref="Path"/>): AVX-512 VBMI2 compresses a word's 64 positions into a vector (RleEncoder.Avx512.cs), the
+/// scalar loop takes one leading-zero count per run (RleEncoder.Scalar.cs), and AVX2 with BMI2 (looking positions up a
+/// byte at a time, RleEncoder.Avx2.cs) is selectable and tested but not chosen (see RleEncoderPath.cs). All paths
+/// write the same bytes and allocate nothing beyond the output.
 /// </remarks>
-public static class RleEncoder
+public static partial class RleEncoder
 {
     /// <summary>The most bytes an image of this size can encode to: the header plus one byte per pixel.</summary>
     public static long MaxEncodedLength(int width, int height) => RleFormat.HeaderSize + ((long)width * height);
@@ -26,20 +26,26 @@ public static class RleEncoder
     public static int MaxRowLength(int width) => width;
 
     /// <summary>Encodes the whole image into a new array of exactly the encoded length.</summary>
-    public static byte[] Encode(BitImage image)
+    public static byte[] Encode(BitImage image) => Encode(image, Path);
+
+    /// <summary>Encodes the whole image with the given row encoder (tests run every path the CPU has).</summary>
+    internal static byte[] Encode(BitImage image, RleEncoderPath path)
     {
         ArgumentNullException.ThrowIfNull(image);
         using var buffer = new ArrayPoolBufferWriter<byte>(EstimateLength(image));
-        Encode(image, buffer);
+        Encode(image, buffer, path);
         return buffer.WrittenSpan.ToArray();
     }
 
     /// <summary>Encodes the whole image (header and rows) to <paramref name="output"/>.</summary>
-    public static void Encode(BitImage image, IBufferWriter<byte> output)
+    public static void Encode(BitImage image, IBufferWriter<byte> output) => Encode(image, output, Path);
+
+    /// <summary><see cref="Encode(BitImage, IBufferWriter{byte})"/> with the given row encoder.</summary>
+    internal static void Encode(BitImage image, IBufferWriter<byte> output, RleEncoderPath path)
     {
         ArgumentNullException.ThrowIfNull(image);
         WriteHeader(image.Width, image.Height, output);
-        EncodeRows(image, 0, image.Height, output);
+        EncodeRows(image, 0, image.Height, output, path);
     }
 
     /// <summary>Writes the 4-byte header: u16 little-endian width, then height.</summary>
@@ -59,7 +65,11 @@ public static class RleEncoder
     /// Encodes rows <paramref name="firstRow"/> .. <paramref name="firstRow"/> + <paramref name="rowCount"/> - 1
     /// without a header. Bands encoded separately and concatenated in order equal the whole image's rows.
     /// </summary>
-    public static void EncodeRows(BitImage image, int firstRow, int rowCount, IBufferWriter<byte> output)
+    public static void EncodeRows(BitImage image, int firstRow, int rowCount, IBufferWriter<byte> output) =>
+        EncodeRows(image, firstRow, rowCount, output, Path);
+
+    /// <summary><see cref="EncodeRows(BitImage, int, int, IBufferWriter{byte})"/> with the given row encoder.</summary>
+    internal static void EncodeRows(BitImage image, int firstRow, int rowCount, IBufferWriter<byte> output, RleEncoderPath path)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(output);
@@ -72,7 +82,7 @@ public static class RleEncoder
         for (int y = firstRow; y < firstRow + rowCount; y++)
         {
             Span<byte> destination = output.GetSpan(MaxRowLength(width));
-            output.Advance(EncodeRow(image.Row(y), width, destination));
+            output.Advance(EncodeRow(image.Row(y), width, destination, path));
         }
     }
 
@@ -80,8 +90,17 @@ public static class RleEncoder
     /// Encodes one row of packed words (see <see cref="BitImage"/> for the layout) into <paramref name="destination"/>,
     /// which must hold <see cref="MaxRowLength"/> bytes. Returns the number of bytes written.
     /// </summary>
-    public static int EncodeRow(ReadOnlySpan<ulong> row, int width, Span<byte> destination)
+    public static int EncodeRow(ReadOnlySpan<ulong> row, int width, Span<byte> destination) =>
+        EncodeRow(row, width, destination, Path);
+
+    /// <summary><see cref="EncodeRow(ReadOnlySpan{ulong}, int, Span{byte})"/> with the given row encoder.</summary>
+    internal static int EncodeRow(ReadOnlySpan<ulong> row, int width, Span<byte> destination, RleEncoderPath path)
     {
+        if (!IsSupported(path))
+        {
+            throw new PlatformNotSupportedException($"This CPU cannot run the {path} RLE encoder.");
+        }
+
         if (row.Length != BitImage.WordsFor(width))
         {
             throw new ArgumentException("The row does not match the width.", nameof(row));
@@ -92,52 +111,12 @@ public static class RleEncoder
             throw new ArgumentException("The destination is shorter than the longest possible row.", nameof(destination));
         }
 
-        // Every run ends at a boundary: a pixel that differs from its left neighbour, or a chunk start (a multiple
-        // of 127). Both kinds are made into one mask per word, and each set bit, found with one leading-zero count,
-        // writes exactly one byte. The only data-dependent branch is the loop over a word's set bits; a run of any
-        // length costs one iteration, and the colour of the next run is simply the pixel at the boundary.
-        ref byte output = ref MemoryMarshal.GetReference(destination);
-        int written = 0;
-        int start = 0;
-        ulong color = row[0] >> 63;
-        ulong carry = color; // the pixel left of the current word (pixel 0 itself for the first word: no boundary)
-        int nextChunk = RleFormat.ChunkPixels;
-        int last = row.Length - 1;
-        for (int i = 0; i <= last; i++)
+        return path switch
         {
-            ulong word = row[i];
-            ulong boundaries = word ^ ((word >> 1) | (carry << 63));
-            carry = word & 1;
-
-            // A word spans 64 < 127 pixels, so it holds at most one chunk start.
-            int wordStart = i << 6;
-            int chunkOffset = nextChunk - wordStart;
-            if (chunkOffset < 64)
-            {
-                boundaries |= 0x8000_0000_0000_0000UL >> chunkOffset;
-                nextChunk += RleFormat.ChunkPixels;
-            }
-
-            if (i == last)
-            {
-                // The padding is zero, so a white last pixel looks like a change at the width: not a boundary.
-                boundaries &= BitImage.LastWordMaskFor(width);
-            }
-
-            while (boundaries != 0)
-            {
-                int bit = BitOperations.LeadingZeroCount(boundaries);
-                int x = wordStart + bit;
-                Unsafe.Add(ref output, written++) = (byte)((int)(color << 7) | (x - start));
-                color = (word >> (63 - bit)) & 1;
-                start = x;
-                boundaries ^= 0x8000_0000_0000_0000UL >> bit;
-            }
-        }
-
-        // The last run ends at the row's end; the chunk starts guarantee it is at most 127 long.
-        Unsafe.Add(ref output, written++) = (byte)((int)(color << 7) | (width - start));
-        return written;
+            RleEncoderPath.Avx512Vbmi2 => EncodeRowAvx512(row, width, destination),
+            RleEncoderPath.Avx2 => EncodeRowAvx2(row, width, destination),
+            _ => EncodeRowScalar(row, width, destination),
+        };
     }
 
     // A first guess at the output size, to spare the writer a few regrowths; correctness does not depend on it.

@@ -129,8 +129,11 @@ internal sealed partial class RleTcpConnection
             ReadOnlyMemory<byte> rest = answer.GetBodySegment(i);
             while (!rest.IsEmpty)
             {
+                // One pipe segment per slice (GetSpan with the whole size), so the send loop sends it in one call;
+                // PipeWriter.Write would copy it into minimum-size (4 KB) segments, one send each.
                 ReadOnlyMemory<byte> slice = rest[..Math.Min(rest.Length, WriteSlice)];
-                output.Write(slice.Span);
+                slice.Span.CopyTo(output.GetSpan(slice.Length));
+                output.Advance(slice.Length);
                 rest = rest[slice.Length..];
                 unflushed += slice.Length;
                 if (unflushed >= WriteSlice)
