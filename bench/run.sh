@@ -6,7 +6,7 @@
 #   bench/run.sh                 everything (about 8 minutes on 2 cores)
 #   bench/run.sh --e2e-only      skip the micro benchmarks
 #   bench/run.sh --micro-only    skip the end-to-end part
-#   RLETCP_BENCH_PORT=27100      first of the 6 loopback ports used (27100..27105 by default)
+#   RLETCP_BENCH_PORT=27100      first of the 7 loopback ports used (27100..27106 by default)
 #   RLETCP_BENCH_SECONDS=5       length of each throughput run
 #
 # Results go to bench/results/<UTC time>/ (results.tsv, table.md, server logs, the generated images).
@@ -123,10 +123,19 @@ if [ "$e2e" = 1 ]; then
       pids=()
     fi
 
-    # Issue 14, grey and colour intake against Pillow in process: ---- RESERVED for the lead ----
-    # Helper "dither" writes the Pillow peer (bench/peers/pillow_convert.py) and an intake bench command; their rows
-    # (grey/RGB PNG and JPEG pages, 7200x5600 grey: server end to end vs Pillow in process) are wired in here.
-    # ---- end of the reserved place ----
+    # Issue 14, grey and colour scans: Pillow 9.4 in process (bench/peers/pillow_convert.py), RleTcp's intake in
+    # process, and the server end to end on the same generated pages, one row per page.
+    if [ ${#load_args[@]} -gt 0 ]; then
+      echo "== grey and colour scans (issue 14): server end to end vs Pillow in process"
+      dotnet "$bench_dll" scans "$out/scans" > /dev/null
+      /usr/bin/python3 bench/peers/pillow_convert.py --runs 5 "$out"/scans/* > "$out/scans-pillow.tsv"
+      dotnet "$bench_dll" intake --runs 5 "$out"/scans/* > "$out/scans-intake.tsv"
+      start_server scans "$((port_base + 6))" --workers 2
+      dotnet "$bench_dll" scans-e2e --out "$results" "${load_args[@]}" --server "127.0.0.1:$((port_base + 6))" \
+        --pillow "$out/scans-pillow.tsv" --intake "$out/scans-intake.tsv" "$out"/scans/* 2>&1 | tee "$out/scans.log"
+      stop_all
+      pids=()
+    fi
   fi
 fi
 

@@ -8,7 +8,8 @@ namespace RleTcp.Benchmarks;
 /// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios),
 /// <c>scans DIR</c> (writes issue 14's grey and colour scan pages), <c>intake FILES</c> (times the in-process intake of
 /// files, the counterpart of bench/peers/pillow_convert.py), <c>echo-peer --port N</c> (the plain-socket framed echo the
-/// transport is measured against), <c>transport</c> (issue 14's FrameEcho-vs-peer rows).
+/// transport is measured against), <c>transport</c> (issue 14's FrameEcho-vs-peer rows), <c>scans-e2e</c> (issue 14's grey
+/// and colour rows: the server end to end against Pillow in process).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
 /// </summary>
@@ -37,6 +38,8 @@ public static class Program
                 return Report.TableCommand.Run(args[1..]);
             case "transport":
                 return EndToEnd.TransportSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
+            case "scans-e2e":
+                return EndToEnd.ScanSuite.RunAsync(args[1..]).GetAwaiter().GetResult();
             case "echo-peer":
                 return Peers.PlainSocketEcho.RunAsync(args[1..]).GetAwaiter().GetResult();
         }
