@@ -114,7 +114,7 @@ internal static class TiffSampleReader
                     Span<byte> row = rowsOut.Slice(r * rowBytes, rowBytes);
                     if (predictor != 1)
                     {
-                        TiffPredictor.Undo(row, predictor, bits, perChunk, chunkWidth * perChunk, little, scratch);
+                        TiffPredictor.Undo(row, predictor, bits, perChunk, chunkWidth * perChunk, h.LittleEndian, scratch);
                     }
 
                     Span<byte> target = bands.AsSpan(((y0 + r) * width * kept) + (x0 * kept), visible * kept);
