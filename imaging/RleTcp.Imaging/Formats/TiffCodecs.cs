@@ -11,7 +11,7 @@ namespace RleTcp.Imaging.Formats;
 internal static class TiffCodecs
 {
     /// <summary>Whether <see cref="Decompress"/> reads compression <paramref name="compression"/>.</summary>
-    public static bool Reads(int compression) => compression is 5 or 8 or 32946 or 32773;
+    public static bool Reads(int compression) => compression is 5 or 8 or 32946 or 32773 or 34925;
 
     /// <summary>
     /// Decompresses one PackBits (32773), LZW (5) or Deflate (8, 32946) strip into <paramref name="output"/>; returns
@@ -35,6 +35,7 @@ internal static class TiffCodecs
             {
                 32773 => UnpackBits(stored, output),
                 5 => TiffLzw.Decode(stored, output),
+                34925 => TiffLzma.Decode(stored, output),
                 _ => Inflate(stored, output),
             };
         }

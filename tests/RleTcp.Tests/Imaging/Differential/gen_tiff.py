@@ -8,7 +8,6 @@ RGBa, CMYK with extra samples, 2- and 4-bit grey and palette) are written here u
 re-written by tiffcp: tiled, planar separate, predictor 2 / 3, every lossless codec, BigTIFF, big-endian.
 See reference.py for the contract. Exclusions (also in docs/IMAGING.md, "Known differences"):
   - lossy compressions (JPEG, WebP) are not compared pixel for pixel (gen_jpeg_truncated.py checks refusals);
-  - LZMA: refused by RleTcp (no LZMA decoder) when the LZMA_EXCLUDED reason is set;
   - planar-separate uncompressed 16-bit colour: Pillow 9.4 unpacks each plane with an 8-bit raw mode (its bug).
 """
 import os
@@ -25,7 +24,6 @@ if not (os.path.exists(TIFFCP) and os.path.exists(TIFFSET)):
     raise SystemExit("tiffcp and tiffset (Debian libtiff-tools) are required; .ci/run installs libtiff-tools")
 
 UNREAD_MODES = {}
-LZMA_EXCLUDED = "LZMA TIFF: refused by RleTcp (no LZMA decoder; docs/IMAGING.md)"
 PLANAR16_RAW = "planar-separate uncompressed 16-bit colour: Pillow 9.4 unpacks each plane as 8-bit (docs/IMAGING.md)"
 
 # name: (photometric, bits, samples, extra samples, sample format, little-endian only)
@@ -159,8 +157,6 @@ def raw_case(rng, w, h, tmp):
             codec += ":3" if sf == 3 and rng.random() < 0.6 else ":2"
         args += ["-c", codec]
         options.append(codec.replace(":", "-"))
-        if codec.startswith("lzma"):
-            excluded = LZMA_EXCLUDED
         if "planar" in options and codec == "none" and bits == 16:
             excluded = excluded or PLANAR16_RAW
         if "bigtiff" in options and "be" in options:
@@ -312,8 +308,6 @@ def cases(rng, count):
                 codec = rng.choice(codecs)
                 args += ["-c", codec]
                 options.append(codec.replace(":", "-"))
-                if codec == "lzma":
-                    excluded = excluded or LZMA_EXCLUDED
                 if "bigtiff" in options and "be" in options:
                     excluded = "big-endian BigTIFF: Pillow 9.4 fails to open it (its bug); RleTcp reads it"
                 data = tiffcp(data, args, tmp)
