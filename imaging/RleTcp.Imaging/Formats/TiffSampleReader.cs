@@ -99,7 +99,15 @@ internal static class TiffSampleReader
                             $"The TIFF file is truncated: {(h.IsTiled ? "tile" : "strip")} {chunk} needs {size} bytes, {stored.Length} are left.");
                     }
 
-                    stored[..size].CopyTo(rowsOut);
+                    if (planar && h.IsTiled && x0 + chunkWidth > width)
+                    {
+                        PillowPlanarTileRows(stored, h, chunk, rows, rowBytes, rowsOut);
+                    }
+                    else
+                    {
+                        stored[..size].CopyTo(rowsOut);
+                    }
+
                     if (h.FillOrder == 2 && !planar)
                     {
                         // Pillow unpacks an uncompressed plane with a one-letter raw mode, which never reverses bits.
@@ -126,6 +134,25 @@ internal static class TiffSampleReader
         {
             ArrayPool<byte>.Shared.Return(plain);
             ArrayPool<byte>.Shared.Return(scratch);
+        }
+    }
+
+    // Pillow's raw decoder steps through a tile that overhangs the right edge by w * sum(BitsPerSample) / 8, divided
+    // for a plane by the bands its photometric has plus the ExtraSamples listed: a plane of RGB with a fourth sample
+    // not listed as extra is stepped through at 4/3 of its row (Pillow 9.4's bug, followed so the pixels agree).
+    private static void PillowPlanarTileRows(ReadOnlySpan<byte> stored, TiffHeader h, int chunk, int rows, int rowBytes, Span<byte> rowsOut)
+    {
+        int listed = (h.Photometric switch { 2 or 6 or 8 => 3, 5 => 4, _ => 1 }) + h.ExtraSamples.Count;
+        int stride = (int)((double)h.TileWidth * h.SamplesPerPixel * h.BitsPerSample / 8 / listed);
+        long needed = ((long)(rows - 1) * stride) + rowBytes;
+        if (stride <= 0 || stored.Length < needed)
+        {
+            throw ImageIntakeException.Invalid($"The TIFF file is truncated: tile {chunk} needs {needed} bytes, {stored.Length} are left.");
+        }
+
+        for (int r = 0; r < rows; r++)
+        {
+            stored.Slice(r * stride, rowBytes).CopyTo(rowsOut.Slice(r * rowBytes, rowBytes));
         }
     }
 
