@@ -51,21 +51,21 @@ internal static class TiffDirectory
             long count = big ? (long)Math.Min(U64(data, (int)ifd, little), int.MaxValue) : U16(data, (int)ifd, little);
             int entrySize = big ? 20 : 12;
             long entries = ifd + (big ? 8 : 2);
-            if (count > (data.Length - entries) / entrySize)
-            {
-                throw ImageIntakeException.Invalid($"The TIFF directory at {ifd} runs past the end of the file.");
-            }
+            // Pillow 9.4 keeps the entries of a directory cut by the end of the file (it warns "Truncated File
+            // Read"); such a directory has no next one.
+            bool cut = count > (data.Length - entries) / entrySize;
+            count = Math.Min(count, (data.Length - entries) / entrySize);
 
             if (k == page)
             {
-                return ReadDirectory(data, (int)entries, (int)count, little, big, page) with { DirectoryOffset = ifd };
+                return ReadDirectory(data, (int)entries, (int)count, little, big, page) with { DirectoryOffset = ifd, DirectoryCut = cut };
             }
 
             // Pillow 9.4 stops at the first directory it has already seen, so a chain that loops back has no
             // more pages; the pages before the repeat are read normally.
             seen.Add(ifd);
             long nextAt = entries + (count * entrySize);
-            long next = nextAt + (big ? 8 : 4) > data.Length ? 0 : big ? (long)Math.Min(U64(data, (int)nextAt, little), long.MaxValue) : U32(data, (int)nextAt, little);
+            long next = cut || nextAt + (big ? 8 : 4) > data.Length ? 0 : big ? (long)Math.Min(U64(data, (int)nextAt, little), long.MaxValue) : U32(data, (int)nextAt, little);
             if (next == 0 || seen.Contains(next) || k + 1 >= MaxPages)
             {
                 throw ImageIntakeException.Invalid($"The TIFF image has {Pages(k + 1)}; page {page} does not exist.");
@@ -97,6 +97,11 @@ internal static class TiffDirectory
                 ? valueField
                 : big ? (long)Math.Min(U64(data, valueField, little), long.MaxValue) : U32(data, valueField, little);
             array = array with { Position = position };
+            if (array.ValueSize != 0 && (position < 0 || position + (n * array.ValueSize) > data.Length))
+            {
+                // Pillow skips a tag whose values lie past the end of the file ("Possibly corrupt EXIF data").
+                continue;
+            }
 
             // Scalars are the first value of the field, whatever its integer type (SHORT or LONG are both allowed).
             long scalar = array.ValueSize == 0 ? -1 : Value(data, array, 0, little);

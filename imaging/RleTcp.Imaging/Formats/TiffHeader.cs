@@ -78,6 +78,9 @@ internal readonly struct TiffHeader
     /// <summary>Where this directory starts in the file.</summary>
     public long DirectoryOffset { get; init; }
 
+    /// <summary>Whether the end of the file cut this directory (the entries that fit are read).</summary>
+    public bool DirectoryCut { get; init; }
+
     /// <summary>Tag 317: 1 none, 2 horizontal differencing, 3 floating point.</summary>
     public int Predictor { get; init; }
 

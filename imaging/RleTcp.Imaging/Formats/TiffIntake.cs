@@ -39,6 +39,12 @@ internal static class TiffIntake
     /// <summary>Who decodes <paramref name="header"/>'s page; refuses (InvalidImage) what nobody reads as Pillow does.</summary>
     public static TiffRoute Route(TiffHeader header)
     {
+        if (header.DirectoryCut && header.Compression != 1)
+        {
+            // Pillow reads what is left of a cut directory itself, but a compressed page goes to libtiff, which fails.
+            throw ImageIntakeException.Invalid($"The TIFF directory at {header.DirectoryOffset} runs past the end of the file.");
+        }
+
         if (Tiff1BitReader.Reads(header))
         {
             return TiffRoute.Bilevel;
