@@ -34,7 +34,7 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [InlineData("rgba_without_extra_samples_planar_lzw_unpremultiplied_as_pillow")]
     [InlineData("grey_tiled_bigtiff_lzma")]
     [InlineData("grey_lzma_predictor2_orientation6")]
-    [InlineData("rgb_planar_strips_packbits")]
+    [InlineData("rgb_planar_strips_bigtiff_packbits")]
     [InlineData("grey4_fill_order2_lzw")]
     [InlineData("palette2_tiled_deflate_orientation3")]
     [InlineData("rgb_planar_tile_overhang_uncompressed_stepped_as_pillow")]

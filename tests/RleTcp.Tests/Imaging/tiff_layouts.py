@@ -32,7 +32,7 @@ CASES = {
     "rgba_without_extra_samples_planar_lzw_unpremultiplied_as_pillow": ("RGBnoextra8", 26, 9, True, ["-p", "separate", "-c", "lzw"], 1),
     "grey_tiled_bigtiff_lzma": ("L8i", 45, 30, True, ["-8", "-t", "-w", "16", "-l", "16", "-c", "lzma"], 1),
     "grey_lzma_predictor2_orientation6": ("L8i", 31, 12, True, ["-c", "lzma:2"], 6),
-    "rgb_planar_strips_packbits": ("RGB", 34, 15, True, ["-p", "separate", "-r", "4", "-c", "packbits"], 1),
+    "rgb_planar_strips_bigtiff_packbits": ("RGB", 34, 15, True, ["-8", "-p", "separate", "-r", "4", "-c", "packbits"], 1),
     "grey4_fill_order2_lzw": ("L4i", 27, 8, True, ["-f", "lsb2msb", "-c", "lzw"], 1),
     "palette2_tiled_deflate_orientation3": ("P2", 38, 19, False, ["-B", "-t", "-w", "16", "-l", "16", "-c", "zip"], 3),
     "rgb_planar_tile_overhang_uncompressed_stepped_as_pillow": ("RGBnoextra8", 20, 10, True, ["-t", "-w", "16", "-l", "16", "-p", "separate", "-c", "none"], 1),
