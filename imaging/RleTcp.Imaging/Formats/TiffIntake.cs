@@ -107,10 +107,20 @@ internal static class TiffIntake
         double perPixel = Route(header) switch
         {
             TiffRoute.Bilevel => BilevelCost,
-            TiffRoute.Samples => Format(header)!.Value.KeptBands + 1.0,
+            TiffRoute.Samples => Format(header)!.Value.KeptBands + ChunkBytesPerPixel(header) + 0.25,
             _ => LibraryCost,
         };
         return (header.Width, header.Height, perPixel);
+    }
+
+    // One decoded strip or tile (the reader holds one at a time), spread over the image's pixels.
+    private static double ChunkBytesPerPixel(TiffHeader h)
+    {
+        int perChunk = h.PlanarConfiguration == 2 ? 1 : h.SamplesPerPixel;
+        long width = h.IsTiled ? h.TileWidth : h.Width;
+        long rows = Math.Min(h.IsTiled ? h.TileLength : Math.Clamp(h.RowsPerStrip, 1, Math.Max(1, h.Height)), Math.Max(1, h.Height));
+        double chunk = (((width * perChunk * h.BitsPerSample) + 7) / 8) * (double)rows;
+        return chunk / Math.Max(1.0, (double)h.Width * h.Height);
     }
 
     /// <summary>
