@@ -107,10 +107,17 @@ internal static class TiffIntake
         double perPixel = Route(header) switch
         {
             TiffRoute.Bilevel => BilevelCost,
-            TiffRoute.Samples => Format(header)!.Value.KeptBands + ChunkBytesPerPixel(header) + 0.25,
+            TiffRoute.Samples => PooledBandBytesPerPixel(header, Format(header)!.Value.KeptBands) + ChunkBytesPerPixel(header) + 0.25,
             _ => LibraryCost,
         };
         return (header.Width, header.Height, perPixel);
+    }
+
+    // The bands of the whole image, in an array the shared pool rounds up to a power of two (up to twice the bands).
+    private static double PooledBandBytesPerPixel(TiffHeader h, int kept)
+    {
+        ulong pixels = (ulong)Math.Max(1L, (long)Math.Max(1, h.Width) * Math.Max(1, h.Height));
+        return System.Numerics.BitOperations.RoundUpToPowerOf2(pixels * (ulong)kept) / (double)pixels;
     }
 
     // One decoded strip or tile (the reader holds one at a time), spread over the image's pixels.

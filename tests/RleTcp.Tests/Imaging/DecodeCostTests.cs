@@ -38,12 +38,12 @@ public class DecodeCostTests
     }
 
     [Theory]
-    [InlineData(1, 1, 1.0, 3.0)]   // grey, read by our own TIFF reader: the grey band and a one-strip image's strip
-    [InlineData(2, 3, 3.0, 7.0)]   // RGB: three bands and a strip of three bytes a pixel
+    [InlineData(1, 1, 1.0, 3.0)]   // grey, read by our own TIFF reader: the pooled grey band (rounded up to a power of two)
+    [InlineData(2, 3, 3.0, 7.0)]   // RGB: the pooled three bands
     public void A_TIFF_is_estimated_from_its_own_header_by_the_reader_that_will_decode_it(int photometric, int samples, double min, double max)
     {
-        // A 4000x3000 8-bit header (the estimate reads nothing else): ImageSharp's identify was asked before and
-        // every TIFF was charged its 8 bytes a pixel.
+        // A 4000x3000 8-bit header in strips of 16 rows (the estimate reads nothing else): ImageSharp's identify was
+        // asked before and every TIFF was charged its 8 bytes a pixel.
         byte[] tiff = TiffHeaderOnly(4000, 3000, photometric, samples);
 
         long estimate = DecodeCost.EstimateBytes(tiff, IntakeOptions.Default);
@@ -54,7 +54,7 @@ public class DecodeCostTests
     private static byte[] TiffHeaderOnly(int width, int height, int photometric, int samples)
     {
         (int Tag, int Value)[] tags =
-            [(256, width), (257, height), (258, 8), (259, 1), (262, photometric), (273, 8), (277, samples), (278, height), (279, width * height * samples)];
+            [(256, width), (257, height), (258, 8), (259, 1), (262, photometric), (273, 8), (277, samples), (278, 16), (279, width * height * samples)];
         byte[] file = new byte[8 + 2 + (tags.Length * 12) + 4];
         "II*\0"u8.CopyTo(file);
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(file.AsSpan(4), 8);
