@@ -166,15 +166,21 @@ def raw_case(rng, w, h, tmp):
         except subprocess.CalledProcessError:
             return None
         tag += "_" + "_".join(options)
-    if rng.random() < 0.2:
+    data, tag = oriented_and_cut(rng, data, tag, tmp, 0.2, 0.08)
+    return f"{w}x{h}_{tag}.tif", data, excluded
+
+
+def oriented_and_cut(rng, data, tag, tmp, p_orient, p_cut):
+    """Sometimes an Orientation 2-8 set with tiffset, sometimes the file cut at a random point; the tag says which."""
+    if rng.random() < p_orient:
         o = rng.randint(2, 8)
         data = tiffset(data, 274, o, tmp)
         tag += f"_orient{o}"
-    if rng.random() < 0.08 and len(data) > 16:
+    if rng.random() < p_cut and len(data) > 16:
         cut = rng.randint(8, len(data) - 1)
         data = data[:cut]
         tag += f"_cut{cut}"
-    return f"{w}x{h}_{tag}.tif", data, excluded
+    return data, tag
 
 
 PILLOW_COMPRESSIONS = {
@@ -312,14 +318,7 @@ def cases(rng, count):
                     excluded = "big-endian BigTIFF: Pillow 9.4 fails to open it (its bug); RleTcp reads it"
                 data = tiffcp(data, args, tmp)
                 tag += "_" + "_".join(options)
-            if rng.random() < 0.25:
-                o = rng.randint(2, 8)
-                data = tiffset(data, 274, o, tmp)
-                tag += f"_orient{o}"
-            if rng.random() < 0.12 and len(data) > 16:
-                cut = rng.randint(8, len(data) - 1)
-                data = data[:cut]
-                tag += f"_cut{cut}"
+            data, tag = oriented_and_cut(rng, data, tag, tmp, 0.25, 0.12)
             yield f"tiff_{i:04d}_{w}x{h}_{tag}.tif", data, excluded
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
