@@ -130,7 +130,7 @@ public static class ImageIntake
             IImageInfo? info = tiff is null ? Identify(configuration, data, format) : null;
             CheckSize(info?.Width ?? tiff!.Value.Width, info?.Height ?? tiff!.Value.Height, options);
 
-            if (tiff is { } own && TiffIntake.TryRead(bytes, own, options, ct) is { } ownImage)
+            if (tiff is { } own && TiffIntake.TryRead(bytes, own, options, librariesHere: library is null, ct) is { } ownImage)
             {
                 return ownImage;
             }

@@ -11,8 +11,11 @@ internal enum TiffRoute
     /// <summary><see cref="TiffSampleReader"/>: every other layout Pillow 9.4 opens losslessly.</summary>
     Samples,
 
-    /// <summary>ImageSharp: JPEG (6, 7) and WebP (50001) compression, YCbCr and CIELab pages.</summary>
+    /// <summary>ImageSharp: JPEG (6, 7) compression, YCbCr and CIELab pages.</summary>
     Library,
+
+    /// <summary><see cref="TiffSampleReader"/> with each WebP (50001) strip decoded by ImageSharp: where libraries run.</summary>
+    WebpStrips,
 }
 
 /// <summary>
@@ -48,6 +51,11 @@ internal static class TiffIntake
         if (Tiff1BitReader.Reads(header))
         {
             return TiffRoute.Bilevel;
+        }
+
+        if (TiffWebp.Reads(header))
+        {
+            return TiffRoute.WebpStrips;
         }
 
         if (header.Compression is 6 or 7 or 50001 || header.Photometric is 6 or 8)
@@ -87,10 +95,14 @@ internal static class TiffIntake
         return TiffRoute.Samples;
     }
 
-    /// <summary>The page decoded by our readers and turned by its Orientation, or null when ImageSharp decodes it.</summary>
-    public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, IntakeOptions options, CancellationToken ct) =>
+    /// <summary>
+    /// The page decoded by our readers and turned by its Orientation, or null when ImageSharp (or, for WebP strips
+    /// when <paramref name="librariesHere"/> is false, the decode worker) decodes it.
+    /// </summary>
+    public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, IntakeOptions options, bool librariesHere, CancellationToken ct) =>
         Route(header) switch
         {
+            TiffRoute.WebpStrips when librariesHere => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
             TiffRoute.Bilevel => Tiff1BitReader.TryRead(data, header, ct) is { } image ? TiffOrientation.Apply(image, header.Orientation) : null,
             TiffRoute.Samples => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
             _ => null,

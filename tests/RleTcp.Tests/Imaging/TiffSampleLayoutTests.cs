@@ -1,3 +1,6 @@
+using RleTcp.Imaging;
+using RleTcp.Imaging.Sandbox;
+using RleTcp.Protocol.Bits;
 using RleTcp.Tests.Imaging.Differential;
 using RleTcp.Tests.Support;
 
@@ -7,7 +10,7 @@ namespace RleTcp.Tests.Imaging;
 /// The non-bilevel TIFF layouts RleTcp reads itself (Formats/TiffSampleReader.cs), each compared byte for byte
 /// with Pillow 9.4's <c>convert('1')</c> + the textbook encoder: grey + alpha, palette + alpha, CMYK, 12/16-bit,
 /// signed and float samples, premultiplied alpha, tiles, planes, BigTIFF, big-endian, FillOrder 2, LZMA, Predictor
-/// 2 and 3, Orientation; and the layouts Pillow refuses, refused too. tiff_layouts.py writes the files with Pillow
+/// 2 and 3, Orientation, WebP strips and tiles (decoded where library decoders run); and the layouts Pillow refuses, refused too. tiff_layouts.py writes the files with Pillow
 /// and libtiff's tiffcp. Before this reader every one of them was refused or decoded by ImageSharp with other pixels.
 /// </summary>
 [Trait("Category", "CrossLanguage")]
@@ -38,6 +41,8 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [InlineData("grey4_fill_order2_lzw")]
     [InlineData("palette2_tiled_deflate_orientation3")]
     [InlineData("rgb_planar_tile_overhang_uncompressed_stepped_as_pillow")]
+    [InlineData("rgb_webp_strips_lossy")]
+    [InlineData("rgba_webp_tiles_quality100")]
     public void Layout_compresses_to_the_bytes_Pillow_gives(string name)
     {
         string file = _files.Path(name);
@@ -53,6 +58,28 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
         string file = _files.Path(name);
         Assert.True(File.Exists(file + ".expected.error"), $"Pillow was expected to refuse {name}");
         Assert.Null(PillowComparison.Check(file));
+    }
+
+    [Fact]
+    public void WebP_strips_are_decoded_where_the_library_decoders_run_and_every_other_layout_in_process()
+    {
+        var library = new CountingDecoder();
+
+        Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(File.ReadAllBytes(_files.Path("rgb_webp_strips_lossy")), IntakeOptions.Default, library));
+        using BitImage cmyk = ImageIntake.Decode(File.ReadAllBytes(_files.Path("cmyk_lzw_tiled")), IntakeOptions.Default, library);
+
+        Assert.Equal(1, library.Calls);
+    }
+
+    private sealed class CountingDecoder : ILibraryDecoder
+    {
+        public int Calls { get; private set; }
+
+        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
+        {
+            Calls++;
+            throw new InvalidOperationException("the library decoder was called");
+        }
     }
 
     /// <summary>The files tiff_layouts.py writes, once for the class.</summary>

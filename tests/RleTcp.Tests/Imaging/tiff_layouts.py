@@ -36,6 +36,8 @@ CASES = {
     "grey4_fill_order2_lzw": ("L4i", 27, 8, True, ["-f", "lsb2msb", "-c", "lzw"], 1),
     "palette2_tiled_deflate_orientation3": ("P2", 38, 19, False, ["-B", "-t", "-w", "16", "-l", "16", "-c", "zip"], 3),
     "rgb_planar_tile_overhang_uncompressed_stepped_as_pillow": ("RGBnoextra8", 20, 10, True, ["-t", "-w", "16", "-l", "16", "-p", "separate", "-c", "none"], 1),
+    "rgb_webp_strips_lossy": ("RGB", 70, 37, True, ["-r", "16", "-c", "webp"], 1),
+    "rgba_webp_tiles_quality100": ("RGBA", 41, 30, True, ["-t", "-w", "32", "-l", "16", "-c", "webp:100"], 1),
     "refused_two_samples_without_extra_samples": ("LA-noextra", 8, 4, True, None, 1),
     "refused_planar_strips_with_more_samples_than_bands": ("RGBaX8", 8, 4, True, ["-p", "separate", "-c", "lzw"], 1),
 }
