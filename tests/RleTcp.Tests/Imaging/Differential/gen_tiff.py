@@ -175,8 +175,11 @@ def oriented_and_cut(rng, data, tag, tmp, p_orient, p_cut):
     """Sometimes an Orientation 2-8 set with tiffset, sometimes the file cut at a random point; the tag says which."""
     if rng.random() < p_orient:
         o = rng.randint(2, 8)
-        data = tiffset(data, 274, o, tmp)
-        tag += f"_orient{o}"
+        try:
+            data = tiffset(data, 274, o, tmp)
+            tag += f"_orient{o}"
+        except subprocess.CalledProcessError:
+            pass  # a layout libtiff cannot open (one Pillow refuses too): left as it is
     if rng.random() < p_cut and len(data) > 16:
         cut = rng.randint(8, len(data) - 1)
         data = data[:cut]
