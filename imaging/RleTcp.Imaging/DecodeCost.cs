@@ -34,7 +34,7 @@ public static class DecodeCost
     private const double Gif = 5.5;                    // the index frame + the Rgba32 image (4.5 measured)
     private const double Png = 5.5;                    // scanlines (Adam7 passes) + up to an Rgba32 image (2.2 grey)
     private const double Bmp = 7.0;                    // row buffers + the image (3.5 grey)
-    private const double Tiff = 8.0;                   // a decoded strip + the image
+    private const double Tiff = 8.0;                   // a decoded strip + the image (formats without a reader of ours)
     private const double Pnm = 7.0;                    // an Rgb48 image (6) + a row
     private const double Tga = 5.0;
     private const double Packed = 0.125;               // the BitImage every path ends in
@@ -84,7 +84,7 @@ public static class DecodeCost
                 GifFormat => Identified(configuration, data, Gif),
                 PngFormat => Identified(configuration, data, Png),
                 BmpFormat => Identified(configuration, data, Bmp),
-                TiffFormat => Identified(configuration, data, Tiff),
+                TiffFormat => RleTcp.Imaging.Formats.TiffIntake.Cost(bytes, options),
                 PbmFormat => Identified(configuration, data, Pnm),
                 TgaFormat => Identified(configuration, data, Tga),
                 _ => Identified(configuration, data, Tiff),

@@ -25,7 +25,7 @@ namespace RleTcp.Imaging;
 /// The input is treated as hostile: the format is detected and the size checked before anything is decoded, and any
 /// failure inside a decoder becomes an <see cref="ImageIntakeException"/> in our words. PNG, Netpbm, GIF and BMP
 /// (also a header-less DIB) are read by our own bounded readers in <c>Formats/</c>, exactly as Pillow reads them;
-/// uncompressed 1-bit TIFF is read straight into packed rows; everything else is decoded by ImageSharp once.
+/// TIFF by our own readers too, except its lossy codecs; everything else is decoded by ImageSharp once.
 /// </remarks>
 public static class ImageIntake
 {
@@ -136,9 +136,9 @@ public static class ImageIntake
                 return turbo;
             }
 
-            if (tiff is { } own && TiffIntake.TryRead(bytes, own, ct) is { } bilevel)
+            if (tiff is { } own && TiffIntake.TryRead(bytes, own, options, librariesHere: library is null, ct) is { } ownImage)
             {
-                return bilevel;
+                return ownImage;
             }
 
             if (library is not null)

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.IO.Compression;
 using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Imaging.Formats;
@@ -16,7 +15,7 @@ internal static class Tiff1BitReader
     /// <summary>Whether <paramref name="header"/> is a file this reader decodes (else ImageSharp does).</summary>
     public static bool Reads(TiffHeader header) =>
         header.Photometric is 0 or 1 && header.BitsPerSample == 1 && header.SamplesPerPixel == 1
-        && header.Compression is 1 or 2 or 3 or 4 or 5 or 8 or 32946 or 32773;
+        && (header.Compression is 1 or 2 or 3 or 4 || TiffCodecs.Reads(header.Compression));
 
     /// <summary>The image, or null when the file is not a bilevel TIFF this reader decodes.</summary>
     public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, CancellationToken ct)
@@ -42,7 +41,7 @@ internal static class Tiff1BitReader
                 int x0 = (chunk % across) * chunkWidth;
                 int y0 = (chunk / across) * chunkRows;
                 int rows = Math.Min(chunkRows, height - y0);
-                ReadOnlySpan<byte> bytes = ChunkBytes(data, header, chunk);
+                ReadOnlySpan<byte> bytes = TiffCodecs.ChunkBytes(data, header, chunk);
                 ReadChunk(bytes, header, chunkWidth, rows, chunk, row.AsSpan(0, rowBytes), (r, packed) =>
                 {
                     ct.ThrowIfCancellationRequested();
@@ -125,7 +124,7 @@ internal static class Tiff1BitReader
                 byte[] plain = ArrayPool<byte>.Shared.Rent(size);
                 try
                 {
-                    int got = Decompress(bytes, header.Compression, lsbFirst, plain.AsSpan(0, size));
+                    int got = TiffCodecs.Decompress(bytes, header.Compression, lsbFirst, plain.AsSpan(0, size));
                     if (got < size)
                     {
                         throw ImageIntakeException.Invalid(
@@ -145,62 +144,6 @@ internal static class Tiff1BitReader
                 return;
             }
         }
-    }
-
-    /// <summary>
-    /// Decompresses one PackBits (32773), LZW (5) or Deflate (8, 32946) strip into <paramref name="output"/>; returns
-    /// the bytes written. With FillOrder 2, libtiff reverses the bits of the stored bytes before the codec sees them.
-    /// </summary>
-    internal static int Decompress(ReadOnlySpan<byte> bytes, int compression, bool lsbFirst, Span<byte> output)
-    {
-        byte[]? reversed = null;
-        try
-        {
-            ReadOnlySpan<byte> stored = bytes;
-            if (lsbFirst)
-            {
-                reversed = ArrayPool<byte>.Shared.Rent(bytes.Length);
-                bytes.CopyTo(reversed);
-                BitReversal.Reverse(reversed.AsSpan(0, bytes.Length));
-                stored = reversed.AsSpan(0, bytes.Length);
-            }
-
-            return compression switch
-            {
-                32773 => UnpackBits(stored, output),
-                5 => TiffLzw.Decode(stored, output),
-                _ => Inflate(stored, output),
-            };
-        }
-        finally
-        {
-            if (reversed is not null)
-            {
-                ArrayPool<byte>.Shared.Return(reversed);
-            }
-        }
-    }
-
-    // A strip's stored bytes: from its offset, as many as its byte count says, cut at the end of the file (libtiff
-    // reads what is there); without byte counts (or uncompressed, which Pillow reads from the offset on), the rest.
-    internal static ReadOnlySpan<byte> ChunkBytes(ReadOnlySpan<byte> data, TiffHeader header, int chunk)
-    {
-        long offset = header.ArrayValue(data, header.StripOffsets, chunk);
-        if (offset < 0 || offset >= data.Length)
-        {
-            throw ImageIntakeException.Invalid($"The TIFF file is truncated: strip {chunk} starts at {offset}, past its end.");
-        }
-
-        long available = data.Length - offset;
-        long count = header.Compression == 1 || header.StripByteCounts.Count <= chunk
-            ? available
-            : header.ArrayValue(data, header.StripByteCounts, chunk);
-        if (count <= 0 || count > available)
-        {
-            count = available;
-        }
-
-        return data.Slice((int)offset, (int)count);
     }
 
     private static void Place(BitImage image, int x0, int y, ReadOnlySpan<byte> packed, bool invert)
@@ -223,60 +166,6 @@ internal static class Tiff1BitReader
             int i = x - x0;
             bool set = (packed[i >> 3] & (0x80 >> (i & 7))) != 0;
             image[x, y] = set != invert;
-        }
-    }
-
-    /// <summary>PackBits (TIFF compression 32773) into <paramref name="output"/>; returns the bytes written.</summary>
-    private static int UnpackBits(ReadOnlySpan<byte> input, Span<byte> output)
-    {
-        int i = 0, o = 0;
-        while (o < output.Length && i < input.Length)
-        {
-            int n = (sbyte)input[i++];
-            if (n >= 0)
-            {
-                int take = Math.Min(n + 1, Math.Min(input.Length - i, output.Length - o));
-                input.Slice(i, take).CopyTo(output[o..]);
-                i += n + 1;
-                o += take;
-            }
-            else if (n != -128 && i < input.Length)
-            {
-                int take = Math.Min(1 - n, output.Length - o);
-                output.Slice(o, take).Fill(input[i++]);
-                o += take;
-            }
-        }
-
-        return o;
-    }
-
-    private static int Inflate(ReadOnlySpan<byte> input, Span<byte> output)
-    {
-        byte[] copy = ArrayPool<byte>.Shared.Rent(input.Length);
-        try
-        {
-            input.CopyTo(copy);
-            using var zlib = new ZLibStream(new MemoryStream(copy, 0, input.Length, writable: false), CompressionMode.Decompress);
-            int total = 0;
-            try
-            {
-                int n;
-                while (total < output.Length && (n = zlib.Read(output[total..])) > 0)
-                {
-                    total += n;
-                }
-            }
-            catch (InvalidDataException)
-            {
-                // A corrupt or cut stream: what inflated so far counts, and the caller refuses a short strip.
-            }
-
-            return total;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(copy);
         }
     }
 }

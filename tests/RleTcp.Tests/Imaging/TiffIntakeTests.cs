@@ -221,6 +221,51 @@ public class TiffIntakeTests
     }
 
     [Fact]
+    public void Deflate_strip_that_inflates_short_of_its_rows_is_refused_saying_what_is_missing()
+    {
+        // 4x4 grey, Deflate: the stream holds one row (4 bytes) of the 16 the strip declares.
+        byte[] oneRow = ZlibOf([10, 200, 30, 250]);
+        var tiff = new TiffBuilder()
+            .Pixels(oneRow)
+            .Tag(256, 3, 4).Tag(257, 3, 4).Tag(258, 3, 8).Tag(259, 3, 8).Tag(262, 3, 1)
+            .StripTable(273, 4, [8]).Tag(278, 3, 4).StripTable(279, 4, [oneRow.Length])
+            .Build();
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(tiff, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("decompresses to 4 of the 16 bytes its 4 rows need", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Tile_far_wider_than_its_image_is_refused_before_anything_is_allocated_for_it()
+    {
+        // A 1x1000 RGBA 16-bit image in one 65536x65536 tile: a tile row is 512 KiB, 1000 rows 512 MiB.
+        var tiff = new TiffBuilder()
+            .Pixels([0, 0])
+            .Tag(256, 3, 1).Tag(257, 3, 1000).StripTable(258, 3, [16, 16, 16, 16]).Tag(259, 3, 8).Tag(262, 3, 2)
+            .Tag(277, 3, 4).Tag(322, 4, 65536).Tag(323, 4, 65536).StripTable(324, 4, [8]).StripTable(325, 4, [2])
+            .StripTable(338, 3, [2])
+            .Build();
+
+        var ex = Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(tiff, IntakeOptions.Default));
+
+        Assert.Equal(ImageIntakeError.InvalidImage, ex.Error);
+        Assert.Contains("decode to more bytes than the 1x1000 image", ex.Message, StringComparison.Ordinal);
+    }
+
+    private static byte[] ZlibOf(byte[] data)
+    {
+        using var buffer = new MemoryStream();
+        using (var zlib = new System.IO.Compression.ZLibStream(buffer, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            zlib.Write(data);
+        }
+
+        return buffer.ToArray();
+    }
+
+    [Fact]
     public void Directory_chain_that_loops_back_reads_page_0_and_has_no_page_1()
     {
         var builder = new TiffBuilder()

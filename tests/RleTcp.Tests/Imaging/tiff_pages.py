@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Writes OUTDIR/pages.tif, a multi-page TIFF (bilevel G4, grey raw, palette LZW, RGB Deflate, bilevel raw with
-Orientation 6), and for each page K what Pillow 9.4 makes of it: OUTDIR/pageK.txt = "width height" and
+Orientation 6, LA raw, CMYK LZW, 16-bit grey Deflate, float raw: each page its own mode), and for each page K what Pillow 9.4 makes of it: OUTDIR/pageK.txt = "width height" and
 OUTDIR/pageK.bits = seek(K) + convert('1').tobytes() (packed rows, MSB first, 1 = white). Used by TiffPageTests."""
 import os
 import random
@@ -19,8 +19,12 @@ pages = [
     reference.rgb_image(rng, 17, 13).convert("P", palette=Image.ADAPTIVE, colors=16),
     reference.rgb_image(rng, 23, 7),
     reference.grey_image(rng, 9, 5, "blocks").point(lambda v: 255 if v >= 128 else 0).convert("1"),
+    reference.mode_image(rng, "LA", 14, 6),
+    reference.mode_image(rng, "CMYK", 19, 8),
+    reference.grey_image(rng, 16, 7, "noise").point(lambda v: v * 2).convert("I").convert("I;16"),
+    reference.grey_image(rng, 11, 9, "gradient").convert("F").point(lambda v: v * 1.5 - 20),
 ]
-compressions = ["group4", "raw", "tiff_lzw", "tiff_deflate", "raw"]
+compressions = ["group4", "raw", "tiff_lzw", "tiff_deflate", "raw", "raw", "tiff_lzw", "tiff_deflate", "raw"]
 path = os.path.join(out, "pages.tif")
 # One writer per page so each keeps its own compression; AppendingTiffWriter joins them as Pillow's save_all does.
 from PIL import TiffImagePlugin  # noqa: E402
