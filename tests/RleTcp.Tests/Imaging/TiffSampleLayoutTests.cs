@@ -7,7 +7,7 @@ using RleTcp.Tests.Support;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>
-/// The non-bilevel TIFF layouts RleTcp reads itself (Formats/TiffSampleReader.cs), each compared byte for byte
+/// The non-bilevel TIFF layouts RleTcp reads itself (Formats/Tiff/TiffSampleReader.cs), each compared byte for byte
 /// with Pillow 9.4's <c>convert('1')</c> + the textbook encoder: grey + alpha, palette + alpha, CMYK, 12/16-bit,
 /// signed and float samples, premultiplied alpha, tiles, planes, BigTIFF, big-endian, FillOrder 2, LZMA, Predictor
 /// 2 and 3, Orientation, WebP strips and tiles (decoded where library decoders run); and the layouts Pillow refuses, refused too. tiff_layouts.py writes the files with Pillow
