@@ -43,6 +43,12 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [InlineData("rgb_planar_tile_overhang_uncompressed_stepped_as_pillow")]
     [InlineData("rgb_webp_strips_lossy")]
     [InlineData("rgba_webp_tiles_quality100")]
+    [InlineData("rgb_jpeg_ycbcr_2x2_strips")]
+    [InlineData("rgb_jpeg_ycbcr_2x2_tiles_big_endian")]
+    [InlineData("rgb_jpeg_rgb_strips")]
+    [InlineData("rgb_jpeg_rgb_tiles_orientation6")]
+    [InlineData("grey_jpeg_strips")]
+    [InlineData("grey_jpeg_tiles_big_endian")]
     public void Layout_compresses_to_the_bytes_Pillow_gives(string name)
     {
         string file = _files.Path(name);

@@ -38,6 +38,12 @@ CASES = {
     "rgb_planar_tile_overhang_uncompressed_stepped_as_pillow": ("RGBnoextra8", 20, 10, True, ["-t", "-w", "16", "-l", "16", "-p", "separate", "-c", "none"], 1),
     "rgb_webp_strips_lossy": ("RGB", 70, 37, True, ["-r", "16", "-c", "webp"], 1),
     "rgba_webp_tiles_quality100": ("RGBA", 41, 30, True, ["-t", "-w", "32", "-l", "16", "-c", "webp:100"], 1),
+    "rgb_jpeg_ycbcr_2x2_strips": ("RGB", 70, 37, True, ["-r", "16", "-c", "jpeg:90"], 1),
+    "rgb_jpeg_ycbcr_2x2_tiles_big_endian": ("RGB", 75, 40, False, ["-B", "-t", "-w", "32", "-l", "16", "-c", "jpeg:90"], 1),
+    "rgb_jpeg_rgb_strips": ("RGB", 41, 30, True, ["-r", "8", "-c", "jpeg:r"], 1),
+    "rgb_jpeg_rgb_tiles_orientation6": ("RGB", 50, 33, True, ["-t", "-w", "32", "-l", "32", "-c", "jpeg:r"], 6),
+    "grey_jpeg_strips": ("L", 45, 30, True, ["-r", "16", "-c", "jpeg:90"], 1),
+    "grey_jpeg_tiles_big_endian": ("L", 39, 20, False, ["-B", "-t", "-w", "16", "-l", "16", "-c", "jpeg:75"], 1),
     "refused_two_samples_without_extra_samples": ("LA-noextra", 8, 4, True, None, 1),
     "refused_planar_strips_with_more_samples_than_bands": ("RGBaX8", 8, 4, True, ["-p", "separate", "-c", "lzw"], 1),
 }
