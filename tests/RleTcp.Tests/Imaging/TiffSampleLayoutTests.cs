@@ -45,6 +45,7 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [InlineData("rgba_webp_tiles_quality100")]
     [InlineData("rgb_jpeg_ycbcr_2x2_strips")]
     [InlineData("rgb_jpeg_ycbcr_2x2_tiles_big_endian")]
+    [InlineData("rgb_jpeg_ycbcr_2x2_strips_bigtiff_orientation8")]
     [InlineData("rgb_jpeg_rgb_strips")]
     [InlineData("rgb_jpeg_rgb_tiles_orientation6")]
     [InlineData("grey_jpeg_strips")]

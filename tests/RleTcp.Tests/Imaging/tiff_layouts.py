@@ -40,6 +40,7 @@ CASES = {
     "rgba_webp_tiles_quality100": ("RGBA", 41, 30, True, ["-t", "-w", "32", "-l", "16", "-c", "webp:100"], 1),
     "rgb_jpeg_ycbcr_2x2_strips": ("RGB", 70, 37, True, ["-r", "16", "-c", "jpeg:90"], 1),
     "rgb_jpeg_ycbcr_2x2_tiles_big_endian": ("RGB", 75, 40, False, ["-B", "-t", "-w", "32", "-l", "16", "-c", "jpeg:90"], 1),
+    "rgb_jpeg_ycbcr_2x2_strips_bigtiff_orientation8": ("RGB", 33, 21, True, ["-8", "-r", "16", "-c", "jpeg:50"], 8),
     "rgb_jpeg_rgb_strips": ("RGB", 41, 30, True, ["-r", "8", "-c", "jpeg:r"], 1),
     "rgb_jpeg_rgb_tiles_orientation6": ("RGB", 50, 33, True, ["-t", "-w", "32", "-l", "32", "-c", "jpeg:r"], 6),
     "grey_jpeg_strips": ("L", 45, 30, True, ["-r", "16", "-c", "jpeg:90"], 1),
