@@ -60,6 +60,7 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [Theory]
     [InlineData("refused_two_samples_without_extra_samples")]
     [InlineData("refused_planar_strips_with_more_samples_than_bands")]
+    [InlineData("refused_jpeg_strip_without_soi")]
     public void Layout_Pillow_refuses_is_refused_as_InvalidImage(string name)
     {
         string file = _files.Path(name);

@@ -4,6 +4,7 @@ with what Pillow 9.4 makes of it beside it (reference.write_case: NAME.expected.
 Pillow refuses it). The layouts are written raw here (gen_tiff.raw_tiff) or by Pillow, then re-written by libtiff's
 tiffcp (tiles, planes, BigTIFF, byte order, fill order, codecs and predictors). Used by TiffSampleLayoutTests;
 prints the number of files written."""
+import io
 import os
 import random
 import shutil
@@ -13,6 +14,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Differential"))
 import gen_tiff  # noqa: E402
 import reference  # noqa: E402
+from PIL import Image  # noqa: E402
 
 # name: (layout in gen_tiff.RAW_LAYOUTS or a Pillow mode, width, height, little-endian, tiffcp arguments or None, orientation)
 CASES = {
@@ -63,6 +65,13 @@ try:
         if orientation != 1:
             data = gen_tiff.tiffset(data, 274, orientation, tmp)
         reference.write_case(out, name + ".tif", data)
+        if name == "rgb_jpeg_ycbcr_2x2_strips":
+            # Its second strip's SOI overwritten: libjpeg fails ("Not a JPEG file"), and so does Pillow.
+            with Image.open(io.BytesIO(data)) as im:
+                second = im.tag_v2[273][1]
+            no_soi = bytearray(data)
+            no_soi[second:second + 2] = b"\0\0"
+            reference.write_case(out, "refused_jpeg_strip_without_soi.tif", bytes(no_soi))
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
-print(len(CASES))
+print(len(CASES) + 1)

@@ -12,17 +12,18 @@ namespace RleTcp.Imaging.Formats;
 /// </summary>
 internal static class TiffJpeg
 {
-    // TJSAMP_*: the frame's chroma subsampling as TurboJPEG names it.
-    private const int Samp444 = 0, Samp422 = 1, Samp420 = 2, SampGrey = 3, Samp440 = 4, Samp411 = 5;
+    // TJSAMP_*: the frame's chroma subsampling as TurboJPEG names it (4:4:4, 4:2:0, grey).
+    private const int Samp444 = 0, Samp420 = 2, SampGrey = 3;
 
     /// <summary>
     /// Whether the page is one this reader decodes as Pillow does: 8-bit, one plane, no extra samples, and YCbCr
-    /// (3 samples, subsampling 1x1, 2x1, 2x2, 1x2 or 4x1), RGB (3 samples) or BlackIsZero grey (1 sample).
+    /// (3 samples, YCbCrSubsampling 2x2, what libtiff writes; others are not compared with Pillow and stay with
+    /// ImageSharp), RGB (3 samples) or BlackIsZero grey (1 sample).
     /// </summary>
     public static bool Reads(TiffHeader h) =>
         h.Compression == 7 && h.BitsPerSample == 8 && h.FillOrder == 1 && h.SampleFormat == 1 && h.ExtraSamples.Count == 0
         && (h.PlanarConfiguration == 1 || h.SamplesPerPixel == 1)
-        && ((h.Photometric == 6 && h.SamplesPerPixel == 3 && ExpectedSubsampling(h) >= 0)
+        && ((h.Photometric == 6 && h.SamplesPerPixel == 3 && h.YCbCrSubsampling == (2, 2))
             || (h.Photometric == 2 && h.SamplesPerPixel == 3)
             || (h.Photometric == 1 && h.SamplesPerPixel == 1));
 
@@ -72,7 +73,7 @@ internal static class TiffJpeg
             {
                 // libtiff forces YCbCr for photometric 6 and checks the sampling factors against the tag; for RGB
                 // and grey it suppresses colour conversion, which equals TurboJPEG's only for RGB and grey frames.
-                6 => space == TurboJpeg.ColourSpaceYCbCr && subsampling == ExpectedSubsampling(h),
+                6 => space == TurboJpeg.ColourSpaceYCbCr && subsampling == Samp420,
                 2 => space == TurboJpeg.ColourSpaceRgb && subsampling == Samp444,
                 _ => space == TurboJpeg.ColourSpaceGrey && subsampling == SampGrey,
             };
@@ -101,15 +102,4 @@ internal static class TiffJpeg
     }
 
     private static string Chunk(TiffHeader h) => h.IsTiled ? "tile" : "strip";
-
-    // The TJSAMP_* libtiff accepts for the page's YCbCrSubsampling, or -1 for one this reader does not take.
-    private static int ExpectedSubsampling(TiffHeader h) => h.YCbCrSubsampling switch
-    {
-        (1, 1) => Samp444,
-        (2, 1) => Samp422,
-        (2, 2) => Samp420,
-        (1, 2) => Samp440,
-        (4, 1) => Samp411,
-        _ => -1,
-    };
 }
