@@ -10,7 +10,7 @@ namespace RleTcp.Tests.Imaging;
 /// The non-bilevel TIFF layouts RleTcp reads itself (Formats/Tiff/TiffSampleReader.cs), each compared byte for byte
 /// with Pillow 9.4's <c>convert('1')</c> + the textbook encoder: grey + alpha, palette + alpha, CMYK, 12/16-bit,
 /// signed and float samples, premultiplied alpha, tiles, planes, BigTIFF, big-endian, FillOrder 2, LZMA, Predictor
-/// 2 and 3, Orientation, WebP strips and tiles (decoded where library decoders run); and the layouts Pillow refuses, refused too. tiff_layouts.py writes the files with Pillow
+/// 2 and 3, Orientation, WebP strips and tiles and JPEG strips and tiles (YCbCr, RGB, grey; decoded where library decoders run); and the layouts Pillow refuses, refused too. tiff_layouts.py writes the files with Pillow
 /// and libtiff's tiffcp. Before this reader every one of them was refused or decoded by ImageSharp with other pixels.
 /// </summary>
 [Trait("Category", "CrossLanguage")]
@@ -43,6 +43,13 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [InlineData("rgb_planar_tile_overhang_uncompressed_stepped_as_pillow")]
     [InlineData("rgb_webp_strips_lossy")]
     [InlineData("rgba_webp_tiles_quality100")]
+    [InlineData("rgb_jpeg_ycbcr_2x2_strips")]
+    [InlineData("rgb_jpeg_ycbcr_2x2_tiles_big_endian")]
+    [InlineData("rgb_jpeg_ycbcr_2x2_strips_bigtiff_orientation8")]
+    [InlineData("rgb_jpeg_rgb_strips")]
+    [InlineData("rgb_jpeg_rgb_tiles_orientation6")]
+    [InlineData("grey_jpeg_strips")]
+    [InlineData("grey_jpeg_tiles_big_endian")]
     public void Layout_compresses_to_the_bytes_Pillow_gives(string name)
     {
         string file = _files.Path(name);
@@ -53,6 +60,7 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [Theory]
     [InlineData("refused_two_samples_without_extra_samples")]
     [InlineData("refused_planar_strips_with_more_samples_than_bands")]
+    [InlineData("refused_jpeg_strip_without_soi")]
     public void Layout_Pillow_refuses_is_refused_as_InvalidImage(string name)
     {
         string file = _files.Path(name);
@@ -61,14 +69,15 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     }
 
     [Fact]
-    public void WebP_strips_are_decoded_where_the_library_decoders_run_and_every_other_layout_in_process()
+    public void WebP_and_JPEG_strips_are_decoded_where_the_library_decoders_run_and_every_other_layout_in_process()
     {
         var library = new CountingDecoder();
 
         Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(File.ReadAllBytes(_files.Path("rgb_webp_strips_lossy")), IntakeOptions.Default, library));
+        Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(File.ReadAllBytes(_files.Path("rgb_jpeg_ycbcr_2x2_tiles_big_endian")), IntakeOptions.Default, library));
         using BitImage cmyk = ImageIntake.Decode(File.ReadAllBytes(_files.Path("cmyk_lzw_tiled")), IntakeOptions.Default, library);
 
-        Assert.Equal(1, library.Calls);
+        Assert.Equal(2, library.Calls);
     }
 
     private sealed class CountingDecoder : ILibraryDecoder

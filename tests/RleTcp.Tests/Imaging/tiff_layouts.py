@@ -4,6 +4,7 @@ with what Pillow 9.4 makes of it beside it (reference.write_case: NAME.expected.
 Pillow refuses it). The layouts are written raw here (gen_tiff.raw_tiff) or by Pillow, then re-written by libtiff's
 tiffcp (tiles, planes, BigTIFF, byte order, fill order, codecs and predictors). Used by TiffSampleLayoutTests;
 prints the number of files written."""
+import io
 import os
 import random
 import shutil
@@ -13,6 +14,7 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "Differential"))
 import gen_tiff  # noqa: E402
 import reference  # noqa: E402
+from PIL import Image  # noqa: E402
 
 # name: (layout in gen_tiff.RAW_LAYOUTS or a Pillow mode, width, height, little-endian, tiffcp arguments or None, orientation)
 CASES = {
@@ -38,6 +40,13 @@ CASES = {
     "rgb_planar_tile_overhang_uncompressed_stepped_as_pillow": ("RGBnoextra8", 20, 10, True, ["-t", "-w", "16", "-l", "16", "-p", "separate", "-c", "none"], 1),
     "rgb_webp_strips_lossy": ("RGB", 70, 37, True, ["-r", "16", "-c", "webp"], 1),
     "rgba_webp_tiles_quality100": ("RGBA", 41, 30, True, ["-t", "-w", "32", "-l", "16", "-c", "webp:100"], 1),
+    "rgb_jpeg_ycbcr_2x2_strips": ("RGB", 70, 37, True, ["-r", "16", "-c", "jpeg:90"], 1),
+    "rgb_jpeg_ycbcr_2x2_tiles_big_endian": ("RGB", 75, 40, False, ["-B", "-t", "-w", "32", "-l", "16", "-c", "jpeg:90"], 1),
+    "rgb_jpeg_ycbcr_2x2_strips_bigtiff_orientation8": ("RGB", 33, 21, True, ["-8", "-r", "16", "-c", "jpeg:50"], 8),
+    "rgb_jpeg_rgb_strips": ("RGB", 41, 30, True, ["-r", "8", "-c", "jpeg:r"], 1),
+    "rgb_jpeg_rgb_tiles_orientation6": ("RGB", 50, 33, True, ["-t", "-w", "32", "-l", "32", "-c", "jpeg:r"], 6),
+    "grey_jpeg_strips": ("L", 45, 30, True, ["-r", "16", "-c", "jpeg:90"], 1),
+    "grey_jpeg_tiles_big_endian": ("L", 39, 20, False, ["-B", "-t", "-w", "16", "-l", "16", "-c", "jpeg:75"], 1),
     "refused_two_samples_without_extra_samples": ("LA-noextra", 8, 4, True, None, 1),
     "refused_planar_strips_with_more_samples_than_bands": ("RGBaX8", 8, 4, True, ["-p", "separate", "-c", "lzw"], 1),
 }
@@ -56,6 +65,13 @@ try:
         if orientation != 1:
             data = gen_tiff.tiffset(data, 274, orientation, tmp)
         reference.write_case(out, name + ".tif", data)
+        if name == "rgb_jpeg_ycbcr_2x2_strips":
+            # Its second strip's SOI overwritten: libjpeg fails ("Not a JPEG file"), and so does Pillow.
+            with Image.open(io.BytesIO(data)) as im:
+                second = im.tag_v2[273][1]
+            no_soi = bytearray(data)
+            no_soi[second:second + 2] = b"\0\0"
+            reference.write_case(out, "refused_jpeg_strip_without_soi.tif", bytes(no_soi))
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
-print(len(CASES))
+print(len(CASES) + 1)

@@ -39,9 +39,17 @@ internal static class TurboJpegReader
     /// The decoded pixels (grey, or R, G, B), <c>width * bytesPerPixel</c> bytes a row, in an array rented from
     /// <see cref="ArrayPool{T}.Shared"/> (the caller returns it); null when it declines (see remarks).
     /// </summary>
-    public static unsafe byte[]? TryDecodePixels(ReadOnlySpan<byte> jpeg, long maxPixels, out int width, out int height, out int bytesPerPixel)
+    public static byte[]? TryDecodePixels(ReadOnlySpan<byte> jpeg, long maxPixels, out int width, out int height, out int bytesPerPixel) =>
+        TryDecodePixels(jpeg, maxPixels, out width, out height, out bytesPerPixel, out _, out _);
+
+    /// <summary>
+    /// As <see cref="TryDecodePixels(ReadOnlySpan{byte}, long, out int, out int, out int)"/>, also giving the frame's
+    /// chroma subsampling (TJSAMP_*) and colour space (TJCS_*), which JPEG-in-TIFF checks against the TIFF's tags.
+    /// </summary>
+    public static unsafe byte[]? TryDecodePixels(
+        ReadOnlySpan<byte> jpeg, long maxPixels, out int width, out int height, out int bytesPerPixel, out int subsampling, out int space)
     {
-        width = height = bytesPerPixel = 0;
+        width = height = bytesPerPixel = subsampling = space = 0;
         if (!TurboJpeg.IsAvailable || jpeg.IsEmpty)
         {
             return null;
@@ -59,7 +67,7 @@ internal static class TurboJpegReader
             fixed (byte* source = jpeg)
             {
                 var size = new System.Runtime.InteropServices.CULong((nuint)jpeg.Length);
-                if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out _, out int space) != 0)
+                if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out subsampling, out space) != 0)
                 {
                     return null;
                 }

@@ -82,13 +82,19 @@ internal static class TiffDirectory
         long tileWidth = 0, tileLength = 0, predictor = 1;
         TiffArray extraSamples = default, sampleFormat = default;
         TiffArray offsets = default, byteCounts = default, tileOffsets = default, tileByteCounts = default;
-        TiffArray colorMap = default, bitsField = default;
+        TiffArray colorMap = default, bitsField = default, jpegTables = default, subsampling = default;
         int entrySize = big ? 20 : 12;
         for (int i = 0; i < count; i++)
         {
             int entry = entries + (i * entrySize);
             int tag = U16(data, entry, little);
             int type = U16(data, entry + 2, little);
+            if (tag == 347 && type == 7)
+            {
+                // JPEGTables is UNDEFINED: bytes, read (and bounds-checked) as BYTE values.
+                type = 1;
+            }
+
             long n = big ? (long)Math.Min(U64(data, entry + 4, little), int.MaxValue) : U32(data, entry + 4, little);
             int valueField = entry + (big ? 12 : 8);
             int fieldSize = big ? 8 : 4;
@@ -128,6 +134,8 @@ internal static class TiffDirectory
                 case 325: tileByteCounts = array; break;
                 case 338: extraSamples = array; break;
                 case 339: sampleFormat = array; break;
+                case 347: jpegTables = array; break;
+                case 530: subsampling = array; break;
             }
         }
 
@@ -198,6 +206,10 @@ internal static class TiffDirectory
             BitsCount = (int)Math.Min(bitsField.Count, int.MaxValue),
             SampleFormat = SampleFormatOf(data, sampleFormat, little),
             ExtraSamples = ExtraSamplesOf(data, extraSamples, little),
+            JpegTables = jpegTables.ValueSize == 1 ? jpegTables : default,
+            YCbCrSubsampling = subsampling.Count >= 2 && subsampling.ValueSize is 1 or 2 or 4
+                ? ((int)Math.Min(Value(data, subsampling, 0, little), 255), (int)Math.Min(Value(data, subsampling, 1, little), 255))
+                : (2, 2),
         };
     }
 

@@ -93,6 +93,12 @@ internal readonly struct TiffHeader
     /// <summary>Tag 338 as Pillow keys it.</summary>
     public TiffExtraSamples ExtraSamples { get; init; }
 
+    /// <summary>Tag 347 (JPEGTables): the abbreviated JPEG stream (SOI, tables, EOI) every JPEG strip shares; Count 0 when absent.</summary>
+    public TiffArray JpegTables { get; init; }
+
+    /// <summary>Tag 530 (YCbCrSubsampling): horizontal and vertical chroma subsampling; (2, 2), the default, when absent.</summary>
+    public (int Horizontal, int Vertical) YCbCrSubsampling { get; init; }
+
     public bool IsTiled => TileWidth > 0;
 
     /// <summary>

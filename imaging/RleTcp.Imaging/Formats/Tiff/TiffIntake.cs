@@ -11,11 +11,14 @@ internal enum TiffRoute
     /// <summary><see cref="TiffSampleReader"/>: every other layout Pillow 9.4 opens losslessly.</summary>
     Samples,
 
-    /// <summary>ImageSharp: JPEG (6, 7) compression, YCbCr and CIELab pages.</summary>
+    /// <summary>ImageSharp: old-style JPEG (6), JPEG (7) layouts <see cref="TiffJpeg"/> does not read, YCbCr and CIELab pages.</summary>
     Library,
 
-    /// <summary><see cref="TiffSampleReader"/> with each WebP (50001) strip decoded by ImageSharp: where libraries run.</summary>
-    WebpStrips,
+    /// <summary>
+    /// <see cref="TiffSampleReader"/> with each strip or tile decoded by a library (WebP, 50001, by ImageSharp; JPEG, 7,
+    /// by libjpeg-turbo): where libraries run.
+    /// </summary>
+    LibraryStrips,
 }
 
 /// <summary>
@@ -53,9 +56,9 @@ internal static class TiffIntake
             return TiffRoute.Bilevel;
         }
 
-        if (TiffWebp.Reads(header))
+        if (TiffWebp.Reads(header) || (TiffJpeg.Reads(header) && TurboJpeg.IsAvailable))
         {
-            return TiffRoute.WebpStrips;
+            return TiffRoute.LibraryStrips;
         }
 
         if (header.Compression is 6 or 7 or 50001 || header.Photometric is 6 or 8)
@@ -102,7 +105,7 @@ internal static class TiffIntake
     public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, IntakeOptions options, bool librariesHere, CancellationToken ct) =>
         Route(header) switch
         {
-            TiffRoute.WebpStrips when librariesHere => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
+            TiffRoute.LibraryStrips when librariesHere => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
             TiffRoute.Bilevel => Tiff1BitReader.TryRead(data, header, ct) is { } image ? TiffOrientation.Apply(image, header.Orientation) : null,
             TiffRoute.Samples => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
             _ => null,
@@ -110,6 +113,7 @@ internal static class TiffIntake
 
     // The layout Pillow's mode and decoder give this page (uncompressed: its raw decoder; else libtiff's).
     private static TiffPixelFormat? Format(TiffHeader header) =>
+        TiffJpeg.Reads(header) ? TiffJpeg.Format(header) :
         TiffPixelFormat.Of(header) is { } format && header.Compression != 1 ? format.AsLibtiffDecodes(header) ?? format : TiffPixelFormat.Of(header);
 
     /// <summary>Width, height and bytes per pixel the decode of page <see cref="IntakeOptions.Page"/> holds at its peak.</summary>

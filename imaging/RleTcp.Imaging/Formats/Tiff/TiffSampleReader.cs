@@ -40,8 +40,8 @@ internal static class TiffSampleReader
 
     /// <summary>Whether <see cref="Read"/> reads this page's compression and predictor.</summary>
     public static bool Reads(TiffHeader h) =>
-        (h.Compression == 1 || TiffCodecs.Reads(h.Compression) || TiffWebp.Reads(h))
-        && TiffPredictor.Supports(h.Compression is 1 or 32773 or 50001 ? 1 : h.Predictor, h.BitsPerSample, h.SampleFormat);
+        (h.Compression == 1 || TiffCodecs.Reads(h.Compression) || TiffWebp.Reads(h) || TiffJpeg.Reads(h))
+        && TiffPredictor.Supports(h.Compression is 1 or 7 or 32773 or 50001 ? 1 : h.Predictor, h.BitsPerSample, h.SampleFormat);
 
     private static void Decode(ReadOnlySpan<byte> data, TiffHeader h, TiffPixelFormat format, byte[] bands, CancellationToken ct)
     {
@@ -63,7 +63,7 @@ internal static class TiffSampleReader
         int rowBytes = (int)rowBytesLong;
         int chunkBytes = checked(rowBytes * Math.Min(chunkRows, height));
         bool compressed = h.Compression != 1;
-        int predictor = compressed && h.Compression is not (32773 or 50001) ? h.Predictor : 1;
+        int predictor = compressed && h.Compression is not (7 or 32773 or 50001) ? h.Predictor : 1;
 
         // libtiff hands Pillow 32-bit samples of a big-endian file in native (little-endian) order, and Pillow's raw
         // modes F;32BF, I;32BS then read them as big-endian: its values are the byte-swapped ones (Pillow 9.4's bug).
@@ -84,9 +84,12 @@ internal static class TiffSampleReader
                 Span<byte> rowsOut = plain.AsSpan(0, size);
                 if (compressed)
                 {
-                    int got = h.Compression == 50001
-                        ? TiffWebp.Decode(stored, chunkWidth, rows, chunkRows, perChunk, rowsOut)
-                        : TiffCodecs.Decompress(stored, h.Compression, h.FillOrder == 2, rowsOut);
+                    int got = h.Compression switch
+                    {
+                        50001 => TiffWebp.Decode(stored, chunkWidth, rows, chunkRows, perChunk, rowsOut),
+                        7 => TiffJpeg.Decode(data, h, stored, chunk, chunkWidth, rows, chunkRows, rowsOut),
+                        _ => TiffCodecs.Decompress(stored, h.Compression, h.FillOrder == 2, rowsOut),
+                    };
                     if (got < size)
                     {
                         throw ImageIntakeException.Invalid(
