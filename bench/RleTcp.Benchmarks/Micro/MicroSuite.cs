@@ -98,7 +98,6 @@ public static class MicroSuite
             foreach ((string method, string name) in new[]
             {
                 (nameof(RleEncodeBenchmarks.EncodeToWriter), $"chosen path ({RleTcp.Protocol.Rle.RleEncoder.Path})"),
-                (nameof(RleEncodeBenchmarks.EncodeToWriterAvx2), "AVX2 path"),
             })
             {
                 if (m.TryGet(scalarKey with { Method = method }, out Measurement path))

@@ -114,7 +114,6 @@ public static partial class RleEncoder
         return path switch
         {
             RleEncoderPath.Avx512Vbmi2 => EncodeRowAvx512(row, width, destination),
-            RleEncoderPath.Avx2 => EncodeRowAvx2(row, width, destination),
             _ => EncodeRowScalar(row, width, destination),
         };
     }

@@ -8,9 +8,6 @@ internal enum RleEncoderPath
     /// <summary>One leading-zero count per run (RleEncoder.Scalar.cs); every CPU.</summary>
     Scalar,
 
-    /// <summary>AVX2 boundary masks, BMI2 and a byte table for the run positions (RleEncoder.Avx2.cs).</summary>
-    Avx2,
-
     /// <summary>AVX-512 VBMI2: a word's run ends compressed into one vector (RleEncoder.Avx512.cs).</summary>
     Avx512Vbmi2,
 }
@@ -19,10 +16,9 @@ internal enum RleEncoderPath
 public static partial class RleEncoder
 {
     /// <summary>
-    /// The path this process uses, fixed at start: AVX-512 VBMI2 where the CPU has it, else scalar. The AVX2 path is
-    /// not chosen: on this project's Zen 4 machine it measured slower than the scalar loop on the text page (its
-    /// eight table steps per word cost more than the scalar loop's few runs per word; docs/PERFORMANCE.md, issue 14),
-    /// so it stays an explicitly selectable, tested path until it wins somewhere.
+    /// The path this process uses, fixed at start: AVX-512 VBMI2 where the CPU has it, else scalar. (An AVX2
+    /// path with a byte table of run positions was tried and removed: 2.2-2.4x slower than scalar on the text page and
+    /// line art, docs/PERFORMANCE.md, issue 14.)
     /// </summary>
     internal static RleEncoderPath Path { get; } =
         IsSupported(RleEncoderPath.Avx512Vbmi2) ? RleEncoderPath.Avx512Vbmi2 : RleEncoderPath.Scalar;
@@ -31,7 +27,6 @@ public static partial class RleEncoder
     internal static bool IsSupported(RleEncoderPath path) => path switch
     {
         RleEncoderPath.Avx512Vbmi2 => Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported && Avx512BW.IsSupported && Popcnt.X64.IsSupported,
-        RleEncoderPath.Avx2 => Avx2.IsSupported && Bmi2.X64.IsSupported && Popcnt.X64.IsSupported,
         _ => true,
     };
 }
