@@ -54,7 +54,7 @@ public sealed record ImageHeaderInfo(string Format, int Width, int Height, strin
                     return new ImageHeaderInfo(format.Name, tgaWidth, tgaHeight, ModeName(TgaHeader.Mode(bytes)), 1);
                 case TiffFormat:
                     TiffHeader tiff = TiffHeader.Read(bytes);
-                    return new ImageHeaderInfo(format.Name, tiff.Width, tiff.Height, ModeName(tiff.PillowMode), FrameCounter.CountTiffPages(bytes));
+                    return new ImageHeaderInfo(format.Name, tiff.Width, tiff.Height, ModeName(tiff.PillowMode), TiffDirectory.CountPages(bytes));
             }
 
             // JPEG and WebP: no reader of ours reads their headers; ImageSharp's Identify does, on the copy the decode

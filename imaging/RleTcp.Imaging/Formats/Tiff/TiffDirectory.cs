@@ -18,6 +18,29 @@ internal static class TiffDirectory
     /// <summary>Reads directory <paramref name="page"/> (0 = the first) and checks its fields.</summary>
     public static TiffHeader Read(ReadOnlySpan<byte> data, int page = 0)
     {
+        (bool little, bool big) = ReadFileHeader(data);
+        if (!Walk(data, little, big, page, out long ifd, out long entries, out long count, out bool cut, out string? missing))
+        {
+            throw ImageIntakeException.Invalid(missing!);
+        }
+
+        return ReadDirectory(data, (int)entries, (int)count, little, big, page) with { DirectoryOffset = ifd, DirectoryCut = cut };
+    }
+
+    /// <summary>
+    /// The directories in the chain, counted by the walk <see cref="Read"/> takes to a page (so INFO's count is the
+    /// pages COMPRESS can be asked for): a directory cut by the end of the file is a page and the last one; the chain
+    /// also ends at a next offset of 0 or outside the file, or at the first directory seen before.
+    /// </summary>
+    public static int CountPages(ReadOnlySpan<byte> data)
+    {
+        (bool little, bool big) = ReadFileHeader(data);
+        Walk(data, little, big, MaxPages, out _, out long pages, out _, out _, out _);
+        return (int)pages;
+    }
+
+    private static (bool Little, bool Big) ReadFileHeader(ReadOnlySpan<byte> data)
+    {
         if (data.Length < 8)
         {
             throw ImageIntakeException.Invalid("The TIFF file is shorter than its header.");
@@ -36,29 +59,43 @@ internal static class TiffDirectory
             throw ImageIntakeException.Invalid("The BigTIFF header is malformed (offsets must be 8 bytes).");
         }
 
-        long ifd = big ? (long)Math.Min(U64(data, 8, little), long.MaxValue) : U32(data, 4, little);
+        return (little, big);
+    }
+
+    // Walks the chain to directory `page`. True with its offset, entries' start, entry count and whether the file cuts
+    // it; false with why it does not exist, and (in `entries`) how many directories the chain has.
+    private static bool Walk(
+        ReadOnlySpan<byte> data, bool little, bool big, int page, out long ifd, out long entries, out long count, out bool cut, out string? missing)
+    {
+        ifd = big ? (long)Math.Min(U64(data, 8, little), long.MaxValue) : U32(data, 4, little);
         var seen = new HashSet<long>();
         for (int k = 0; ; k++)
         {
             int headerSize = big ? 16 : 8;
             if (ifd < headerSize || ifd > data.Length - (big ? 8 : 2))
             {
-                throw k == 0
-                    ? ImageIntakeException.Invalid($"The TIFF directory offset {ifd} lies outside the {data.Length}-byte payload.")
-                    : ImageIntakeException.Invalid($"The TIFF image has {Pages(k)}; page {page} does not exist (the next directory offset {ifd} lies outside the payload).");
+                if (k == 0)
+                {
+                    throw ImageIntakeException.Invalid($"The TIFF directory offset {ifd} lies outside the {data.Length}-byte payload.");
+                }
+
+                (entries, count, cut) = (k, 0, false);
+                missing = $"The TIFF image has {Pages(k)}; page {page} does not exist (the next directory offset {ifd} lies outside the payload).";
+                return false;
             }
 
-            long count = big ? (long)Math.Min(U64(data, (int)ifd, little), int.MaxValue) : U16(data, (int)ifd, little);
+            count = big ? (long)Math.Min(U64(data, (int)ifd, little), int.MaxValue) : U16(data, (int)ifd, little);
             int entrySize = big ? 20 : 12;
-            long entries = ifd + (big ? 8 : 2);
+            entries = ifd + (big ? 8 : 2);
             // Pillow 9.4 keeps the entries of a directory cut by the end of the file (it warns "Truncated File
             // Read"); such a directory has no next one.
-            bool cut = count > (data.Length - entries) / entrySize;
+            cut = count > (data.Length - entries) / entrySize;
             count = Math.Min(count, (data.Length - entries) / entrySize);
 
             if (k == page)
             {
-                return ReadDirectory(data, (int)entries, (int)count, little, big, page) with { DirectoryOffset = ifd, DirectoryCut = cut };
+                missing = null;
+                return true;
             }
 
             // Pillow 9.4 stops at the first directory it has already seen, so a chain that loops back has no
@@ -68,7 +105,9 @@ internal static class TiffDirectory
             long next = cut || nextAt + (big ? 8 : 4) > data.Length ? 0 : big ? (long)Math.Min(U64(data, (int)nextAt, little), long.MaxValue) : U32(data, (int)nextAt, little);
             if (next == 0 || seen.Contains(next) || k + 1 >= MaxPages)
             {
-                throw ImageIntakeException.Invalid($"The TIFF image has {Pages(k + 1)}; page {page} does not exist.");
+                (entries, count, cut) = (k + 1, 0, false);
+                missing = $"The TIFF image has {Pages(k + 1)}; page {page} does not exist.";
+                return false;
             }
 
             ifd = next;
