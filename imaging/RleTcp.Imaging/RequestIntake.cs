@@ -64,6 +64,7 @@ public static class RequestIntake
         return image;
     }
 
+    // Only a resize comes here: every other request is read by the intake's own readers.
     private static BitImage DecodeGeneral(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest request, CancellationToken ct)
     {
         ct.ThrowIfCancellationRequested();
@@ -84,7 +85,7 @@ public static class RequestIntake
                 $"Page {request.Page} needs all {header.Frames} frames of {header.Width}x{header.Height} decoded ({decodedPixels} pixels); the limit is {options.MaxPixels}.");
         }
 
-        (long width, long height) = request.Resizes ? request.TargetSize(header.Width, header.Height) : (header.Width, header.Height);
+        (long width, long height) = request.TargetSize(header.Width, header.Height);
         if (width > BitImage.MaxDimension || height > BitImage.MaxDimension || width * height > options.MaxPixels)
         {
             throw ImageIntakeException.TooLarge(
@@ -93,18 +94,14 @@ public static class RequestIntake
 
         Configuration configuration = ImageSharpConfigurations.For(options.AllowedFormats);
         IImageFormat format = ImageIntake.DetectFormat(configuration, data.Span, options.AllowedFormats);
-        bool palette = header.Mode is "P" or "1";
         try
         {
             using Image<Rgb24> decoded = LoadFrame(configuration, format, data.Span, request.Page);
             ct.ThrowIfCancellationRequested();
-            if (request.Resizes)
-            {
-                decoded.Mutate(x => x.Resize((int)width, (int)height, Resampler(request.Filter)));
-            }
+            decoded.Mutate(x => x.Resize((int)width, (int)height, Resampler(request.Filter)));
 
             // A resampled palette or bilevel image is no longer two-coloured: Pillow's rule for it is the grey one (dither).
-            bool dither = options.Mode == ConversionMode.Pillow && (request.Resizes || !palette);
+            bool dither = options.Mode == ConversionMode.Pillow;
             return Convert(decoded, dither, options, ct);
         }
         catch (ImageIntakeException)

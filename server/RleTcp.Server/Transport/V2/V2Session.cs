@@ -60,18 +60,6 @@ internal sealed partial class V2Session
     /// <summary>Requests processed at once at most; announced in HELLO.</summary>
     public int MaxInFlight { get; }
 
-    /// <summary>Requests being processed now.</summary>
-    public int InFlightCount
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _inFlight.Count;
-            }
-        }
-    }
-
     /// <summary>Waits for room for one more answer (the client is reading too slowly otherwise).</summary>
     public Task AcquireSlotAsync(CancellationToken cancellationToken) => _slots.WaitAsync(cancellationToken);
 
