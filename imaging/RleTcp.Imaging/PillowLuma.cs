@@ -44,7 +44,10 @@ internal static class PillowLuma
 
     /// <summary>Exactly <c>L / 1000</c> for any <c>L</c> in [0, <see cref="MaxLuma1000"/>], without a division.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int DivideBy1000(int luma1000) => ((luma1000 >> 3) * 33555) >> 22;
+    public static int DivideBy1000(int luma1000) => ((luma1000 >> PreShift) * Reciprocal) >> PostShift;
+
+    // The one definition of the division both the scalar check and the vector code use (the test checks every L).
+    private const int PreShift = 3, Reciprocal = 33555, PostShift = 22;
 
     /// <summary>The pixels one at a time (where vectors are missing, for the last few pixels, and as the tests' check).</summary>
     internal static void RowScalar(ReadOnlySpan<byte> pixels, int bytesPerPixel, Span<byte> values)
@@ -81,7 +84,7 @@ internal static class PillowLuma
         }
 
         Vector128<short> weights = Vector128.Create((short)299, 587, 114, 0, 299, 587, 114, 0);
-        Vector128<int> reciprocal = Vector128.Create(33555);
+        Vector128<int> reciprocal = Vector128.Create(Reciprocal);
         ref byte src = ref MemoryMarshal.GetReference(pixels);
         ref byte dst = ref MemoryMarshal.GetReference(values);
         int four = 4 * bytesPerPixel;
@@ -109,6 +112,6 @@ internal static class PillowLuma
         Vector128<int> a = Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(pixels, first).AsInt16(), weights);
         Vector128<int> b = Sse2.MultiplyAddAdjacent(Ssse3.Shuffle(pixels, second).AsInt16(), weights);
         Vector128<int> luma1000 = Ssse3.HorizontalAdd(a, b);
-        return Sse2.ShiftRightLogical(Sse41.MultiplyLow(Sse2.ShiftRightLogical(luma1000, 3), reciprocal), 22);
+        return Sse2.ShiftRightLogical(Sse41.MultiplyLow(Sse2.ShiftRightLogical(luma1000, PreShift), reciprocal), PostShift);
     }
 }

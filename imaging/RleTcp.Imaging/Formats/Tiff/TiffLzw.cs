@@ -12,10 +12,14 @@ internal static class TiffLzw
     /// <summary>Decodes <paramref name="input"/> into <paramref name="output"/>; returns the bytes written.</summary>
     public static int Decode(ReadOnlySpan<byte> input, Span<byte> output)
     {
-        Span<short> prefix = new short[MaxCodes];
-        Span<byte> suffix = new byte[MaxCodes];
-        Span<short> length = new short[MaxCodes];
+        // 20 KB of tables on the stack: this runs once per strip, and a strip is often one row.
+        Span<short> prefix = stackalloc short[MaxCodes];
+        Span<byte> suffix = stackalloc byte[MaxCodes];
+        Span<short> length = stackalloc short[MaxCodes];
         Span<byte> scratch = stackalloc byte[MaxCodes];
+        prefix.Clear();
+        suffix.Clear();
+        length.Clear();
         for (int i = 0; i < 256; i++)
         {
             suffix[i] = (byte)i;
