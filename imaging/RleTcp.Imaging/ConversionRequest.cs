@@ -1,3 +1,5 @@
+using RleTcp.Protocol.V2;
+
 namespace RleTcp.Imaging;
 
 /// <summary>
@@ -8,6 +10,24 @@ public sealed record ConversionRequest
 {
     /// <summary>Nothing beyond the intake options.</summary>
     public static ConversionRequest None { get; } = new();
+
+    /// <summary>
+    /// What protocol v2's options ask beyond the intake options (page, resize, invert): the one mapping the server
+    /// and the CLI's <c>--local</c> share, so a local compression answers what the server would.
+    /// </summary>
+    /// <param name="o">The request's options (already checked).</param>
+    public static ConversionRequest From(V2RequestOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new ConversionRequest
+        {
+            Page = (int)Math.Min(o.Page ?? 0, int.MaxValue),
+            Width = o.Width,
+            Height = o.Height,
+            Filter = o.Filter ?? "bicubic",
+            Invert = o.Invert,
+        };
+    }
 
     /// <summary>The GIF frame or TIFF page to convert, from 0; other formats have only page 0.</summary>
     public int Page { get; init; }

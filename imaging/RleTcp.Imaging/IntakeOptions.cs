@@ -1,4 +1,5 @@
 using RleTcp.Protocol.Bits;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Imaging;
 
@@ -43,4 +44,23 @@ public sealed record IntakeOptions
     }
 
     private readonly int _page;
+
+    /// <summary>
+    /// These options with protocol v2's intake options applied: the request's conversion and threshold level (these
+    /// options' <see cref="Mode"/> when the request names neither) and the smaller of the two pixel limits. The one
+    /// mapping the server and the CLI's <c>--local</c> share (<see cref="ConversionRequest.From"/> has the rest).
+    /// </summary>
+    /// <param name="o">The request's options (already checked).</param>
+    public IntakeOptions With(V2RequestOptions o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return this with
+        {
+            MaxPixels = Math.Min(MaxPixels, (long)Math.Min(o.MaxPixels ?? ulong.MaxValue, long.MaxValue)),
+            Mode = o.Conversion is null && o.ThresholdLevel is null
+                ? Mode
+                : o.EffectiveConversion == V2Conversion.Threshold ? ConversionMode.Threshold : ConversionMode.Pillow,
+            ThresholdLevel = o.ThresholdLevel ?? ThresholdLevel,
+        };
+    }
 }

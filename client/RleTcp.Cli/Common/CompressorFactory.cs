@@ -33,10 +33,7 @@ internal static class CompressorFactory
         }
 
         // Through a server the conversion travels as a v2 option (--mode threshold included).
-        if (mode == ConversionMode.Threshold && request?.EffectiveConversion != V2Conversion.Threshold)
-        {
-            request = (request ?? V2RequestOptions.None) with { Conversion = V2Conversion.Threshold };
-        }
+        request = RequestOptionSet.WithMode(request ?? V2RequestOptions.None, mode);
 
         try
         {

@@ -22,7 +22,7 @@ internal sealed class LocalImageCompressor : IImageCompressor
     private readonly IBilevelCodec _codec;
     private readonly BilevelEncodeOptions? _encodeOptions;
 
-    /// <param name="mode">The conversion to 1 bit (a threshold in <paramref name="request"/> overrides it).</param>
+    /// <param name="mode">The conversion to 1 bit (a conversion or threshold in <paramref name="request"/> overrides it).</param>
     /// <param name="parallel">How many images may be compressed at once (the sandbox's size).</param>
     /// <param name="timeout">The longest one image may take.</param>
     /// <param name="encodeOptions">The codec's encoder settings, if any.</param>
@@ -31,19 +31,9 @@ internal sealed class LocalImageCompressor : IImageCompressor
     public LocalImageCompressor(
         ConversionMode mode, int parallel, TimeSpan timeout, BilevelEncodeOptions? encodeOptions = null, V2RequestOptions? request = null)
     {
-        _options = new IntakeOptions
-        {
-            Mode = request?.EffectiveConversion == V2Conversion.Threshold ? ConversionMode.Threshold : mode,
-            ThresholdLevel = request?.ThresholdLevel ?? 128,
-        };
-        _conversion = request is null ? ConversionRequest.None : new ConversionRequest
-        {
-            Page = (int)Math.Min(request.Page ?? 0, int.MaxValue),
-            Width = request.Width,
-            Height = request.Height,
-            Filter = request.Filter ?? "bicubic",
-            Invert = request.Invert,
-        };
+        var defaults = new IntakeOptions { Mode = mode };
+        _options = request is null ? defaults : defaults.With(request);
+        _conversion = request is null ? ConversionRequest.None : ConversionRequest.From(request);
         _codec = BilevelCodecs.TryGet(request?.Codec ?? BilevelCodecs.DefaultName, out IBilevelCodec codec)
             ? codec
             : throw new ArgumentException($"Unknown codec '{request!.Codec}'; known: {string.Join(", ", BilevelCodecs.All.Select(k => k.Name))}.");

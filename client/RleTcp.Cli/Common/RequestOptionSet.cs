@@ -60,11 +60,9 @@ internal sealed class RequestOptionSet(bool withCodec = true)
     /// <summary>The v2 options given (with <paramref name="mode"/> threshold as a conversion when no level is).</summary>
     public V2RequestOptions Read(ParseResult result, ConversionMode mode)
     {
-        int? level = result.GetValue(_threshold);
-        return new V2RequestOptions
+        return WithMode(new V2RequestOptions
         {
-            Conversion = level is null && mode == ConversionMode.Threshold ? V2Conversion.Threshold : null,
-            ThresholdLevel = (byte?)level,
+            ThresholdLevel = (byte?)result.GetValue(_threshold),
             Invert = result.GetValue(_invert),
             Page = (uint?)result.GetValue(_page),
             Width = (ushort?)result.GetValue(_width),
@@ -72,8 +70,17 @@ internal sealed class RequestOptionSet(bool withCodec = true)
             Filter = result.GetValue(_filter),
             Codec = withCodec ? result.GetValue(_codec) : null,
             DeadlineMs = (uint?)result.GetValue(_deadline),
-        };
+        }, mode);
     }
+
+    /// <summary>
+    /// <paramref name="request"/> with <c>--mode threshold</c> as its conversion when it does not threshold already:
+    /// how the CLI's conversion mode travels to a server (and reaches <see cref="IntakeOptions.With"/> locally).
+    /// </summary>
+    public static V2RequestOptions WithMode(V2RequestOptions request, ConversionMode mode) =>
+        mode == ConversionMode.Threshold && request.EffectiveConversion != V2Conversion.Threshold
+            ? request with { Conversion = V2Conversion.Threshold }
+            : request;
 
     private static void Range(Option<int?> option, int min, int max) => option.Validators.Add(r =>
     {

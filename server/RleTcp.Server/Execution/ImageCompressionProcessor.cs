@@ -23,6 +23,12 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
 {
     private readonly IntakeOptions _intake;
     private readonly long _bandPixels;
+
+    /// <summary>The server's own intake options (pixel budget, conversion, formats): what v2 request options adjust.</summary>
+    internal IntakeOptions Intake => _intake;
+
+    /// <summary>The pixels one RLE band holds.</summary>
+    internal long BandPixels => _bandPixels;
     private readonly ILibraryDecoder _library;
     private readonly DecodeMemoryBudget _decodeBudget;
     private readonly RleTcpMetrics? _metrics;

@@ -3,7 +3,6 @@ using RleTcp.Imaging;
 using RleTcp.Protocol.Codecs;
 using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.V2;
-using RleTcp.Server.Configuration;
 
 namespace RleTcp.Server.Execution.V2;
 
@@ -18,34 +17,10 @@ internal sealed class V2CompressWork(
     /// <summary>The work for a COMPRESS whose options ask for more than the server's own intake does.</summary>
     /// <param name="id">The request id its answer carries.</param>
     /// <param name="o">The request's options (already checked by the session).</param>
-    /// <param name="options">The operator's limits and defaults.</param>
-    /// <param name="images">The server's image processor (budget, readers, sandbox).</param>
+    /// <param name="images">The server's image processor (intake options, budget, readers, sandbox, band size).</param>
     /// <param name="codec">The answer's codec.</param>
-    /// <param name="maxPixels">The smaller of the server's and the request's pixel limits.</param>
-    public static V2CompressWork For(
-        uint id, V2RequestOptions o, RleTcpServerOptions options, ImageCompressionProcessor images, IBilevelCodec codec, long maxPixels) =>
-        new(
-            id,
-            images,
-            new IntakeOptions
-            {
-                MaxPixels = maxPixels,
-                AllowedFormats = options.AllowedFormats,
-                Mode = o.Conversion is null && o.ThresholdLevel is null
-                    ? options.Conversion
-                    : o.EffectiveConversion == V2Conversion.Threshold ? ConversionMode.Threshold : ConversionMode.Pillow,
-                ThresholdLevel = o.ThresholdLevel ?? 128,
-            },
-            new ConversionRequest
-            {
-                Page = (int)Math.Min(o.Page ?? 0, int.MaxValue),
-                Width = o.Width,
-                Height = o.Height,
-                Filter = o.Filter ?? "bicubic",
-                Invert = o.Invert,
-            },
-            codec,
-            options.BandPixels);
+    public static V2CompressWork For(uint id, V2RequestOptions o, ImageCompressionProcessor images, IBilevelCodec codec) =>
+        new(id, images, images.Intake.With(o), ConversionRequest.From(o), codec, images.BandPixels);
 
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)

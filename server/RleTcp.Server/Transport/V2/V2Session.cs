@@ -197,7 +197,7 @@ internal sealed partial class V2Session
             V2Op.Info => new V2InfoWork(head.Id, _options.AllowedFormats),
             V2Op.Decompress => new V2DecompressWork(head.Id, codecFound, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
             _ when !ownIntake => null,
-            _ => V2CompressWork.For(head.Id, o, _options, (ImageCompressionProcessor)_executor.Processor, codecFound, maxPixels),
+            _ => V2CompressWork.For(head.Id, o, (ImageCompressionProcessor)_executor.Processor, codecFound),
         };
 
         var request = new InFlight(this, head.Id, head.Op, op is V2Op.Info ? null : codec, o.DeadlineMs is not null);
