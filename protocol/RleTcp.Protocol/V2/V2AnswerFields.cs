@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace RleTcp.Protocol.V2;
 
 /// <summary>
@@ -36,10 +34,28 @@ public sealed record V2AnswerFields
     /// <summary>HELLO: what the server offers; null on other answers.</summary>
     public V2ServerInfo? Server { get; init; }
 
-    /// <summary>Writes the block (without its u16 length) into <paramref name="output"/>; returns its length.</summary>
-    public int Write(IBufferWriter<byte> output)
+    /// <summary>The block's length in bytes (without its u16 length), counted without writing it.</summary>
+    public int Length
     {
-        var w = new V2TlvWriter(output);
+        get
+        {
+            var w = V2TlvWriter.Measure();
+            WriteEntries(ref w);
+            return w.Written;
+        }
+    }
+
+    /// <summary>Writes the block (without its u16 length) into <paramref name="destination"/>, which holds at least
+    /// <see cref="Length"/> bytes; returns its length.</summary>
+    public int Write(Span<byte> destination)
+    {
+        var w = new V2TlvWriter(destination);
+        WriteEntries(ref w);
+        return w.Written;
+    }
+
+    private void WriteEntries(ref V2TlvWriter w)
+    {
         if (Width is { } width)
         {
             w.WriteU32((byte)V2FieldTag.Width, width);
@@ -89,8 +105,6 @@ public sealed record V2AnswerFields
             w.WriteString((byte)V2FieldTag.Formats, string.Join(',', s.Formats));
             w.WriteString((byte)V2FieldTag.Filters, string.Join(',', s.Filters));
         }
-
-        return w.Written;
     }
 
     /// <summary>Parses a fields block; <paramref name="hello"/> collects the HELLO fields into <see cref="Server"/>.</summary>

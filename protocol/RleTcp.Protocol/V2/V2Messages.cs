@@ -47,14 +47,13 @@ public static class V2Messages
     public static int WriteRequestHead(IBufferWriter<byte> output, V2Op op, uint id, V2RequestOptions options, long bodyLength)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var block = new ArrayBufferWriter<byte>(64);
-        int optionsLength = options.Write(block);
+        int optionsLength = options.Length;
         FrameHeader.Write(output, (ulong)(V2Wire.RequestHeadSize + optionsLength + bodyLength));
         Span<byte> head = output.GetSpan(V2Wire.RequestHeadSize + optionsLength);
         head[0] = (byte)op;
         BinaryPrimitives.WriteUInt32BigEndian(head[1..], id);
         BinaryPrimitives.WriteUInt16BigEndian(head[5..], (ushort)optionsLength);
-        block.WrittenSpan.CopyTo(head[V2Wire.RequestHeadSize..]);
+        options.Write(head[V2Wire.RequestHeadSize..]);
         output.Advance(V2Wire.RequestHeadSize + optionsLength);
         return FrameHeader.Size + V2Wire.RequestHeadSize + optionsLength;
     }
@@ -86,22 +85,6 @@ public static class V2Messages
         head = new V2RequestHead(op, id, V2Wire.RequestHeadSize, optionsLength, V2Wire.RequestHeadSize + optionsLength);
         error = null;
         return true;
-    }
-
-    /// <summary>
-    /// The bytes of an answer between its status byte and its body: id, op, fields length, fields.
-    /// </summary>
-    public static byte[] BuildAnswerHead(uint id, byte op, V2AnswerFields fields)
-    {
-        ArgumentNullException.ThrowIfNull(fields);
-        var block = new ArrayBufferWriter<byte>(32);
-        int length = fields.Write(block);
-        var head = new byte[V2Wire.AnswerHeadSize - 1 + length];
-        BinaryPrimitives.WriteUInt32BigEndian(head, id);
-        head[4] = op;
-        BinaryPrimitives.WriteUInt16BigEndian(head.AsSpan(5), (ushort)length);
-        block.WrittenSpan.CopyTo(head.AsSpan(7));
-        return head;
     }
 
     /// <summary>

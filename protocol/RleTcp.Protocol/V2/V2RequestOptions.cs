@@ -70,10 +70,38 @@ public sealed record V2RequestOptions
     /// <summary>Whether any option is set.</summary>
     public bool IsEmpty => this == None;
 
+    /// <summary>The options block's length in bytes (without its u16 length), counted without writing it.</summary>
+    public int Length
+    {
+        get
+        {
+            var w = V2TlvWriter.Measure();
+            WriteEntries(ref w);
+            return w.Written;
+        }
+    }
+
     /// <summary>Writes the options block (without its u16 length) into <paramref name="output"/>; returns its length.</summary>
     public int Write(IBufferWriter<byte> output)
     {
-        var w = new V2TlvWriter(output);
+        ArgumentNullException.ThrowIfNull(output);
+        int length = Length;
+        Write(output.GetSpan(length));
+        output.Advance(length);
+        return length;
+    }
+
+    /// <summary>Writes the options block (without its u16 length) into <paramref name="destination"/>, which holds at
+    /// least <see cref="Length"/> bytes; returns its length.</summary>
+    public int Write(Span<byte> destination)
+    {
+        var w = new V2TlvWriter(destination);
+        WriteEntries(ref w);
+        return w.Written;
+    }
+
+    private void WriteEntries(ref V2TlvWriter w)
+    {
         if (Conversion is { } c)
         {
             w.WriteU8((byte)V2OptionTag.Conversion, (byte)c);
@@ -128,8 +156,6 @@ public sealed record V2RequestOptions
         {
             w.WriteString((byte)V2OptionTag.Format, format);
         }
-
-        return w.Written;
     }
 
     /// <summary>

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
 
@@ -6,20 +5,34 @@ namespace RleTcp.Protocol.V2;
 
 /// <summary>
 /// Writes the tag-length-value entries of v2 options and answer fields: u8 tag, u8 length, value (integers big-endian).
-/// Used by both ends, so the server's answers and the client's requests share one encoding.
+/// Used by both ends, so the server's answers and the client's requests share one encoding. A writer made by
+/// <see cref="Measure"/> writes nothing and only counts, so a block's length is known before its bytes are written
+/// straight into the frame (the same code walks the block both times).
 /// </summary>
-public struct V2TlvWriter
+public ref struct V2TlvWriter
 {
-    private readonly IBufferWriter<byte> _output;
+    private readonly Span<byte> _destination;
+    private readonly bool _measure;
 
-    /// <summary>Writes entries into <paramref name="output"/>.</summary>
-    public V2TlvWriter(IBufferWriter<byte> output)
+    /// <summary>Writes entries into <paramref name="destination"/>, which must hold the whole block.</summary>
+    public V2TlvWriter(Span<byte> destination)
     {
-        _output = output;
+        _destination = destination;
+        _measure = false;
         Written = 0;
     }
 
-    /// <summary>Bytes written so far.</summary>
+    private V2TlvWriter(bool measure)
+    {
+        _destination = default;
+        _measure = measure;
+        Written = 0;
+    }
+
+    /// <summary>A writer that only counts the bytes the entries take.</summary>
+    public static V2TlvWriter Measure() => new(measure: true);
+
+    /// <summary>Bytes written (or, measuring, counted) so far.</summary>
     public int Written { get; private set; }
 
     /// <summary>An entry with no value (a flag).</summary>
@@ -55,24 +68,42 @@ public struct V2TlvWriter
     /// <summary>A UTF-8 string of at most 255 bytes.</summary>
     public void WriteString(byte tag, string value)
     {
-        byte[] bytes = Encoding.UTF8.GetBytes(value);
-        Write(tag, bytes);
+        int length = Encoding.UTF8.GetByteCount(value);
+        Span<byte> entry = Entry(tag, length);
+        if (!_measure)
+        {
+            Encoding.UTF8.GetBytes(value, entry);
+        }
     }
 
     /// <summary>A raw value of at most 255 bytes.</summary>
-    public void Write(byte tag, ReadOnlySpan<byte> value)
+    public void Write(byte tag, scoped ReadOnlySpan<byte> value)
     {
-        if (value.Length > byte.MaxValue)
+        Span<byte> entry = Entry(tag, value.Length);
+        if (!_measure)
         {
-            throw new ArgumentException($"A v2 option or field value holds at most 255 bytes, not {value.Length}.", nameof(value));
+            value.CopyTo(entry);
+        }
+    }
+
+    // The tag and length written (or counted); returns where the value goes (empty when measuring).
+    private Span<byte> Entry(byte tag, int length)
+    {
+        if (length > byte.MaxValue)
+        {
+            throw new ArgumentException($"A v2 option or field value holds at most 255 bytes, not {length}.", nameof(length));
         }
 
-        Span<byte> span = _output.GetSpan(2 + value.Length);
-        span[0] = tag;
-        span[1] = (byte)value.Length;
-        value.CopyTo(span[2..]);
-        _output.Advance(2 + value.Length);
-        Written += 2 + value.Length;
+        int at = Written;
+        Written += 2 + length;
+        if (_measure)
+        {
+            return [];
+        }
+
+        _destination[at] = tag;
+        _destination[at + 1] = (byte)length;
+        return _destination.Slice(at + 2, length);
     }
 }
 

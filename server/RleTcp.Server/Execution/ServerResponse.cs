@@ -2,6 +2,7 @@ using CommunityToolkit.HighPerformance.Buffers;
 using System.Buffers;
 using System.Text;
 using RleTcp.Protocol.Framing;
+using RleTcp.Protocol.V2;
 
 namespace RleTcp.Server.Execution;
 
@@ -17,7 +18,7 @@ public sealed class ServerResponse : IDisposable
     private AnswerBytesBudget? _budget;
     private RequestSource? _source;
     private bool _backlog;
-    private byte[]? _v2Head;
+    private V2AnswerHead? _v2Head;
 
     private ServerResponse(ResponseStatus status, byte[]? message, ArrayPoolBufferWriter<byte>[]? parts, bool closes, bool shared)
     {
@@ -63,10 +64,16 @@ public sealed class ServerResponse : IDisposable
     }
 
     /// <summary>
-    /// Protocol v2: the bytes between the status byte and the body (request id, op, fields; see
-    /// <c>V2Messages.BuildAnswerHead</c>). Null for v1 answers. Set once, by the v2 session, before the answer is written.
+    /// Protocol v2: the fields the work that made this answer found (width, height, codec, …), for the v2 session to
+    /// put in the answer's head; null when the work has none to say (v1 answers, errors, the server's own COMPRESS).
     /// </summary>
-    internal byte[]? V2Head
+    internal V2AnswerFields? V2Fields { get; set; }
+
+    /// <summary>
+    /// Protocol v2: the bytes between the status byte and the body (request id, op, fields). Null for v1 answers. Set
+    /// once, by the v2 session, before the answer is written.
+    /// </summary>
+    internal V2AnswerHead? V2Head
     {
         get => _v2Head;
         set
@@ -90,7 +97,7 @@ public sealed class ServerResponse : IDisposable
         Span<byte> head = output.GetSpan(FrameHeader.Size + 1 + extra);
         FrameHeader.Write(head, (ulong)(BodyLength + 1 + extra));
         head[FrameHeader.Size] = (byte)Status;
-        _v2Head?.CopyTo(head[(FrameHeader.Size + 1)..]);
+        _v2Head?.Write(head[(FrameHeader.Size + 1)..]);
         output.Advance(FrameHeader.Size + 1 + extra);
     }
 

@@ -12,15 +12,14 @@ namespace RleTcp.Server.Execution.V2;
 /// options, then the codec in bands; the OK answer carries width, height and codec.
 /// </summary>
 internal sealed class V2CompressWork(
-    uint id, ImageCompressionProcessor images, IntakeOptions intake, ConversionRequest conversion, IBilevelCodec codec, long bandPixels) : IRequestProcessor
+    ImageCompressionProcessor images, IntakeOptions intake, ConversionRequest conversion, IBilevelCodec codec, long bandPixels) : IRequestProcessor
 {
     /// <summary>The work for a COMPRESS whose options ask for more than the server's own intake does.</summary>
-    /// <param name="id">The request id its answer carries.</param>
     /// <param name="o">The request's options (already checked by the session).</param>
     /// <param name="images">The server's image processor (intake options, budget, readers, sandbox, band size).</param>
     /// <param name="codec">The answer's codec.</param>
-    public static V2CompressWork For(uint id, V2RequestOptions o, ImageCompressionProcessor images, IBilevelCodec codec) =>
-        new(id, images, images.Intake.With(o), ConversionRequest.From(o), codec, images.BandPixels);
+    public static V2CompressWork For(V2RequestOptions o, ImageCompressionProcessor images, IBilevelCodec codec) =>
+        new(images, images.Intake.With(o), ConversionRequest.From(o), codec, images.BandPixels);
 
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -36,12 +35,12 @@ internal sealed class V2CompressWork(
             ServerResponse answer = codec.Name == V2Codecs.Rle
                 ? BandedRleEncoder.Encode(image, bandPixels, bands, cancellationToken)
                 : EncodeWhole(image, cancellationToken);
-            answer.V2Head = V2Messages.BuildAnswerHead(id, (byte)V2Op.Compress, new V2AnswerFields
+            answer.V2Fields = new V2AnswerFields
             {
                 Width = (uint)image.Width,
                 Height = (uint)image.Height,
                 Codec = codec.Name,
-            });
+            };
             return answer;
         }
     }

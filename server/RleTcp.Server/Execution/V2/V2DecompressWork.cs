@@ -11,7 +11,7 @@ namespace RleTcp.Server.Execution.V2;
 /// One v2 DECOMPRESS: the body, an image of <c>codec</c>, decoded strictly within the pixel budget and written as
 /// PNG, BMP, PBM or TIFF; the OK answer carries width, height, the input codec and the output format.
 /// </summary>
-internal sealed class V2DecompressWork(uint id, IBilevelCodec codec, string format, bool invert, long maxPixels) : IRequestProcessor
+internal sealed class V2DecompressWork(IBilevelCodec codec, string format, bool invert, long maxPixels) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -44,13 +44,13 @@ internal sealed class V2DecompressWork(uint id, IBilevelCodec codec, string form
             var body = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, file.Length);
             body.Write(file);
             ServerResponse answer = ServerResponse.Ok([body]);
-            answer.V2Head = V2Messages.BuildAnswerHead(id, (byte)V2Op.Decompress, new V2AnswerFields
+            answer.V2Fields = new V2AnswerFields
             {
                 Width = (uint)image.Width,
                 Height = (uint)image.Height,
                 Codec = codec.Name,
                 Format = format,
-            });
+            };
             return answer;
         }
     }

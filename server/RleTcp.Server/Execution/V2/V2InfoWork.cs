@@ -4,7 +4,7 @@ using RleTcp.Protocol.V2;
 namespace RleTcp.Server.Execution.V2;
 
 /// <summary>One v2 INFO: the header of the body, read without decoding a pixel (<see cref="ImageHeaderInfo"/>).</summary>
-internal sealed class V2InfoWork(uint id, ImageFormats allowed) : IRequestProcessor
+internal sealed class V2InfoWork(ImageFormats allowed) : IRequestProcessor
 {
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
@@ -20,14 +20,14 @@ internal sealed class V2InfoWork(uint id, ImageFormats allowed) : IRequestProces
         }
 
         ServerResponse answer = ServerResponse.Ok([]);
-        answer.V2Head = V2Messages.BuildAnswerHead(id, (byte)V2Op.Info, new V2AnswerFields
+        answer.V2Fields = new V2AnswerFields
         {
             Format = info.Format,
             Width = (uint)info.Width,
             Height = (uint)info.Height,
             Mode = info.Mode,
             Frames = (uint)info.Frames,
-        });
+        };
         return answer;
     }
 }

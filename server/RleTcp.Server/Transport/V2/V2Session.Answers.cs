@@ -7,7 +7,8 @@ using RleTcp.Server.Execution.V2;
 
 namespace RleTcp.Server.Transport.V2;
 
-// The answers the session builds itself (HELLO, errors, connection-level answers) and the v2 head every answer gets.
+// The answers the session builds itself (HELLO, errors, connection-level answers) and the v2 head every answer gets:
+// WithHead is the one place a head is made (the work classes only say their fields, in ServerResponse.V2Fields).
 internal sealed partial class V2Session
 {
     private static readonly string ServerVersion =
@@ -80,7 +81,7 @@ internal sealed partial class V2Session
 
     private static ServerResponse WithHead(ServerResponse answer, uint id, byte op, V2AnswerFields fields)
     {
-        answer.V2Head = V2Messages.BuildAnswerHead(id, op, fields);
+        answer.V2Head = new V2AnswerHead(id, op, fields);
         return answer;
     }
 

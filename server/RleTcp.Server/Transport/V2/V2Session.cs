@@ -194,10 +194,10 @@ internal sealed partial class V2Session
         // COMPRESS without intake options is v1's request: the server's own processor (and workload) answers it (null).
         IRequestProcessor? work = op switch
         {
-            V2Op.Info => new V2InfoWork(head.Id, _options.AllowedFormats),
-            V2Op.Decompress => new V2DecompressWork(head.Id, codecFound, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
+            V2Op.Info => new V2InfoWork(_options.AllowedFormats),
+            V2Op.Decompress => new V2DecompressWork(codecFound, o.Format ?? V2RequestOptions.OutputFormats[0], o.Invert, maxPixels),
             _ when !ownIntake => null,
-            _ => V2CompressWork.For(head.Id, o, (ImageCompressionProcessor)_executor.Processor, codecFound),
+            _ => V2CompressWork.For(o, (ImageCompressionProcessor)_executor.Processor, codecFound),
         };
 
         var request = new InFlight(this, head.Id, head.Op, op is V2Op.Info ? null : codec, o.DeadlineMs is not null);
@@ -252,12 +252,9 @@ internal sealed partial class V2Session
     private void Finished(InFlight request, ServerResponse answer)
     {
         Forget(request);
-        if (answer.V2Head is null)
-        {
-            WithHead(answer, request.Id, request.Op, answer.Status == ResponseStatus.Ok && request.Op == (byte)V2Op.Compress
-                ? RleFields(answer, request.Codec!)
-                : V2AnswerFields.None);
-        }
+        WithHead(answer, request.Id, request.Op, answer.V2Fields ?? (answer.Status == ResponseStatus.Ok && request.Op == (byte)V2Op.Compress
+            ? RleFields(answer, request.Codec!)
+            : V2AnswerFields.None));
 
         string? stopped = answer.Status switch
         {
