@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 
 namespace RleTcp.Protocol.Bits;
@@ -18,10 +19,29 @@ public static class BitImageTiffWriter
     public static byte[] ToTiff(BitImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
+        byte[] file = new byte[Length(image)];
+        Write(image, file);
+        return file;
+    }
+
+    /// <summary>The file of <see cref="ToTiff"/>, written straight into <paramref name="output"/>.</summary>
+    public static void WriteTiff(BitImage image, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
+        int length = Length(image);
+        Write(image, output.GetSpan(length)[..length]);
+        output.Advance(length);
+    }
+
+    private static int Length(BitImage image) => checked(PixelOffset + (BitImage.BytesPerPackedRow(image.Width) * image.Height));
+
+    // Every byte of the file is written: the destination may be a pooled buffer holding an older answer.
+    private static void Write(BitImage image, Span<byte> f)
+    {
         int stride = BitImage.BytesPerPackedRow(image.Width);
         long pixelBytes = (long)stride * image.Height;
-        byte[] file = new byte[checked(PixelOffset + (int)pixelBytes)];
-        Span<byte> f = file;
+        f[..PixelOffset].Clear();
         "II"u8.CopyTo(f);
         BinaryPrimitives.WriteUInt16LittleEndian(f[2..], 42);
         BinaryPrimitives.WriteUInt32LittleEndian(f[4..], IfdOffset);
@@ -49,8 +69,6 @@ public static class BitImageTiffWriter
         {
             image.CopyRowTo(y, f.Slice(PixelOffset + (y * stride), stride));
         }
-
-        return file;
     }
 
     private static int Entry(Span<byte> f, int at, ushort tag, ushort type, uint count, uint value)

@@ -20,9 +20,17 @@ public static class BitImageWriter
     /// </summary>
     public static byte[] ToPng(BitImage image, double? dpi = null)
     {
+        var output = new ArrayBufferWriter<byte>(4096);
+        WritePng(image, output, dpi);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>The file of <see cref="ToPng"/>, written into <paramref name="output"/> (the IDAT copied in once).</summary>
+    public static void WritePng(BitImage image, IBufferWriter<byte> output, double? dpi = null)
+    {
         ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
         int rowBytes = BitImage.BytesPerPackedRow(image.Width);
-        using var output = new MemoryStream();
         output.Write(PngSignature);
 
         Span<byte> ihdr = stackalloc byte[13];
@@ -30,6 +38,7 @@ public static class BitImageWriter
         BinaryPrimitives.WriteInt32BigEndian(ihdr[4..], image.Height);
         ihdr[8] = 1; // bit depth
         ihdr[9] = 0; // greyscale; compression, filter and interlace stay 0
+        ihdr[10..].Clear();
         WriteChunk(output, "IHDR"u8, ihdr);
         if (dpi is double resolution)
         {
@@ -41,6 +50,7 @@ public static class BitImageWriter
             WriteChunk(output, "pHYs"u8, phys);
         }
 
+        // The chunk's length comes before its data, so the zlib stream is made first and copied in once.
         using (var idat = new MemoryStream())
         {
             using (var zlib = new ZLibStream(idat, CompressionLevel.Optimal, leaveOpen: true))
@@ -57,21 +67,20 @@ public static class BitImageWriter
         }
 
         WriteChunk(output, "IEND"u8, []);
-        return output.ToArray();
     }
 
-    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    private static void WriteChunk(IBufferWriter<byte> output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
-        Span<byte> word = stackalloc byte[4];
-        BinaryPrimitives.WriteInt32BigEndian(word, data.Length);
-        output.Write(word);
+        int length = 4 + type.Length + data.Length + 4;
+        Span<byte> chunk = output.GetSpan(length)[..length];
+        BinaryPrimitives.WriteInt32BigEndian(chunk, data.Length);
+        type.CopyTo(chunk[4..]);
+        data.CopyTo(chunk[(4 + type.Length)..]);
         var crc = new Crc32();
         crc.Append(type);
         crc.Append(data);
-        output.Write(type);
-        output.Write(data);
-        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
-        output.Write(word);
+        BinaryPrimitives.WriteUInt32BigEndian(chunk[(length - 4)..], crc.GetCurrentHashAsUInt32());
+        output.Advance(length);
     }
 
     /// <summary>
@@ -82,30 +91,53 @@ public static class BitImageWriter
     public static byte[] ToBmp(BitImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        const int pixelOffset = 14 + 40 + 8;
+        byte[] output = new byte[BmpLength(image)];
+        WriteBmp(image, output);
+        return output;
+    }
+
+    /// <summary>The file of <see cref="ToBmp"/>, written straight into <paramref name="output"/>.</summary>
+    public static void WriteBmp(BitImage image, IBufferWriter<byte> output)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
+        int length = BmpLength(image);
+        WriteBmp(image, output.GetSpan(length)[..length]);
+        output.Advance(length);
+    }
+
+    private const int BmpPixelOffset = 14 + 40 + 8;
+
+    private static int BmpStride(BitImage image) => (BitImage.BytesPerPackedRow(image.Width) + 3) & ~3;
+
+    private static int BmpLength(BitImage image) => checked(BmpPixelOffset + (BmpStride(image) * image.Height));
+
+    // Every byte of the file is written: the destination may be a pooled buffer holding an older answer.
+    private static void WriteBmp(BitImage image, Span<byte> output)
+    {
         int rowBytes = BitImage.BytesPerPackedRow(image.Width);
-        int stride = (rowBytes + 3) & ~3;
-        long size = pixelOffset + ((long)stride * image.Height);
-        byte[] output = new byte[size];
-        Span<byte> header = output;
+        int stride = BmpStride(image);
+        int size = output.Length;
+        Span<byte> header = output[..BmpPixelOffset];
+        header.Clear();
         header[0] = (byte)'B';
         header[1] = (byte)'M';
         BinaryPrimitives.WriteUInt32LittleEndian(header[2..], (uint)size);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[10..], pixelOffset);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[10..], BmpPixelOffset);
         BinaryPrimitives.WriteUInt32LittleEndian(header[14..], 40);
         BinaryPrimitives.WriteInt32LittleEndian(header[18..], image.Width);
         BinaryPrimitives.WriteInt32LittleEndian(header[22..], image.Height);
         BinaryPrimitives.WriteUInt16LittleEndian(header[26..], 1);
         BinaryPrimitives.WriteUInt16LittleEndian(header[28..], 1);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[34..], (uint)(size - pixelOffset));
+        BinaryPrimitives.WriteUInt32LittleEndian(header[34..], (uint)(size - BmpPixelOffset));
         BinaryPrimitives.WriteUInt32LittleEndian(header[46..], 2);
         header.Slice(54 + 4, 3).Fill(255); // entry 0 black (zeros), entry 1 white
         for (int y = 0; y < image.Height; y++)
         {
-            image.CopyRowTo(image.Height - 1 - y, output.AsSpan(pixelOffset + (y * stride), rowBytes));
+            Span<byte> row = output.Slice(BmpPixelOffset + (y * stride), stride);
+            image.CopyRowTo(image.Height - 1 - y, row[..rowBytes]);
+            row[rowBytes..].Clear();
         }
-
-        return output;
     }
 
     /// <summary>
@@ -115,8 +147,11 @@ public static class BitImageWriter
     public static byte[] ToPbm(BitImage image)
     {
         ArgumentNullException.ThrowIfNull(image);
-        var output = new ArrayBufferWriter<byte>(32 + (int)Math.Min((long)BitImage.BytesPerPackedRow(image.Width) * image.Height, Array.MaxLength - 64));
-        Codecs.Pbm.PbmCodec.Instance.Encode(image, output);
+        var output = new ArrayBufferWriter<byte>();
+        WritePbm(image, output);
         return output.WrittenSpan.ToArray();
     }
+
+    /// <summary>The file of <see cref="ToPbm"/>, written straight into <paramref name="output"/>.</summary>
+    public static void WritePbm(BitImage image, IBufferWriter<byte> output) => Codecs.Pbm.PbmCodec.Instance.Encode(image, output);
 }

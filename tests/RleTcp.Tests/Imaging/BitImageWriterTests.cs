@@ -84,6 +84,33 @@ public class BitImageWriterTests
         Assert.Equal(9, pbm.Length);
     }
 
+    [Theory]
+    [InlineData("png")]
+    [InlineData("bmp")]
+    [InlineData("pbm")]
+    [InlineData("tiff")]
+    public void Writing_into_a_dirty_pooled_buffer_gives_the_same_file_as_a_fresh_array(string writer)
+    {
+        foreach (string name in new[] { "w1_noise", "w126_noise", "w255_checker", "h1_noise", "checker4_333x99" })
+        {
+            BitImage image = EdgeImages[name]();
+            byte[] expected = writer == "tiff" ? BitImageTiffWriter.ToTiff(image) : Write(writer, image);
+            byte[] dirty = new byte[expected.Length + 100];
+            dirty.AsSpan().Fill(0xA5); // an older answer's bytes, as a rented array may hold
+            var output = new DirtyBufferWriter(dirty);
+
+            switch (writer)
+            {
+                case "png": BitImageWriter.WritePng(image, output); break;
+                case "bmp": BitImageWriter.WriteBmp(image, output); break;
+                case "pbm": BitImageWriter.WritePbm(image, output); break;
+                default: BitImageTiffWriter.WriteTiff(image, output); break;
+            }
+
+            Assert.Equal(expected, dirty.AsSpan(0, output.Written).ToArray());
+        }
+    }
+
     internal static byte[] Write(string writer, BitImage image) => writer switch
     {
         "png" => BitImageWriter.ToPng(image),
@@ -97,5 +124,17 @@ public class BitImageWriterTests
         var image = new BitImage(width, height);
         image.Fill(white);
         return image;
+    }
+
+    // A buffer writer over one array that is not cleared, as ArrayPool arrays are not.
+    private sealed class DirtyBufferWriter(byte[] buffer) : System.Buffers.IBufferWriter<byte>
+    {
+        public int Written { get; private set; }
+
+        public void Advance(int count) => Written += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => buffer.AsMemory(Written);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => buffer.AsSpan(Written);
     }
 }

@@ -37,18 +37,22 @@ public sealed class PbmCodec : IBilevelCodec
         ArgumentNullException.ThrowIfNull(output);
         options?.Validate();
         string header = string.Create(CultureInfo.InvariantCulture, $"P4\n{image.Width} {image.Height}\n");
-        int written = Encoding.ASCII.GetBytes(header, output.GetSpan(header.Length));
-        output.Advance(written);
         int rowBytes = BitImage.BytesPerPackedRow(image.Width);
+
+        // One span for the whole file, so a growing output is resized once, not copied row after row.
+        int length = checked(header.Length + (rowBytes * image.Height));
+        Span<byte> file = output.GetSpan(length)[..length];
+        int at = Encoding.ASCII.GetBytes(header, file);
         // The padding bits past the width are written as 0, as Netpbm writes them (JBIG-KIT warns otherwise).
         byte padMask = (byte)(0xFF << ((rowBytes * 8) - image.Width));
-        for (int y = 0; y < image.Height; y++)
+        for (int y = 0; y < image.Height; y++, at += rowBytes)
         {
-            Span<byte> row = output.GetSpan(rowBytes);
+            Span<byte> row = file.Slice(at, rowBytes);
             image.CopyRowTo(y, row, BitOrder.MsbFirst, invert: true);
             row[rowBytes - 1] &= padMask;
-            output.Advance(rowBytes);
         }
+
+        output.Advance(length);
     }
 
     /// <inheritdoc/>

@@ -7,7 +7,7 @@ using RleTcp.Protocol.Bits;
 namespace RleTcp.Protocol.Codecs.Png;
 
 /// <summary>
-/// <c>png</c>: a 1-bit greyscale PNG, written by <see cref="BitImageWriter.ToPng"/> (a pHYs chunk when a DPI is
+/// <c>png</c>: a 1-bit greyscale PNG, written by <see cref="BitImageWriter.WritePng"/> (a pHYs chunk when a DPI is
 /// given). The decoder reads 1-bit greyscale, non-interlaced PNGs strictly: CRCs checked, chunks in order, the
 /// zlib stream exactly as long as the rows, nothing after IEND; other PNG kinds are refused as unsupported.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class PngCodec : IBilevelCodec
     {
         ArgumentNullException.ThrowIfNull(output);
         options?.Validate();
-        output.Write(BitImageWriter.ToPng(image, options?.Dpi));
+        BitImageWriter.WritePng(image, output, options?.Dpi);
     }
 
     /// <inheritdoc/>

@@ -34,15 +34,25 @@ internal sealed class V2DecompressWork(IBilevelCodec codec, string format, bool 
                 image.Invert();
             }
 
-            byte[] file = format switch
+            // The writers ask the buffer for what they write (BMP, PBM and TIFF at once), so the file is written
+            // straight into the pooled answer buffer.
+            var body = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, 4096);
+            try
             {
-                "bmp" => BitImageWriter.ToBmp(image),
-                "pbm" => BitImageWriter.ToPbm(image),
-                "tiff" => BitImageTiffWriter.ToTiff(image),
-                _ => BitImageWriter.ToPng(image),
-            };
-            var body = new ArrayPoolBufferWriter<byte>(ServerArrayPool.Instance, file.Length);
-            body.Write(file);
+                switch (format)
+                {
+                    case "bmp": BitImageWriter.WriteBmp(image, body); break;
+                    case "pbm": BitImageWriter.WritePbm(image, body); break;
+                    case "tiff": BitImageTiffWriter.WriteTiff(image, body); break;
+                    default: BitImageWriter.WritePng(image, body); break;
+                }
+            }
+            catch
+            {
+                body.Dispose();
+                throw;
+            }
+
             ServerResponse answer = ServerResponse.Ok([body]);
             answer.V2Fields = new V2AnswerFields
             {
