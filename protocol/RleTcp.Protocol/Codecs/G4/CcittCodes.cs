@@ -74,19 +74,19 @@ internal static class CcittCodes
     public static ReadOnlySpan<ushort> Vertical => [0x03 | (7 << 8), 0x03 | (6 << 8), 0x03 | (3 << 8), 0x1 | (1 << 8), 0x02 | (3 << 8), 0x02 | (6 << 8), 0x02 | (7 << 8)];
 
     /// <summary>Code words (value | bits &lt;&lt; 16) by run for 0..63, then by <c>63 + run / 64</c> for make-ups up to 2560.</summary>
-    public static readonly int[] WhiteEncode = BuildEncode(White);
+    public static readonly int[] WhiteEncode = BuildEncode(0);
 
     /// <summary>As <see cref="WhiteEncode"/>, black.</summary>
-    public static readonly int[] BlackEncode = BuildEncode(Black);
+    public static readonly int[] BlackEncode = BuildEncode(1);
 
     /// <summary>
     /// Decoding tables indexed by the next 13 bits: run | bits &lt;&lt; 16 for a valid code, 0 for none. Runs of 64
     /// and more are make-ups (another code follows).
     /// </summary>
-    public static readonly int[] WhiteDecode = BuildDecode(White);
+    public static readonly int[] WhiteDecode = BuildDecode(0);
 
     /// <summary>As <see cref="WhiteDecode"/>, black.</summary>
-    public static readonly int[] BlackDecode = BuildDecode(Black);
+    public static readonly int[] BlackDecode = BuildDecode(1);
 
     /// <summary>
     /// Every run code word of one colour (0 white, 1 black): terminating codes in run order (0..63), make-up codes
@@ -106,43 +106,43 @@ internal static class CcittCodes
         }
     }
 
-    private static int[] BuildEncode(ushort[] codes)
+    /// <summary>
+    /// Writes <paramref name="value"/> at every index of <paramref name="table"/> (indexed by the next
+    /// <paramref name="tableBits"/> bits) that starts with the <paramref name="bits"/>-bit <paramref name="code"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The code overlaps one already in the table (not a prefix code).</exception>
+    public static void Fill(int[] table, int tableBits, int code, int bits, int value)
+    {
+        int free = tableBits - bits;
+        int first = code << free;
+        for (int rest = 0; rest < (1 << free); rest++)
+        {
+            if (table[first + rest] != 0)
+            {
+                throw new InvalidOperationException($"CCITT code {Convert.ToString(code, 2).PadLeft(bits, '0')} overlaps another code.");
+            }
+
+            table[first + rest] = value;
+        }
+    }
+
+    private static int[] BuildEncode(int colour)
     {
         var table = new int[64 + 40];
-        for (int i = 0; i < 64 + 27; i++)
+        foreach ((int code, int bits, int run) in RunCodes(colour))
         {
-            table[i] = codes[2 * i] | (codes[(2 * i) + 1] << 16);
-        }
-
-        for (int i = 0; i < 13; i++)
-        {
-            table[64 + 27 + i] = Extended[2 * i] | (Extended[(2 * i) + 1] << 16);
+            table[run < 64 ? run : 63 + (run / 64)] = code | (bits << 16);
         }
 
         return table;
     }
 
-    private static int[] BuildDecode(ushort[] codes)
+    private static int[] BuildDecode(int colour)
     {
         var table = new int[1 << MaxRunCodeBits];
-        void Add(int code, int bits, int run)
+        foreach ((int code, int bits, int run) in RunCodes(colour))
         {
-            int shift = MaxRunCodeBits - bits;
-            int first = code << shift;
-            for (int i = 0; i < 1 << shift; i++)
-            {
-                table[first + i] = run | (bits << 16);
-            }
-        }
-
-        for (int i = 0; i < 64 + 27; i++)
-        {
-            Add(codes[2 * i], codes[(2 * i) + 1], i < 64 ? i : (i - 63) * 64);
-        }
-
-        for (int i = 0; i < 13; i++)
-        {
-            Add(Extended[2 * i], Extended[(2 * i) + 1], 1792 + (i * 64));
+            Fill(table, MaxRunCodeBits, code, bits, run | (bits << 16));
         }
 
         return table;

@@ -65,19 +65,6 @@ internal static class CcittLookupTables
         return table;
     }
 
-    private static void Fill(int[] table, int bits, string code, int value)
-    {
-        int prefix = Convert.ToInt32(code, 2);
-        int free = bits - code.Length;
-        for (int rest = 0; rest < (1 << free); rest++)
-        {
-            int index = (prefix << free) | rest;
-            if (table[index] != 0)
-            {
-                throw new InvalidOperationException($"CCITT code {code} overlaps another code.");
-            }
-
-            table[index] = (code.Length << 16) | value;
-        }
-    }
+    private static void Fill(int[] table, int bits, string code, int value) =>
+        CcittCodes.Fill(table, bits, Convert.ToInt32(code, 2), code.Length, (code.Length << 16) | value);
 }
