@@ -199,7 +199,7 @@ public sealed class BitImage : IEquatable<BitImage>, IDisposable
         {
             for (int i = 0; i < row.Length; i++)
             {
-                row[i] = ReverseBitsInBytes(row[i]);
+                row[i] = BitReversal.InBytes(row[i]);
             }
         }
 
@@ -233,7 +233,7 @@ public sealed class BitImage : IEquatable<BitImage>, IDisposable
             ulong w = invert ? ~row[i] : row[i];
             if (order == BitOrder.LsbFirst)
             {
-                w = ReverseBitsInBytes(w);
+                w = BitReversal.InBytes(w);
             }
 
             int count = Math.Min(8, rowBytes - offset);
@@ -332,14 +332,5 @@ public sealed class BitImage : IEquatable<BitImage>, IDisposable
         {
             throw new ArgumentOutOfRangeException(nameof(y));
         }
-    }
-
-    // Reverses the bit order inside each byte of w, leaving the byte order alone.
-    private static ulong ReverseBitsInBytes(ulong w)
-    {
-        w = ((w >> 1) & 0x5555555555555555UL) | ((w & 0x5555555555555555UL) << 1);
-        w = ((w >> 2) & 0x3333333333333333UL) | ((w & 0x3333333333333333UL) << 2);
-        w = ((w >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((w & 0x0F0F0F0F0F0F0F0FUL) << 4);
-        return w;
     }
 }

@@ -174,11 +174,7 @@ public sealed class TiffG4Codec : IBilevelCodec
                 if (fillOrder == 2)
                 {
                     reversed ??= ArrayPool<byte>.Shared.Rent(data.Length);
-                    for (int i = 0; i < strip.Length; i++)
-                    {
-                        reversed[i] = ReverseBits(strip[i]);
-                    }
-
+                    BitReversal.Reverse(strip, reversed);
                     strip = reversed.AsSpan(0, strip.Length);
                 }
 
@@ -214,8 +210,6 @@ public sealed class TiffG4Codec : IBilevelCodec
             throw tiff.Error(BilevelFormatError.Unsupported, tiff.TagOffset(tag), $"{name} {value}; a bilevel image has {expected}");
         }
     }
-
-    private static byte ReverseBits(byte b) => (byte)(((b * 0x0202020202UL) & 0x010884422010UL) % 1023);
 
     // A DPI as a TIFF rational: whole numbers exactly, others to 1/1000.
     private static (uint Numerator, uint Denominator) ToRational(double dpi) =>
