@@ -108,6 +108,9 @@ internal sealed class BilevelRowWriter : IDisposable
         _msbs = ArrayPool<byte>.Shared.Rent(dither ? checked(slots * width) : 1);
     }
 
+    /// <summary>The image's width: the length of <see cref="NextRow"/>.</summary>
+    public int Width => _image.Width;
+
     /// <summary>Where the next row's <c>Width</c> grey values go before <see cref="Commit"/>.</summary>
     public Span<byte> NextRow() => _values.AsSpan(_pending * _stride, _image.Width);
 

@@ -1,5 +1,3 @@
-using System.Buffers;
-
 using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Imaging.Formats;
@@ -81,67 +79,59 @@ internal static class BmpReader
 
         // 1-bit rows whose two levels are one black, one white go straight in as packed bits.
         bool packed = bits == 1 && (levels[0] >= 128) != (levels[1] >= 128);
-        byte[] values = ArrayPool<byte>.Shared.Rent(width);
-        try
+        using var writer = new BilevelRowWriter(image, dither, level);
+        for (int y = 0; y < height; y++)
         {
-            using var writer = new BilevelRowWriter(image, dither, level);
-            for (int y = 0; y < height; y++)
+            ct.ThrowIfCancellationRequested();
+            ReadOnlySpan<byte> row = pixels.Slice((int)((topDown ? y : height - 1 - y) * stride), (int)stride);
+            if (packed)
             {
-                ct.ThrowIfCancellationRequested();
-                ReadOnlySpan<byte> row = pixels.Slice((int)((topDown ? y : height - 1 - y) * stride), (int)stride);
-                if (packed)
-                {
-                    image.SetRow(y, row, BitOrder.MsbFirst, invert: levels[0] >= 128);
-                    continue;
-                }
-
-                Span<byte> v = values.AsSpan(0, width);
-                switch (layout)
-                {
-                    case BmpLayout.Indexed:
-                        int mask = (1 << bits) - 1;
-                        for (int x = 0; x < width; x++)
-                        {
-                            int bit = x * bits;
-                            v[x] = levels[(row[bit >> 3] >> (8 - bits - (bit & 7))) & mask];
-                        }
-
-                        break;
-                    case BmpLayout.Bgr15 or BmpLayout.Bgr16:
-                        bool six = layout == BmpLayout.Bgr16;
-                        for (int x = 0; x < width; x++)
-                        {
-                            int p = row[2 * x] | (row[(2 * x) + 1] << 8);
-                            int red = six ? ((p >> 11) & 31) * 255 / 31 : ((p >> 10) & 31) * 255 / 31;
-                            int green = six ? ((p >> 5) & 63) * 255 / 63 : ((p >> 5) & 31) * 255 / 31;
-                            int blue = (p & 31) * 255 / 31;
-                            v[x] = (byte)(PillowBilevel.Luma1000((byte)red, (byte)green, (byte)blue) / 1000);
-                        }
-
-                        break;
-                    default:
-                        // Byte positions of R, G, B in each pixel of the layout.
-                        (int step, int ri, int gi, int bi) = layout switch
-                        {
-                            BmpLayout.Bgr => (3, 2, 1, 0),
-                            BmpLayout.Bgrx or BmpLayout.Bgra => (4, 2, 1, 0),
-                            BmpLayout.Xbgr or BmpLayout.Abgr => (4, 3, 2, 1),
-                            _ => (4, 0, 1, 2), // Rgba
-                        };
-                        for (int x = 0, i = 0; x < width; x++, i += step)
-                        {
-                            v[x] = (byte)(PillowBilevel.Luma1000(row[i + ri], row[i + gi], row[i + bi]) / 1000);
-                        }
-
-                        break;
-                }
-
-                writer.WriteGrey(y, v);
+                image.SetRow(y, row, BitOrder.MsbFirst, invert: levels[0] >= 128);
+                continue;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(values);
+
+            Span<byte> v = writer.NextRow();
+            switch (layout)
+            {
+                case BmpLayout.Indexed:
+                    int mask = (1 << bits) - 1;
+                    for (int x = 0; x < width; x++)
+                    {
+                        int bit = x * bits;
+                        v[x] = levels[(row[bit >> 3] >> (8 - bits - (bit & 7))) & mask];
+                    }
+
+                    break;
+                case BmpLayout.Bgr15 or BmpLayout.Bgr16:
+                    bool six = layout == BmpLayout.Bgr16;
+                    for (int x = 0; x < width; x++)
+                    {
+                        int p = row[2 * x] | (row[(2 * x) + 1] << 8);
+                        int red = six ? ((p >> 11) & 31) * 255 / 31 : ((p >> 10) & 31) * 255 / 31;
+                        int green = six ? ((p >> 5) & 63) * 255 / 63 : ((p >> 5) & 31) * 255 / 31;
+                        int blue = (p & 31) * 255 / 31;
+                        v[x] = (byte)(PillowBilevel.Luma1000((byte)red, (byte)green, (byte)blue) / 1000);
+                    }
+
+                    break;
+                default:
+                    // Byte positions of R, G, B in each pixel of the layout.
+                    (int step, int ri, int gi, int bi) = layout switch
+                    {
+                        BmpLayout.Bgr => (3, 2, 1, 0),
+                        BmpLayout.Bgrx or BmpLayout.Bgra => (4, 2, 1, 0),
+                        BmpLayout.Xbgr or BmpLayout.Abgr => (4, 3, 2, 1),
+                        _ => (4, 0, 1, 2), // Rgba
+                    };
+                    for (int x = 0, i = 0; x < width; x++, i += step)
+                    {
+                        v[x] = (byte)(PillowBilevel.Luma1000(row[i + ri], row[i + gi], row[i + bi]) / 1000);
+                    }
+
+                    break;
+            }
+
+            writer.Commit(y);
         }
     }
 
@@ -157,103 +147,95 @@ internal static class BmpReader
         // Every index is written before the count passes it, so the plane needs no clearing; not pooled, as it can be
         // as large as the pixel budget.
         byte[] plane = GC.AllocateUninitializedArray<byte>((int)total);
-        byte[] values = ArrayPool<byte>.Shared.Rent(width);
-        try
+        long n = 0, x = 0;
+        int at = 0;
+        while (n < total && at + 2 <= codes.Length)
         {
-            long n = 0, x = 0;
-            int at = 0;
-            while (n < total && at + 2 <= codes.Length)
+            if ((at & 0xFFFF) == 0)
             {
-                if ((at & 0xFFFF) == 0)
+                ct.ThrowIfCancellationRequested();
+            }
+
+            int count = codes[at], code = codes[at + 1];
+            at += 2;
+            if (count != 0)
+            {
+                // Encoded run, clipped at the row end.
+                long run = Math.Min(count, Math.Max(0, width - x));
+                for (long i = 0; i < run && n < total; i++)
                 {
-                    ct.ThrowIfCancellationRequested();
+                    plane[n++] = (byte)(rle4 ? ((i & 1) == 0 ? code >> 4 : code & 15) : code);
                 }
 
-                int count = codes[at], code = codes[at + 1];
-                at += 2;
-                if (count != 0)
-                {
-                    // Encoded run, clipped at the row end.
-                    long run = Math.Min(count, Math.Max(0, width - x));
-                    for (long i = 0; i < run && n < total; i++)
-                    {
-                        plane[n++] = (byte)(rle4 ? ((i & 1) == 0 ? code >> 4 : code & 15) : code);
-                    }
-
-                    x += run;
-                }
-                else if (code == 0)
-                {
-                    long pad = (width - (n % width)) % width;
-                    plane.AsSpan((int)n, (int)Math.Min(pad, total - n)).Clear();
-                    n += pad;
-                    x = 0;
-                }
-                else if (code == 1)
+                x += run;
+            }
+            else if (code == 0)
+            {
+                long pad = (width - (n % width)) % width;
+                plane.AsSpan((int)n, (int)Math.Min(pad, total - n)).Clear();
+                n += pad;
+                x = 0;
+            }
+            else if (code == 1)
+            {
+                break;
+            }
+            else if (code == 2)
+            {
+                // Delta, by the format: dx and dy are the two bytes after the code (skipped pixels are index 0).
+                if (at + 2 > codes.Length)
                 {
                     break;
                 }
-                else if (code == 2)
-                {
-                    // Delta, by the format: dx and dy are the two bytes after the code (skipped pixels are index 0).
-                    if (at + 2 > codes.Length)
-                    {
-                        break;
-                    }
 
-                    long skip = codes[at] + ((long)codes[at + 1] * width);
-                    at += 2;
-                    plane.AsSpan((int)n, (int)Math.Min(skip, total - n)).Clear();
-                    n += skip;
-                    x = n % width;
-                }
-                else
-                {
-                    // Absolute run of `code` pixels, not clipped to the row (as Pillow); RLE4 packs two per byte.
-                    int bytes = rle4 ? (code + 1) / 2 : code;
-                    if (at + bytes > codes.Length)
-                    {
-                        break;
-                    }
-
-                    for (int i = 0; i < code && n < total; i++)
-                    {
-                        byte packed = codes[at + (rle4 ? i / 2 : i)];
-                        plane[n++] = (byte)(rle4 ? ((i & 1) == 0 ? packed >> 4 : packed & 15) : packed);
-                    }
-
-                    at += bytes;
-                    x += code;
-                    if (((fileOffset + at) & 1) != 0)
-                    {
-                        at++;
-                    }
-                }
+                long skip = codes[at] + ((long)codes[at + 1] * width);
+                at += 2;
+                plane.AsSpan((int)n, (int)Math.Min(skip, total - n)).Clear();
+                n += skip;
+                x = n % width;
             }
-
-            if (n < total)
+            else
             {
-                throw ImageIntakeException.Invalid(
-                    $"The RLE bitmap ends after {n} of its {total} pixels (Pillow refuses it: not enough image data).");
-            }
-
-            using var writer = new BilevelRowWriter(image, dither, level);
-            for (int y = 0; y < height; y++)
-            {
-                ct.ThrowIfCancellationRequested();
-                ReadOnlySpan<byte> row = plane.AsSpan((int)((long)(topDown ? y : height - 1 - y) * width), width);
-                Span<byte> v = values.AsSpan(0, width);
-                for (int i = 0; i < width; i++)
+                // Absolute run of `code` pixels, not clipped to the row (as Pillow); RLE4 packs two per byte.
+                int bytes = rle4 ? (code + 1) / 2 : code;
+                if (at + bytes > codes.Length)
                 {
-                    v[i] = levels[row[i]];
+                    break;
                 }
 
-                writer.WriteGrey(y, v);
+                for (int i = 0; i < code && n < total; i++)
+                {
+                    byte packed = codes[at + (rle4 ? i / 2 : i)];
+                    plane[n++] = (byte)(rle4 ? ((i & 1) == 0 ? packed >> 4 : packed & 15) : packed);
+                }
+
+                at += bytes;
+                x += code;
+                if (((fileOffset + at) & 1) != 0)
+                {
+                    at++;
+                }
             }
         }
-        finally
+
+        if (n < total)
         {
-            ArrayPool<byte>.Shared.Return(values);
+            throw ImageIntakeException.Invalid(
+                $"The RLE bitmap ends after {n} of its {total} pixels (Pillow refuses it: not enough image data).");
+        }
+
+        using var writer = new BilevelRowWriter(image, dither, level);
+        for (int y = 0; y < height; y++)
+        {
+            ct.ThrowIfCancellationRequested();
+            ReadOnlySpan<byte> row = plane.AsSpan((int)((long)(topDown ? y : height - 1 - y) * width), width);
+            Span<byte> v = writer.NextRow();
+            for (int i = 0; i < width; i++)
+            {
+                v[i] = levels[row[i]];
+            }
+
+            writer.Commit(y);
         }
     }
 }

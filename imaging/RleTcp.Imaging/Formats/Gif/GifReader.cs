@@ -1,5 +1,3 @@
-using System.Buffers;
-
 using RleTcp.Protocol.Bits;
 
 namespace RleTcp.Imaging.Formats;
@@ -139,7 +137,6 @@ internal static class GifReader
     private static BitImage Threshold(ReadOnlySpan<byte> indices, int width, int height, byte[] levels, IntakeOptions options, CancellationToken ct)
     {
         BitImage image = BitImage.CreatePooled(width, height);
-        byte[] values = ArrayPool<byte>.Shared.Rent(width);
         try
         {
             using var writer = new BilevelRowWriter(image, dither: false, options.Level);
@@ -147,12 +144,13 @@ internal static class GifReader
             {
                 ct.ThrowIfCancellationRequested();
                 ReadOnlySpan<byte> row = indices.Slice(y * width, width);
+                Span<byte> values = writer.NextRow();
                 for (int x = 0; x < width; x++)
                 {
                     values[x] = levels[row[x]];
                 }
 
-                writer.WriteGrey(y, values.AsSpan(0, width));
+                writer.Commit(y);
             }
 
             return image;
@@ -161,10 +159,6 @@ internal static class GifReader
         {
             image.Dispose();
             throw;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(values);
         }
     }
 

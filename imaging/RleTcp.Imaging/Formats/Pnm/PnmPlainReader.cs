@@ -81,9 +81,10 @@ internal static class PnmPlainReader
 
     /// <summary>P2/P3: whitespace-separated decimal tokens, none over maxval.</summary>
     public static void ReadSamples(
-        ReadOnlySpan<byte> raster, int maxval, bool modeI, byte[] map, Span<byte> samples, BilevelRowWriter writer, int height, int bands, CancellationToken ct)
+        ReadOnlySpan<byte> raster, int maxval, bool modeI, byte[] map, Span<byte> rgb, BilevelRowWriter writer, int height, int bands, CancellationToken ct)
     {
         Span<byte> token = stackalloc byte[11];
+        Span<byte> samples = PnmReader.RowTarget(writer, rgb, bands);
         int length = 0, filled = 0, y = 0;
         for (int i = 0; i <= raster.Length; i++)
         {
@@ -136,7 +137,8 @@ internal static class PnmPlainReader
             if (filled == samples.Length)
             {
                 ct.ThrowIfCancellationRequested();
-                PnmReader.WriteRow(writer, y, samples, bands);
+                PnmReader.CommitRow(writer, y, rgb, bands);
+                samples = PnmReader.RowTarget(writer, rgb, bands);
                 filled = 0;
                 if (++y == height)
                 {

@@ -59,7 +59,8 @@ internal static class PnmReader
             bool modeI = kind == PillowMode.Grey && maxval > 255;
             int bands = kind == PillowMode.Colour ? 3 : 1;
             byte[] map = ArrayPool<byte>.Shared.Rent(maxval < 256 ? 256 : 65536);
-            byte[] row = ArrayPool<byte>.Shared.Rent(w * bands);
+            // Grey samples go straight into the writer's row; only RGB needs a row of its own before the luma.
+            byte[] rgb = bands == 1 ? [] : ArrayPool<byte>.Shared.Rent(w * bands);
             try
             {
                 int outMax = modeI ? 65535 : 255;
@@ -72,7 +73,7 @@ internal static class PnmReader
 
                 bool dither = options.Mode == ConversionMode.Pillow;
                 using var writer = new BilevelRowWriter(image, dither, options.Level);
-                Span<byte> samples = row.AsSpan(0, w * bands);
+                Span<byte> samples = rgb.AsSpan(0, bands == 1 ? 0 : w * bands);
                 if (plain)
                 {
                     PnmPlainReader.ReadSamples(raster, maxval, modeI, map, samples, writer, h, bands, ct);
@@ -85,7 +86,10 @@ internal static class PnmReader
             finally
             {
                 ArrayPool<byte>.Shared.Return(map);
-                ArrayPool<byte>.Shared.Return(row);
+                if (rgb.Length > 0)
+                {
+                    ArrayPool<byte>.Shared.Return(rgb);
+                }
             }
 
             return image;
@@ -97,16 +101,22 @@ internal static class PnmReader
         }
     }
 
-    /// <summary>One row of grey (1 band) or RGB (3 bands) samples to the writer.</summary>
-    internal static void WriteRow(BilevelRowWriter writer, int y, ReadOnlySpan<byte> samples, int bands)
+    /// <summary>
+    /// Where the next row's samples go: grey (1 band) straight into the writer's row (<see cref="BilevelRowWriter.NextRow"/>),
+    /// RGB (3 bands) into <paramref name="rgb"/>. Fetch it again after each <see cref="CommitRow"/>.
+    /// </summary>
+    internal static Span<byte> RowTarget(BilevelRowWriter writer, Span<byte> rgb, int bands) => bands == 1 ? writer.NextRow() : rgb;
+
+    /// <summary>Hands row <paramref name="y"/>, filled into <see cref="RowTarget"/>, to the writer.</summary>
+    internal static void CommitRow(BilevelRowWriter writer, int y, ReadOnlySpan<byte> rgb, int bands)
     {
         if (bands == 1)
         {
-            writer.WriteGrey(y, samples);
+            writer.Commit(y);
         }
         else
         {
-            writer.WriteRgb(y, samples, 3);
+            writer.WriteRgb(y, rgb, 3);
         }
     }
 
@@ -127,10 +137,10 @@ internal static class PnmReader
     }
 
     private static void ReadRawSamples(
-        ReadOnlySpan<byte> raster, int maxval, byte[] map, Span<byte> samples, BilevelRowWriter writer, int height, int bands, CancellationToken ct)
+        ReadOnlySpan<byte> raster, int maxval, byte[] map, Span<byte> rgb, BilevelRowWriter writer, int height, int bands, CancellationToken ct)
     {
         int sampleBytes = maxval < 256 ? 1 : 2;
-        int rowBytes = samples.Length * sampleBytes;
+        int rowBytes = writer.Width * bands * sampleBytes;
         long needed = (long)rowBytes * height;
         if (raster.Length < needed)
         {
@@ -142,6 +152,7 @@ internal static class PnmReader
         {
             ct.ThrowIfCancellationRequested();
             ReadOnlySpan<byte> source = raster.Slice(y * rowBytes, rowBytes);
+            Span<byte> samples = RowTarget(writer, rgb, bands);
             if (sampleBytes == 1)
             {
                 for (int i = 0; i < samples.Length; i++)
@@ -157,7 +168,7 @@ internal static class PnmReader
                 }
             }
 
-            WriteRow(writer, y, samples, bands);
+            CommitRow(writer, y, rgb, bands);
         }
     }
 }
