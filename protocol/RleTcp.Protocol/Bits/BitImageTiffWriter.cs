@@ -16,23 +16,10 @@ public static class BitImageTiffWriter
     private const int PixelOffset = ResolutionOffset + 16;
 
     /// <summary>The TIFF file for <paramref name="image"/>.</summary>
-    public static byte[] ToTiff(BitImage image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        byte[] file = new byte[Length(image)];
-        Write(image, file);
-        return file;
-    }
+    public static byte[] ToTiff(BitImage image) => FixedLengthFile.ToArray(image, Length, Write);
 
     /// <summary>The file of <see cref="ToTiff"/>, written straight into <paramref name="output"/>.</summary>
-    public static void WriteTiff(BitImage image, IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(output);
-        int length = Length(image);
-        Write(image, output.GetSpan(length)[..length]);
-        output.Advance(length);
-    }
+    public static void WriteTiff(BitImage image, IBufferWriter<byte> output) => FixedLengthFile.Write(image, output, Length, Write);
 
     private static int Length(BitImage image) => checked(PixelOffset + (BitImage.BytesPerPackedRow(image.Width) * image.Height));
 

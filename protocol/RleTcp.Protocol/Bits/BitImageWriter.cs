@@ -88,23 +88,10 @@ public static class BitImageWriter
     /// as mode "1". Written here because ImageSharp 2.1.13's 1-bit BMP encoder corrupts rows at some widths and
     /// throws on widths under 8 (found by this project's round-trip tests).
     /// </summary>
-    public static byte[] ToBmp(BitImage image)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        byte[] output = new byte[BmpLength(image)];
-        WriteBmp(image, output);
-        return output;
-    }
+    public static byte[] ToBmp(BitImage image) => FixedLengthFile.ToArray(image, BmpLength, WriteBmp);
 
     /// <summary>The file of <see cref="ToBmp"/>, written straight into <paramref name="output"/>.</summary>
-    public static void WriteBmp(BitImage image, IBufferWriter<byte> output)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(output);
-        int length = BmpLength(image);
-        WriteBmp(image, output.GetSpan(length)[..length]);
-        output.Advance(length);
-    }
+    public static void WriteBmp(BitImage image, IBufferWriter<byte> output) => FixedLengthFile.Write(image, output, BmpLength, WriteBmp);
 
     private const int BmpPixelOffset = 14 + 40 + 8;
 

@@ -5,7 +5,7 @@ namespace RleTcp.Protocol.V2;
 /// a field not sent is null. Unknown tags are skipped when parsing, so a newer server's extra fields do not break
 /// an older client.
 /// </summary>
-public sealed record V2AnswerFields
+public sealed record V2AnswerFields : IV2Block
 {
     /// <summary>No fields (errors, PING).</summary>
     public static V2AnswerFields None { get; } = new();
@@ -35,26 +35,13 @@ public sealed record V2AnswerFields
     public V2ServerInfo? Server { get; init; }
 
     /// <summary>The block's length in bytes (without its u16 length), counted without writing it.</summary>
-    public int Length
-    {
-        get
-        {
-            var w = V2TlvWriter.Measure();
-            WriteEntries(ref w);
-            return w.Written;
-        }
-    }
+    public int Length => V2TlvWriter.LengthOf(this);
 
     /// <summary>Writes the block (without its u16 length) into <paramref name="destination"/>, which holds at least
     /// <see cref="Length"/> bytes; returns its length.</summary>
-    public int Write(Span<byte> destination)
-    {
-        var w = new V2TlvWriter(destination);
-        WriteEntries(ref w);
-        return w.Written;
-    }
+    public int Write(Span<byte> destination) => V2TlvWriter.WriteBlock(this, destination);
 
-    private void WriteEntries(ref V2TlvWriter w)
+    void IV2Block.WriteEntries(ref V2TlvWriter w)
     {
         if (Width is { } width)
         {

@@ -16,7 +16,7 @@ public enum V2Conversion : byte
 /// The typed options of one v2 request (docs/PROTOCOL.md, "Options"). Null means "not given": the server's default
 /// applies. Limits (<see cref="DeadlineMs"/>, <see cref="MaxPixels"/>) can only tighten the server's own.
 /// </summary>
-public sealed record V2RequestOptions
+public sealed record V2RequestOptions : IV2Block
 {
     /// <summary>No options: what v1 does.</summary>
     public static V2RequestOptions None { get; } = new();
@@ -71,15 +71,7 @@ public sealed record V2RequestOptions
     public bool IsEmpty => this == None;
 
     /// <summary>The options block's length in bytes (without its u16 length), counted without writing it.</summary>
-    public int Length
-    {
-        get
-        {
-            var w = V2TlvWriter.Measure();
-            WriteEntries(ref w);
-            return w.Written;
-        }
-    }
+    public int Length => V2TlvWriter.LengthOf(this);
 
     /// <summary>Writes the options block (without its u16 length) into <paramref name="output"/>; returns its length.</summary>
     public int Write(IBufferWriter<byte> output)
@@ -93,14 +85,9 @@ public sealed record V2RequestOptions
 
     /// <summary>Writes the options block (without its u16 length) into <paramref name="destination"/>, which holds at
     /// least <see cref="Length"/> bytes; returns its length.</summary>
-    public int Write(Span<byte> destination)
-    {
-        var w = new V2TlvWriter(destination);
-        WriteEntries(ref w);
-        return w.Written;
-    }
+    public int Write(Span<byte> destination) => V2TlvWriter.WriteBlock(this, destination);
 
-    private void WriteEntries(ref V2TlvWriter w)
+    void IV2Block.WriteEntries(ref V2TlvWriter w)
     {
         if (Conversion is { } c)
         {

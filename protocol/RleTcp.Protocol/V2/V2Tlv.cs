@@ -3,6 +3,13 @@ using System.Text;
 
 namespace RleTcp.Protocol.V2;
 
+/// <summary>A block of tag-length-value entries (request options, answer fields): it says its entries to a writer.</summary>
+internal interface IV2Block
+{
+    /// <summary>Says every entry of the block to <paramref name="writer"/>, in order.</summary>
+    void WriteEntries(ref V2TlvWriter writer);
+}
+
 /// <summary>
 /// Writes the tag-length-value entries of v2 options and answer fields: u8 tag, u8 length, value (integers big-endian).
 /// Used by both ends, so the server's answers and the client's requests share one encoding. A writer made by
@@ -31,6 +38,24 @@ public ref struct V2TlvWriter
 
     /// <summary>A writer that only counts the bytes the entries take.</summary>
     public static V2TlvWriter Measure() => new(measure: true);
+
+    /// <summary>The length of <paramref name="block"/>'s entries, counted without writing them.</summary>
+    internal static int LengthOf<TBlock>(TBlock block)
+        where TBlock : IV2Block
+    {
+        var w = Measure();
+        block.WriteEntries(ref w);
+        return w.Written;
+    }
+
+    /// <summary>Writes <paramref name="block"/>'s entries into <paramref name="destination"/>; returns their length.</summary>
+    internal static int WriteBlock<TBlock>(TBlock block, Span<byte> destination)
+        where TBlock : IV2Block
+    {
+        var w = new V2TlvWriter(destination);
+        block.WriteEntries(ref w);
+        return w.Written;
+    }
 
     /// <summary>Bytes written (or, measuring, counted) so far.</summary>
     public int Written { get; private set; }
