@@ -67,7 +67,7 @@ internal static class GifReader
         {
             return paletteMode || globalOnGrey
                 ? Threshold(canvas, width, height, GifCompositing.Palette(data, levelsFrom), options, ct)
-                : Grey(canvas, width, height, options, ct);
+                : ToBilevel(canvas, 1, width, height, options, ct);
         }
 
         ReadOnlySpan<byte> palette0 = paletteMode ? data.Slice(frame.PaletteOffset, frame.PaletteLength) : default;
@@ -128,10 +128,10 @@ internal static class GifReader
         {
             return globalOnGrey
                 ? Threshold(canvas, width, height, GifCompositing.Palette(data, levelsFrom), options, ct)
-                : Grey(canvas, width, height, options, ct);
+                : ToBilevel(canvas, 1, width, height, options, ct);
         }
 
-        return Colour(rgb.AsSpan(0, width * height * 3), width, height, options, ct);
+        return ToBilevel(rgb.AsSpan(0, width * height * 3), 3, width, height, options, ct);
     }
 
     private static BitImage Threshold(ReadOnlySpan<byte> indices, int width, int height, byte[] levels, IntakeOptions options, CancellationToken ct)
@@ -162,37 +162,26 @@ internal static class GifReader
         }
     }
 
-    private static BitImage Grey(ReadOnlySpan<byte> grey, int width, int height, IntakeOptions options, CancellationToken ct)
+    // Grey (1 byte a pixel) or RGB (3) samples of the composited frame, dithered or thresholded as Pillow's convert('1').
+    private static BitImage ToBilevel(ReadOnlySpan<byte> samples, int bytesPerPixel, int width, int height, IntakeOptions options, CancellationToken ct)
     {
         BitImage image = BitImage.CreatePooled(width, height);
         try
         {
             using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow, options.Level);
+            int rowBytes = width * bytesPerPixel;
             for (int y = 0; y < height; y++)
             {
                 ct.ThrowIfCancellationRequested();
-                writer.WriteGrey(y, grey.Slice(y * width, width));
-            }
-
-            return image;
-        }
-        catch
-        {
-            image.Dispose();
-            throw;
-        }
-    }
-
-    private static BitImage Colour(ReadOnlySpan<byte> rgb, int width, int height, IntakeOptions options, CancellationToken ct)
-    {
-        BitImage image = BitImage.CreatePooled(width, height);
-        try
-        {
-            using var writer = new BilevelRowWriter(image, options.Mode == ConversionMode.Pillow, options.Level);
-            for (int y = 0; y < height; y++)
-            {
-                ct.ThrowIfCancellationRequested();
-                writer.WriteRgb(y, rgb.Slice(y * width * 3, width * 3), 3);
+                ReadOnlySpan<byte> row = samples.Slice(y * rowBytes, rowBytes);
+                if (bytesPerPixel == 1)
+                {
+                    writer.WriteGrey(y, row);
+                }
+                else
+                {
+                    writer.WriteRgb(y, row, bytesPerPixel);
+                }
             }
 
             return image;
