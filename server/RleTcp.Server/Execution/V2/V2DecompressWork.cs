@@ -1,4 +1,3 @@
-using System.Buffers;
 using CommunityToolkit.HighPerformance.Buffers;
 using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.Framing;
