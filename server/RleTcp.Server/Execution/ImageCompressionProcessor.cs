@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
@@ -19,7 +20,7 @@ namespace RleTcp.Server.Execution;
 /// Images our own readers do not take are decoded by the <see cref="ILibraryDecoder"/> (the decode sandbox, normally),
 /// so a decoder that loops or allocates without bound costs a child process, never a worker.
 /// </remarks>
-public sealed class ImageCompressionProcessor : IRequestProcessor
+public sealed partial class ImageCompressionProcessor : IRequestProcessor
 {
     private readonly IntakeOptions _intake;
     private readonly long _bandPixels;
@@ -33,8 +34,13 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
     /// <param name="decodeBudget">The memory all decodes at once may hold; null: one of
     /// <see cref="RleTcpServerOptions.MaxDecodeMemoryBytes"/> for this processor alone.</param>
     /// <param name="metrics">Where Busy answers for lack of decode memory are counted, if anywhere.</param>
+    /// <param name="logger">Where the processor says, once, which native accelerators it found.</param>
     public ImageCompressionProcessor(
-        IOptions<RleTcpServerOptions> options, ILibraryDecoder library, DecodeMemoryBudget? decodeBudget = null, RleTcpMetrics? metrics = null)
+        IOptions<RleTcpServerOptions> options,
+        ILibraryDecoder library,
+        DecodeMemoryBudget? decodeBudget = null,
+        RleTcpMetrics? metrics = null,
+        ILogger<ImageCompressionProcessor>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(library);
@@ -44,6 +50,10 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         _metrics = metrics;
         _intake = new IntakeOptions { MaxPixels = o.MaxPixels, Mode = o.Conversion, AllowedFormats = o.AllowedFormats };
         _bandPixels = o.BandPixels;
+        if (logger is not null)
+        {
+            LogPngInflater(logger, ImageIntake.PngInflater);
+        }
     }
 
     /// <inheritdoc/>
@@ -131,4 +141,7 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
             return inner.Decode(data, options, conversion, ct);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PNG image data inflates through {Inflater}")]
+    private static partial void LogPngInflater(ILogger logger, string inflater);
 }

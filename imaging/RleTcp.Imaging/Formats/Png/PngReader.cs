@@ -96,15 +96,20 @@ internal static class PngReader
         bool dither = options.Mode == ConversionMode.Pillow && header.PillowMode is PillowMode.Grey or PillowMode.Colour;
         int maxStride = checked((int)header.RowBytes(width) + 1);
         int blockRows = Math.Clamp(BlockBytes / maxStride, 1, height);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
+        bool wavefrontPaeth = header.ColorType != 3 && header.BitsPerPixel is 8 or 16;
+
+        // libdeflate inflates the whole image at once (slot 0 a zero row, then every scanline); null when it is not
+        // installed, not allowed, or the stream needs the managed inflater's verdict (see PngInflate).
+        byte[]? inflated = header.IsInterlaced || options.ManagedInflate ? null : PngInflate.Whole(idat, header);
+        byte[] scratch = inflated ?? ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
         byte[] values = ArrayPool<byte>.Shared.Rent(width);
         byte[]? plane = null;
         BitImage image = BitImage.CreatePooled(width, height);
         try
         {
-            using var zlib = new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress);
+            using var zlib = inflated is null ? new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress) : null;
             using var writer = new BilevelRowWriter(image, dither, options.Level);
-            var rows = new RowSource(zlib, scratch, header.BitsPerPixel, wavefrontPaeth: header.ColorType != 3 && header.BitsPerPixel is 8 or 16);
+            var rows = new RowSource(zlib, scratch, header.BitsPerPixel, wavefrontPaeth);
             if (!header.IsInterlaced)
             {
                 rows.StartPass(width, height, blockRows, 0);
@@ -168,6 +173,13 @@ internal static class PngReader
             ArrayPool<byte>.Shared.Return(scratch);
             ArrayPool<byte>.Shared.Return(values);
         }
+    }
+
+    /// <summary>The refusal of image data that ends at scanline <paramref name="row"/> of a pass of <paramref name="rows"/>.</summary>
+    internal static ImageIntakeException Truncated(int row, int rows, int pass)
+    {
+        string where = pass == 0 ? string.Empty : $" of interlace pass {pass}";
+        return ImageIntakeException.Invalid($"The PNG image data is truncated: it ends at row {row}{where} of {rows}.");
     }
 
     /// <summary>One scanline (already unfiltered) as the 8-bit values <see cref="BilevelRowWriter"/> converts.</summary>
@@ -259,8 +271,10 @@ internal static class PngReader
     /// with alpha, 16-bit grey), runs of Paeth rows are unfiltered four at a time (<see cref="PngPaethRows"/>); palette
     /// and sub-byte rows keep the single-row unfilter, whose word-at-a-time copies pay on line art, and 3- and 4-byte
     /// pixels its vector step per pixel (<see cref="PngPaethPixels"/>, faster than four scalar rows there).
+    /// Without <paramref name="zlib"/>, <c>scratch</c> already holds every scanline of the (one) pass after slot 0, and a
+    /// block is a window that moves down it.
     /// </summary>
-    private struct RowSource(ZLibStream zlib, byte[] scratch, int bitsPerPixel, bool wavefrontPaeth)
+    private struct RowSource(ZLibStream? zlib, byte[] scratch, int bitsPerPixel, bool wavefrontPaeth)
     {
         private readonly int _bpp = Math.Max(1, bitsPerPixel / 8);
         private int _stride;
@@ -271,6 +285,7 @@ internal static class PngReader
         private int _inBlock;
         private int _next;
         private int _read;
+        private int _base;
 
         public void StartPass(int width, int rows, int maxBlockRows, int pass)
         {
@@ -282,6 +297,7 @@ internal static class PngReader
             _inBlock = 0;
             _next = 1;
             _read = 0;
+            _base = 0;
             Array.Clear(scratch, 0, _stride);
         }
 
@@ -290,19 +306,25 @@ internal static class PngReader
         {
             if (_next > _inBlock)
             {
-                if (_inBlock > 0)
-                {
-                    scratch.AsSpan(_inBlock * _stride, _stride).CopyTo(scratch);
-                }
-
                 int count = Math.Min(_blockRows, _rows - _read);
-                Span<byte> block = scratch.AsSpan(_stride, count * _stride);
-                int got = zlib.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
-                if (got < block.Length)
+                if (zlib is null)
                 {
-                    string where = _pass == 0 ? string.Empty : $" of interlace pass {_pass}";
-                    throw ImageIntakeException.Invalid(
-                        $"The PNG image data is truncated: it ends at row {_read + (got / _stride)}{where} of {_rows}.");
+                    // Already inflated: the block after the last one, whose last row is the new block's slot 0.
+                    _base += _inBlock;
+                }
+                else
+                {
+                    if (_inBlock > 0)
+                    {
+                        scratch.AsSpan(_inBlock * _stride, _stride).CopyTo(scratch);
+                    }
+
+                    Span<byte> block = scratch.AsSpan(_stride, count * _stride);
+                    int got = zlib.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+                    if (got < block.Length)
+                    {
+                        throw Truncated(_read + (got / _stride), _rows, _pass);
+                    }
                 }
 
                 _read += count;
@@ -311,7 +333,7 @@ internal static class PngReader
                 UnfilterBlock(y);
             }
 
-            Span<byte> row = scratch.AsSpan((_next * _stride) + 1, _rowBytes);
+            Span<byte> row = scratch.AsSpan(((_base + _next) * _stride) + 1, _rowBytes);
             _next++;
             return row;
         }
@@ -322,7 +344,7 @@ internal static class PngReader
             const int Group = PngPaethRows.Rows;
             for (int r = 1; r <= _inBlock;)
             {
-                int at = r * _stride;
+                int at = (_base + r) * _stride;
                 if (wavefrontPaeth && r + Group - 1 <= _inBlock && AllPaeth(r, Group))
                 {
                     PngPaethRows.Apply(scratch, at + 1, _stride, _rowBytes, _bpp);
@@ -339,7 +361,7 @@ internal static class PngReader
         {
             for (int k = 0; k < count; k++)
             {
-                if (scratch[(slot + k) * _stride] != 4)
+                if (scratch[(_base + slot + k) * _stride] != 4)
                 {
                     return false;
                 }
