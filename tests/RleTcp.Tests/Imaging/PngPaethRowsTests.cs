@@ -5,8 +5,8 @@ using RleTcp.Imaging.Formats;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>
-/// The branch-free Paeth predictor (<see cref="PngUnfilter.Predict"/>) and the four-row wavefront unfilter
-/// (<see cref="PngPaethRows"/>) against the PNG specification's predictor (section 9.4) written out byte by byte.
+/// The branch-free Paeth predictor (<see cref="PngUnfilter.Predict"/>) and the four-row wavefront unfilters
+/// (<see cref="PngPaethRows"/>, <see cref="PngPaethPixels.ApplyRows"/>) against the PNG specification's predictor (section 9.4) written out byte by byte.
 /// </summary>
 [Trait("Category", "Unit")]
 public class PngPaethRowsTests
@@ -55,6 +55,38 @@ public class PngPaethRowsTests
 
             byte[] actual = (byte[])c.Block.Clone();
             PngPaethRows.Apply(actual, stride, stride, c.RowBytes, c.Bpp);
+            Assert.Equal(expected, actual);
+        }, iter: 3000);
+    }
+
+    [Theory]
+    [InlineData(3)]
+    [InlineData(4)]
+    public void Four_rows_of_vector_pixels_unfilter_as_the_specification_says(int bpp)
+    {
+        // Rows of one pixel to a few dozen: too short for a vector step, shorter than the wavefront, and long ones.
+        Gen<(int RowBytes, int Pad, byte[] Block)> blocks =
+            from pixels in Gen.Int[1, 40]
+            from pad in Gen.Int[0, 3]
+            from flat in Gen.Bool
+            from block in (flat ? Gen.Byte[0, 2] : Gen.Byte).Array[((pixels * bpp) + pad) * (PngPaethRows.Rows + 1)]
+            select (pixels * bpp, pad, block);
+        blocks.Sample(c =>
+        {
+            int stride = c.RowBytes + c.Pad;
+            byte[] expected = (byte[])c.Block.Clone();
+            for (int k = 1; k <= PngPaethRows.Rows; k++)
+            {
+                Reference(expected.AsSpan(k * stride, c.RowBytes), expected.AsSpan((k - 1) * stride, c.RowBytes), bpp);
+            }
+
+            byte[] actual = (byte[])c.Block.Clone();
+            if (!PngPaethPixels.ApplyRows(actual, stride, stride, c.RowBytes, bpp))
+            {
+                Assert.True(c.RowBytes < bpp + 4, "Only rows too short for a vector step are left to the scalar path.");
+                return;
+            }
+
             Assert.Equal(expected, actual);
         }, iter: 3000);
     }

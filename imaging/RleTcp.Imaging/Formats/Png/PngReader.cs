@@ -96,7 +96,7 @@ internal static class PngReader
         bool dither = options.Mode == ConversionMode.Pillow && header.PillowMode is PillowMode.Grey or PillowMode.Colour;
         int maxStride = checked((int)header.RowBytes(width) + 1);
         int blockRows = Math.Clamp(BlockBytes / maxStride, 1, height);
-        bool wavefrontPaeth = header.ColorType != 3 && header.BitsPerPixel is 8 or 16;
+        bool wavefrontPaeth = header.ColorType != 3 && header.BitsPerPixel >= 8;
 
         // libdeflate inflates the whole image at once (slot 0 a zero row, then every scanline); null when it is not
         // installed, not allowed, or the stream needs the managed inflater's verdict (see PngInflate).
@@ -267,10 +267,10 @@ internal static class PngReader
     /// <summary>
     /// Scanlines of one pass, inflated a block at a time into <c>scratch</c> and unfiltered in place. Slot 0 holds the
     /// row above the block's first (zeros at the start of a pass); slots 1..n the block's rows with their filter bytes.
-    /// With <paramref name="wavefrontPaeth"/> (continuous-tone samples of one or two bytes a pixel: 8-bit grey, grey
-    /// with alpha, 16-bit grey), runs of Paeth rows are unfiltered four at a time (<see cref="PngPaethRows"/>); palette
-    /// and sub-byte rows keep the single-row unfilter, whose word-at-a-time copies pay on line art, and 3- and 4-byte
-    /// pixels its vector step per pixel (<see cref="PngPaethPixels"/>, faster than four scalar rows there).
+    /// With <paramref name="wavefrontPaeth"/> (continuous-tone samples: grey, RGB, with or without alpha, 8 or 16 bits),
+    /// runs of Paeth rows are unfiltered four at a time as a wavefront (<see cref="PngPaethPixels.ApplyRows"/> for 3-
+    /// and 4-byte pixels, <see cref="PngPaethRows"/> otherwise); palette and sub-byte rows keep the single-row
+    /// unfilter, whose word-at-a-time copies pay on line art.
     /// Without <paramref name="zlib"/>, <c>scratch</c> already holds every scanline of the (one) pass after slot 0, and a
     /// block is a window that moves down it.
     /// </summary>
@@ -347,7 +347,12 @@ internal static class PngReader
                 int at = (_base + r) * _stride;
                 if (wavefrontPaeth && r + Group - 1 <= _inBlock && AllPaeth(r, Group))
                 {
-                    PngPaethRows.Apply(scratch, at + 1, _stride, _rowBytes, _bpp);
+                    // 3- and 4-byte pixels a vector step each where the CPU allows; other units a byte at a time.
+                    if (!PngPaethPixels.ApplyRows(scratch, at + 1, _stride, _rowBytes, _bpp))
+                    {
+                        PngPaethRows.Apply(scratch, at + 1, _stride, _rowBytes, _bpp);
+                    }
+
                     r += Group;
                     continue;
                 }
