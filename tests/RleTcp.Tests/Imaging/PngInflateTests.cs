@@ -45,24 +45,16 @@ public class PngInflateTests
         }, iter: 400);
     }
 
-    [Fact]
-    public void Zlib_data_cut_short_is_refused_with_the_same_message_on_both_paths()
+    [Theory]
+    [InlineData("cut short")]
+    [InlineData("corrupt")]
+    public void Broken_zlib_data_is_refused_with_the_same_message_on_both_paths(string how)
     {
-        byte[] file = HandBuiltFiles.WithIdatCutShort(GreyPng(300, 200, seed: 2, filter: 4));
+        byte[] whole = GreyPng(300, 200, seed: 2, filter: 4);
+        byte[] file = how == "corrupt" ? HandBuiltFiles.WithIdatCorrupted(whole) : HandBuiltFiles.WithIdatCutShort(whole);
 
         Assert.Null(Inflated(file));
         string native = Refusal(file, IntakeOptions.Default), managed = Refusal(file, Managed);
-        Assert.Equal(managed, native);
-        Assert.StartsWith("The PNG image data ", native, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void Corrupt_zlib_data_is_refused_with_the_same_message_on_both_paths()
-    {
-        byte[] corrupt = HandBuiltFiles.WithIdatCorrupted(GreyPng(300, 200, seed: 3, filter: 4));
-
-        Assert.Null(Inflated(corrupt));
-        string native = Refusal(corrupt, IntakeOptions.Default), managed = Refusal(corrupt, Managed);
         Assert.Equal(managed, native);
         Assert.StartsWith("The PNG image data ", native, StringComparison.Ordinal);
     }
