@@ -28,6 +28,9 @@ public sealed partial class ImageCompressionProcessor : IRequestProcessor
     private readonly DecodeMemoryBudget _decodeBudget;
     private readonly RleTcpMetrics? _metrics;
 
+    // The intake options with the executor's workers as helpers, made once per scheduler (the executor is one).
+    private IntakeOptions? _intakeWithHelpers;
+
     /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
     /// <param name="options">The server options.</param>
     /// <param name="library">Decodes the images our own readers do not take (the decode sandbox, normally).</param>
@@ -59,7 +62,7 @@ public sealed partial class ImageCompressionProcessor : IRequestProcessor
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        if (TryDecode(payload, _intake, ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
+        if (TryDecode(payload, IntakeWith(bands), ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
         {
             return refusal;
         }
@@ -140,6 +143,20 @@ public sealed partial class ImageCompressionProcessor : IRequestProcessor
             Used = true;
             return inner.Decode(data, options, conversion, ct);
         }
+    }
+
+    // The executor's idle workers may join a big image's intake (a grey or colour PNG unfilters on one, converts on another).
+    private IntakeOptions IntakeWith(IBandScheduler bands)
+    {
+        IntakeOptions? cached = _intakeWithHelpers;
+        if (cached?.Helpers is BandIntakeHelpers helpers && ReferenceEquals(helpers.Scheduler, bands))
+        {
+            return cached;
+        }
+
+        cached = _intake with { Helpers = new BandIntakeHelpers(bands) };
+        _intakeWithHelpers = cached;
+        return cached;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PNG image data inflates through {Inflater}")]

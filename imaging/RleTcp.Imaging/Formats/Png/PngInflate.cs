@@ -44,6 +44,7 @@ internal static class PngInflate
         }
 
         byte[] output = ArrayPool<byte>.Shared.Rent((int)(imageBytes + stride));
+        Array.Clear(output, 0, (int)stride);
         byte[]? input = null;
         try
         {

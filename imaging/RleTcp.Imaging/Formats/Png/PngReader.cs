@@ -110,6 +110,13 @@ internal static class PngReader
             using var zlib = inflated is null ? new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress) : null;
             using var writer = new BilevelRowWriter(image, dither, options.Level);
             var rows = new RowSource(zlib, scratch, header.BitsPerPixel, wavefrontPaeth);
+            if (inflated is not null && options.Helpers is { } helpers && height > blockRows)
+            {
+                // Several blocks, all inflated: unfilter on one thread while another converts (PngPipeline).
+                PngPipeline.Run(inflated, header, levels.ToArray(), writer, blockRows, wavefrontPaeth, helpers, ct);
+                return image;
+            }
+
             if (!header.IsInterlaced)
             {
                 rows.StartPass(width, height, blockRows, 0);
@@ -175,6 +182,47 @@ internal static class PngReader
         }
     }
 
+    /// <summary>
+    /// Unfilters <paramref name="count"/> scanlines in place, the first in slot <paramref name="firstSlot"/> of
+    /// <paramref name="buffer"/> (slot <c>i</c> at <c>i * stride</c>: its filter byte, then the row) with the unfiltered
+    /// row above it in the slot before; runs of four Paeth rows together where <paramref name="wavefrontPaeth"/>.
+    /// </summary>
+    internal static void UnfilterRows(byte[] buffer, int firstSlot, int count, int stride, int rowBytes, int bpp, bool wavefrontPaeth, int firstY)
+    {
+        const int Group = PngPaethRows.Rows;
+        for (int r = 0; r < count;)
+        {
+            int at = (firstSlot + r) * stride;
+            if (wavefrontPaeth && r + Group <= count && AllPaeth(buffer, at, stride, Group))
+            {
+                // 3- and 4-byte pixels a vector step each where the CPU allows; other units a byte at a time.
+                if (!PngPaethPixels.ApplyRows(buffer, at + 1, stride, rowBytes, bpp))
+                {
+                    PngPaethRows.Apply(buffer, at + 1, stride, rowBytes, bpp);
+                }
+
+                r += Group;
+                continue;
+            }
+
+            PngUnfilter.Apply(buffer[at], buffer.AsSpan(at + 1, rowBytes), buffer.AsSpan(at - stride + 1, rowBytes), bpp, firstY + r);
+            r++;
+        }
+    }
+
+    private static bool AllPaeth(byte[] buffer, int at, int stride, int count)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            if (buffer[at + (k * stride)] != 4)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The refusal of image data that ends at scanline <paramref name="row"/> of a pass of <paramref name="rows"/>.</summary>
     internal static ImageIntakeException Truncated(int row, int rows, int pass)
     {
@@ -183,7 +231,7 @@ internal static class PngReader
     }
 
     /// <summary>One scanline (already unfiltered) as the 8-bit values <see cref="BilevelRowWriter"/> converts.</summary>
-    private static void ToValues(PngHeader header, ReadOnlySpan<byte> levels, ReadOnlySpan<byte> raw, Span<byte> values)
+    internal static void ToValues(PngHeader header, ReadOnlySpan<byte> levels, ReadOnlySpan<byte> raw, Span<byte> values)
     {
         int n = values.Length;
         switch (header.ColorType, header.BitDepth)
@@ -339,40 +387,7 @@ internal static class PngReader
         }
 
         // The whole block at once, so that consecutive Paeth rows can run together; firstY is its first row's number.
-        private readonly void UnfilterBlock(int firstY)
-        {
-            const int Group = PngPaethRows.Rows;
-            for (int r = 1; r <= _inBlock;)
-            {
-                int at = (_base + r) * _stride;
-                if (wavefrontPaeth && r + Group - 1 <= _inBlock && AllPaeth(r, Group))
-                {
-                    // 3- and 4-byte pixels a vector step each where the CPU allows; other units a byte at a time.
-                    if (!PngPaethPixels.ApplyRows(scratch, at + 1, _stride, _rowBytes, _bpp))
-                    {
-                        PngPaethRows.Apply(scratch, at + 1, _stride, _rowBytes, _bpp);
-                    }
-
-                    r += Group;
-                    continue;
-                }
-
-                PngUnfilter.Apply(scratch[at], scratch.AsSpan(at + 1, _rowBytes), scratch.AsSpan(at - _stride + 1, _rowBytes), _bpp, firstY + r - 1);
-                r++;
-            }
-        }
-
-        private readonly bool AllPaeth(int slot, int count)
-        {
-            for (int k = 0; k < count; k++)
-            {
-                if (scratch[(_base + slot + k) * _stride] != 4)
-                {
-                    return false;
-                }
-            }
-
-            return true;
-        }
+        private readonly void UnfilterBlock(int firstY) =>
+            UnfilterRows(scratch, _base + 1, _inBlock, _stride, _rowBytes, _bpp, wavefrontPaeth, firstY);
     }
 }
