@@ -101,7 +101,7 @@ internal sealed class PngPipeline
                 WaitForBlock(y / _blockRows);
             }
 
-            PngReader.ToValues(_header, _levels, _buffer.AsSpan(((y + 1) * _stride) + 1, _rowBytes), _writer.NextRow());
+            PngSamples.ToValues(_header, _levels, _buffer.AsSpan(((y + 1) * _stride) + 1, _rowBytes), _writer.NextRow());
             _writer.Commit(y);
         }
     }

@@ -125,7 +125,7 @@ internal static class PngReader
                     ct.ThrowIfCancellationRequested();
                     // Straight from the inflated, unfiltered scanline into the writer's row: nothing holds more
                     // than a block of scanlines and the few rows the dither takes at once.
-                    ToValues(header, levels, rows.Next(y), writer.NextRow());
+                    PngSamples.ToValues(header, levels, rows.Next(y), writer.NextRow());
                     writer.Commit(y);
                 }
 
@@ -148,7 +148,7 @@ internal static class PngReader
                 for (int j = 0; j < passHeight; j++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    ToValues(header, levels, rows.Next(j), passValues);
+                    PngSamples.ToValues(header, levels, rows.Next(j), passValues);
                     Span<byte> target = plane.AsSpan((y0 + (j * dy)) * width, width);
                     for (int i = 0, x = x0; i < passWidth; i++, x += dx)
                     {
@@ -228,88 +228,6 @@ internal static class PngReader
     {
         string where = pass == 0 ? string.Empty : $" of interlace pass {pass}";
         return ImageIntakeException.Invalid($"The PNG image data is truncated: it ends at row {row}{where} of {rows}.");
-    }
-
-    /// <summary>One scanline (already unfiltered) as the 8-bit values <see cref="BilevelRowWriter"/> converts.</summary>
-    internal static void ToValues(PngHeader header, ReadOnlySpan<byte> levels, ReadOnlySpan<byte> raw, Span<byte> values)
-    {
-        int n = values.Length;
-        switch (header.ColorType, header.BitDepth)
-        {
-            case (0, 8):
-                raw[..n].CopyTo(values);
-                break;
-            case (0, 16):
-                // Mode "I": convert('1') goes through "L", which clips to 0..255 (Pillow 9.4 does not scale).
-                for (int x = 0; x < n; x++)
-                {
-                    values[x] = raw[2 * x] != 0 ? (byte)255 : raw[(2 * x) + 1];
-                }
-
-                break;
-            case (0, _):
-            {
-                // "L;2", "L;4" scale by 255 / (2^depth - 1); "1" is 0 or 255.
-                int depth = header.BitDepth, mask = (1 << depth) - 1, scale = 255 / mask;
-                for (int x = 0; x < n; x++)
-                {
-                    int bit = x * depth;
-                    values[x] = (byte)(((raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask) * scale);
-                }
-
-                break;
-            }
-
-            case (3, 8):
-                for (int x = 0; x < n; x++)
-                {
-                    values[x] = levels[raw[x]];
-                }
-
-                break;
-            case (3, _):
-            {
-                int depth = header.BitDepth, mask = (1 << depth) - 1;
-                for (int x = 0; x < n; x++)
-                {
-                    int bit = x * depth;
-                    values[x] = levels[(raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask];
-                }
-
-                break;
-            }
-
-            case (4, _):
-            {
-                // Grey + alpha: the grey sample (its high byte at 16 bits, as Pillow's "LA;16B" unpacker).
-                int step = header.BitDepth == 16 ? 4 : 2;
-                for (int x = 0; x < n; x++)
-                {
-                    values[x] = raw[x * step];
-                }
-
-                break;
-            }
-
-            default:
-            {
-                // RGB (3 samples) or RGBA (4): the luma of the high bytes; alpha is dropped, as Pillow's RGBA -> 1.
-                int sampleBytes = header.BitDepth / 8;
-                int step = header.Channels * sampleBytes;
-                if (sampleBytes == 1)
-                {
-                    PillowLuma.Row(raw, step, values[..n]);
-                    break;
-                }
-
-                for (int x = 0, i = 0; x < n; x++, i += step)
-                {
-                    values[x] = (byte)(PillowBilevel.Luma1000(raw[i], raw[i + sampleBytes], raw[i + (2 * sampleBytes)]) / 1000);
-                }
-
-                break;
-            }
-        }
     }
 
     /// <summary>
