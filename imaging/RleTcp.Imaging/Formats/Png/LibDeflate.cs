@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
 namespace RleTcp.Imaging.Formats;
@@ -11,7 +12,7 @@ namespace RleTcp.Imaging.Formats;
 /// <remarks>
 /// It runs in the server process, on hostile bytes, for the reason .NET's own zlib-ng (behind <c>ZLibStream</c>) does:
 /// it writes only into the output buffer it is given (its size is ours, from the PNG header, under the pixel limit and
-/// the decode budget), allocates nothing while it inflates (one decompressor of ~32 KB per thread, made once), takes
+/// the decode budget), allocates nothing while it inflates (decompressors of ~32 KB are made once and reused), takes
 /// time linear in its input and output, reports every malformed stream as a return code rather than by a callback or
 /// a jump, and is continuously fuzzed upstream (OSS-Fuzz). See docs/DESIGN.md.
 /// </remarks>
@@ -23,12 +24,14 @@ internal static unsafe class LibDeflate
     /// <summary><c>LIBDEFLATE_SUCCESS</c>, <c>LIBDEFLATE_BAD_DATA</c>, <c>LIBDEFLATE_SHORT_OUTPUT</c>, <c>LIBDEFLATE_INSUFFICIENT_SPACE</c>.</summary>
     public const int Success = 0, BadData = 1, ShortOutput = 2, InsufficientSpace = 3;
 
+    /// <summary>Ours: the library could not allocate a decompressor (native memory exhausted); nothing was inflated.</summary>
+    public const int NoDecompressor = -1;
+
     private static readonly Lazy<Api?> s_api = new(Load);
 
-    // One decompressor per thread: it is not thread-safe, and making one per image would allocate ~32 KB each time.
-    // Never freed: a thread that inflates once will inflate again (the executor's workers live as long as the server).
-    [ThreadStatic]
-    private static IntPtr t_decompressor;
+    // Decompressors not in use: one is not thread-safe, and making one per image would allocate ~32 KB each time.
+    // As many exist as images ever inflated at once (the executor's workers, normally); never freed.
+    private static readonly ConcurrentBag<IntPtr> s_idle = [];
 
     /// <summary>Whether <c>libdeflate.so.0</c> could be loaded with the functions used here.</summary>
     public static bool IsAvailable => s_api.Value is not null;
@@ -37,25 +40,33 @@ internal static unsafe class LibDeflate
     /// Inflates the whole zlib stream <paramref name="input"/> into <paramref name="output"/>; returns one of the result
     /// codes and, on success, how many bytes it wrote (fewer than the buffer when the stream ends early).
     /// </summary>
-    /// <exception cref="InvalidOperationException">The library is not available, or a decompressor could not be made.</exception>
+    /// <exception cref="InvalidOperationException">The library is not available.</exception>
     public static int ZlibDecompress(ReadOnlySpan<byte> input, Span<byte> output, out int written)
     {
         Api api = s_api.Value ?? throw new InvalidOperationException($"{Library} is not loaded.");
-        if (t_decompressor == IntPtr.Zero)
+        if (!s_idle.TryTake(out IntPtr decompressor))
         {
-            t_decompressor = api.Alloc();
-            if (t_decompressor == IntPtr.Zero)
+            decompressor = api.Alloc();
+            if (decompressor == IntPtr.Zero)
             {
-                throw new InvalidOperationException("libdeflate could not allocate a decompressor.");
+                written = 0;
+                return NoDecompressor;
             }
         }
 
         nuint actual = 0;
         int result;
-        fixed (byte* i = input)
-        fixed (byte* o = output)
+        try
         {
-            result = api.Zlib(t_decompressor, i, (nuint)input.Length, o, (nuint)output.Length, &actual);
+            fixed (byte* i = input)
+            fixed (byte* o = output)
+            {
+                result = api.Zlib(decompressor, i, (nuint)input.Length, o, (nuint)output.Length, &actual);
+            }
+        }
+        finally
+        {
+            s_idle.Add(decompressor);
         }
 
         written = result == Success ? checked((int)actual) : 0;

@@ -66,7 +66,8 @@ internal static class PngInflate
             if (result != LibDeflate.Success || written != imageBytes)
             {
                 // Corrupt, cut short, or more data than the image: what ZLibStream makes of it is the rule (a row with
-                // an unknown filter before the end, say, is refused for that rather than for the end).
+                // an unknown filter before the end, say, is refused for that rather than for the end). Also when no
+                // decompressor could be made: ZLibStream needs less memory.
                 ArrayPool<byte>.Shared.Return(output);
                 return null;
             }
