@@ -12,9 +12,11 @@ RUN dotnet publish server/RleTcp.Server -c Release -p:PublishProfile=linux-x64 -
 
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
 # libjpeg-turbo's TurboJPEG API: JPEG decoded as Debian's Pillow decodes it (without it, ImageSharp decodes JPEG).
-# Debian calls the package libturbojpeg0, Ubuntu libturbojpeg.
+# Debian calls the package libturbojpeg0, Ubuntu libturbojpeg. libdeflate0: PNG image data inflated in one call
+# (without it, ZLibStream inflates PNG).
 RUN apt-get update \
     && (apt-get install -y --no-install-recommends libturbojpeg0 || apt-get install -y --no-install-recommends libturbojpeg) \
+    && apt-get install -y --no-install-recommends libdeflate0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app/RleTcp.Server /app/appsettings.json ./

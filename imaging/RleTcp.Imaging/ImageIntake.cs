@@ -29,6 +29,12 @@ namespace RleTcp.Imaging;
 /// </remarks>
 public static class ImageIntake
 {
+    /// <summary>
+    /// What inflates PNG image data in this process, for the log: <c>libdeflate.so.0</c> (one call per image), or
+    /// <c>ZLibStream</c> when that library is not installed.
+    /// </summary>
+    public static string PngInflater => Formats.PngInflate.IsNative ? Formats.LibDeflate.Library : "ZLibStream (libdeflate.so.0 not found)";
+
     /// <summary>Decodes <paramref name="data"/> and converts it to black and white.</summary>
     /// <returns>An image whose storage is pooled: dispose it when done (not disposing only costs the pool).</returns>
     /// <exception cref="ImageIntakeException">The image is invalid, not allowed, or too large.</exception>

@@ -24,6 +24,19 @@ public sealed record IntakeOptions
     /// </summary>
     public byte ThresholdLevel { get; init; } = 128;
 
+    /// <summary>
+    /// Threads that may take part in one image's intake (null: the calling thread alone). A grey or colour PNG of
+    /// several blocks of rows then unfilters on one while the other converts the rows already unfiltered; the bits are
+    /// the same either way.
+    /// </summary>
+    public IIntakeHelpers? Helpers { get; init; }
+
+    /// <summary>
+    /// PNG image data through .NET's <c>ZLibStream</c> even where libdeflate is installed: the fallback path, which the
+    /// tests run beside the native one on the same machine.
+    /// </summary>
+    internal bool ManagedInflate { get; init; }
+
     /// <summary>The level the bilevel writer thresholds at: <see cref="ThresholdLevel"/> in threshold mode, else Pillow's 128.</summary>
     internal byte Level => Mode == ConversionMode.Threshold ? ThresholdLevel : (byte)128;
 

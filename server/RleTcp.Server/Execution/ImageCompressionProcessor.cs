@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using RleTcp.Protocol.Framing;
 using RleTcp.Protocol.Bits;
@@ -19,7 +20,7 @@ namespace RleTcp.Server.Execution;
 /// Images our own readers do not take are decoded by the <see cref="ILibraryDecoder"/> (the decode sandbox, normally),
 /// so a decoder that loops or allocates without bound costs a child process, never a worker.
 /// </remarks>
-public sealed class ImageCompressionProcessor : IRequestProcessor
+public sealed partial class ImageCompressionProcessor : IRequestProcessor
 {
     private readonly IntakeOptions _intake;
     private readonly long _bandPixels;
@@ -33,14 +34,22 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
     private readonly DecodeMemoryBudget _decodeBudget;
     private readonly RleTcpMetrics? _metrics;
 
+    // The intake options with the executor's workers as helpers, made once per scheduler (the executor is one).
+    private IntakeOptions? _intakeWithHelpers;
+
     /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
     /// <param name="options">The server options.</param>
     /// <param name="library">Decodes the images our own readers do not take (the decode sandbox, normally).</param>
     /// <param name="decodeBudget">The memory all decodes at once may hold; null: one of
     /// <see cref="RleTcpServerOptions.MaxDecodeMemoryBytes"/> for this processor alone.</param>
     /// <param name="metrics">Where Busy answers for lack of decode memory are counted, if anywhere.</param>
+    /// <param name="logger">Where the processor says, once, which native accelerators it found.</param>
     public ImageCompressionProcessor(
-        IOptions<RleTcpServerOptions> options, ILibraryDecoder library, DecodeMemoryBudget? decodeBudget = null, RleTcpMetrics? metrics = null)
+        IOptions<RleTcpServerOptions> options,
+        ILibraryDecoder library,
+        DecodeMemoryBudget? decodeBudget = null,
+        RleTcpMetrics? metrics = null,
+        ILogger<ImageCompressionProcessor>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(library);
@@ -50,12 +59,16 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
         _metrics = metrics;
         _intake = new IntakeOptions { MaxPixels = o.MaxPixels, Mode = o.Conversion, AllowedFormats = o.AllowedFormats };
         _bandPixels = o.BandPixels;
+        if (logger is not null)
+        {
+            LogPngInflater(logger, ImageIntake.PngInflater);
+        }
     }
 
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        if (TryDecode(payload, _intake, ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
+        if (TryDecode(payload, IntakeWith(bands), ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
         {
             return refusal;
         }
@@ -137,4 +150,21 @@ public sealed class ImageCompressionProcessor : IRequestProcessor
             return inner.Decode(data, options, conversion, ct);
         }
     }
+
+    // The executor's idle workers may join a big image's intake (a grey or colour PNG unfilters on one, converts on another).
+    private IntakeOptions IntakeWith(IBandScheduler bands)
+    {
+        IntakeOptions? cached = _intakeWithHelpers;
+        if (cached?.Helpers is BandIntakeHelpers helpers && ReferenceEquals(helpers.Scheduler, bands))
+        {
+            return cached;
+        }
+
+        cached = _intake with { Helpers = new BandIntakeHelpers(bands) };
+        _intakeWithHelpers = cached;
+        return cached;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "PNG image data inflates through {Inflater}")]
+    private static partial void LogPngInflater(ILogger logger, string inflater);
 }

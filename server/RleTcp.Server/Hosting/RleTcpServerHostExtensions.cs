@@ -73,7 +73,8 @@ public static class RleTcpServerHostExtensions
             return options.Value.Workload == ServerWorkload.FrameEcho
                 ? new FrameEchoProcessor()
                 : new ImageCompressionProcessor(
-                    options, sp.GetRequiredService<ILibraryDecoder>(), sp.GetRequiredService<DecodeMemoryBudget>(), sp.GetRequiredService<RleTcpMetrics>());
+                    options, sp.GetRequiredService<ILibraryDecoder>(), sp.GetRequiredService<DecodeMemoryBudget>(), sp.GetRequiredService<RleTcpMetrics>(),
+                    sp.GetService<ILogger<ImageCompressionProcessor>>());
         });
 
         // Resolved with the processor, when the listener starts: the workers are started before the first request.

@@ -77,7 +77,24 @@ internal static class HandBuiltFiles
     /// <paramref name="png"/> with its IDAT data joined into one chunk and cut to half its length, the CRCs correct:
     /// a structurally complete file whose zlib stream ends before the rows do.
     /// </summary>
-    public static byte[] WithIdatCutShort(byte[] png)
+    public static byte[] WithIdatCutShort(byte[] png) => WithIdat(png, idat => idat.Take(idat.Count / 2).ToArray());
+
+    /// <summary>
+    /// <paramref name="png"/> with its IDAT data joined into one chunk and 16 bytes in its middle inverted, the CRCs
+    /// correct: a structurally complete file whose zlib stream is corrupt.
+    /// </summary>
+    public static byte[] WithIdatCorrupted(byte[] png) => WithIdat(png, idat =>
+    {
+        byte[] body = [.. idat];
+        for (int i = body.Length / 2; i < Math.Min(body.Length, (body.Length / 2) + 16); i++)
+        {
+            body[i] ^= 0xFF;
+        }
+
+        return body;
+    });
+
+    private static byte[] WithIdat(byte[] png, Func<List<byte>, byte[]> change)
     {
         using var file = new MemoryStream();
         file.Write(png.AsSpan(0, 8));
@@ -95,7 +112,7 @@ internal static class HandBuiltFiles
             {
                 if (type == "IEND")
                 {
-                    Chunk(file, "IDAT", idat.Take(idat.Count / 2).ToArray());
+                    Chunk(file, "IDAT", change(idat));
                 }
 
                 Chunk(file, type, body);

@@ -96,15 +96,27 @@ internal static class PngReader
         bool dither = options.Mode == ConversionMode.Pillow && header.PillowMode is PillowMode.Grey or PillowMode.Colour;
         int maxStride = checked((int)header.RowBytes(width) + 1);
         int blockRows = Math.Clamp(BlockBytes / maxStride, 1, height);
-        byte[] scratch = ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
+        bool wavefrontPaeth = header.ColorType != 3 && header.BitsPerPixel >= 8;
+
+        // libdeflate inflates the whole image at once (slot 0 a zero row, then every scanline); null when it is not
+        // installed, not allowed, or the stream needs the managed inflater's verdict (see PngInflate).
+        byte[]? inflated = header.IsInterlaced || options.ManagedInflate ? null : PngInflate.Whole(idat, header);
+        byte[] scratch = inflated ?? ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
         byte[] values = ArrayPool<byte>.Shared.Rent(width);
         byte[]? plane = null;
         BitImage image = BitImage.CreatePooled(width, height);
         try
         {
-            using var zlib = new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress);
+            using var zlib = inflated is null ? new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress) : null;
             using var writer = new BilevelRowWriter(image, dither, options.Level);
-            var rows = new RowSource(zlib, scratch, header.BitsPerPixel);
+            var rows = new RowSource(zlib, scratch, header.BitsPerPixel, wavefrontPaeth);
+            if (inflated is not null && options.Helpers is { } helpers && height > blockRows)
+            {
+                // Several blocks, all inflated: unfilter on one thread while another converts (PngPipeline).
+                PngPipeline.Run(inflated, header, levels.ToArray(), writer, blockRows, wavefrontPaeth, helpers, ct);
+                return image;
+            }
+
             if (!header.IsInterlaced)
             {
                 rows.StartPass(width, height, blockRows, 0);
@@ -113,7 +125,7 @@ internal static class PngReader
                     ct.ThrowIfCancellationRequested();
                     // Straight from the inflated, unfiltered scanline into the writer's row: nothing holds more
                     // than a block of scanlines and the few rows the dither takes at once.
-                    ToValues(header, levels, rows.Next(y), writer.NextRow());
+                    PngSamples.ToValues(header, levels, rows.Next(y), writer.NextRow());
                     writer.Commit(y);
                 }
 
@@ -136,7 +148,7 @@ internal static class PngReader
                 for (int j = 0; j < passHeight; j++)
                 {
                     ct.ThrowIfCancellationRequested();
-                    ToValues(header, levels, rows.Next(j), passValues);
+                    PngSamples.ToValues(header, levels, rows.Next(j), passValues);
                     Span<byte> target = plane.AsSpan((y0 + (j * dy)) * width, width);
                     for (int i = 0, x = x0; i < passWidth; i++, x += dx)
                     {
@@ -170,93 +182,65 @@ internal static class PngReader
         }
     }
 
-    /// <summary>One scanline (already unfiltered) as the 8-bit values <see cref="BilevelRowWriter"/> converts.</summary>
-    private static void ToValues(PngHeader header, ReadOnlySpan<byte> levels, ReadOnlySpan<byte> raw, Span<byte> values)
+    /// <summary>
+    /// Unfilters <paramref name="count"/> scanlines in place, the first in slot <paramref name="firstSlot"/> of
+    /// <paramref name="buffer"/> (slot <c>i</c> at <c>i * stride</c>: its filter byte, then the row) with the unfiltered
+    /// row above it in the slot before; runs of four Paeth rows together where <paramref name="wavefrontPaeth"/>.
+    /// </summary>
+    internal static void UnfilterRows(byte[] buffer, int firstSlot, int count, int stride, int rowBytes, int bpp, bool wavefrontPaeth, int firstY)
     {
-        int n = values.Length;
-        switch (header.ColorType, header.BitDepth)
+        const int Group = PngPaethRows.Rows;
+        for (int r = 0; r < count;)
         {
-            case (0, 8):
-                raw[..n].CopyTo(values);
-                break;
-            case (0, 16):
-                // Mode "I": convert('1') goes through "L", which clips to 0..255 (Pillow 9.4 does not scale).
-                for (int x = 0; x < n; x++)
-                {
-                    values[x] = raw[2 * x] != 0 ? (byte)255 : raw[(2 * x) + 1];
-                }
-
-                break;
-            case (0, _):
+            int at = (firstSlot + r) * stride;
+            if (wavefrontPaeth && r + Group <= count && AllPaeth(buffer, at, stride, Group))
             {
-                // "L;2", "L;4" scale by 255 / (2^depth - 1); "1" is 0 or 255.
-                int depth = header.BitDepth, mask = (1 << depth) - 1, scale = 255 / mask;
-                for (int x = 0; x < n; x++)
+                // 3- and 4-byte pixels a vector step each where the CPU allows; other units a byte at a time.
+                if (!PngPaethPixels.ApplyRows(buffer, at + 1, stride, rowBytes, bpp))
                 {
-                    int bit = x * depth;
-                    values[x] = (byte)(((raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask) * scale);
+                    PngPaethRows.Apply(buffer, at + 1, stride, rowBytes, bpp);
                 }
 
-                break;
+                r += Group;
+                continue;
             }
 
-            case (3, 8):
-                for (int x = 0; x < n; x++)
-                {
-                    values[x] = levels[raw[x]];
-                }
+            PngUnfilter.Apply(buffer[at], buffer.AsSpan(at + 1, rowBytes), buffer.AsSpan(at - stride + 1, rowBytes), bpp, firstY + r);
+            r++;
+        }
+    }
 
-                break;
-            case (3, _):
+    private static bool AllPaeth(byte[] buffer, int at, int stride, int count)
+    {
+        for (int k = 0; k < count; k++)
+        {
+            if (buffer[at + (k * stride)] != 4)
             {
-                int depth = header.BitDepth, mask = (1 << depth) - 1;
-                for (int x = 0; x < n; x++)
-                {
-                    int bit = x * depth;
-                    values[x] = levels[(raw[bit >> 3] >> (8 - depth - (bit & 7))) & mask];
-                }
-
-                break;
-            }
-
-            case (4, _):
-            {
-                // Grey + alpha: the grey sample (its high byte at 16 bits, as Pillow's "LA;16B" unpacker).
-                int step = header.BitDepth == 16 ? 4 : 2;
-                for (int x = 0; x < n; x++)
-                {
-                    values[x] = raw[x * step];
-                }
-
-                break;
-            }
-
-            default:
-            {
-                // RGB (3 samples) or RGBA (4): the luma of the high bytes; alpha is dropped, as Pillow's RGBA -> 1.
-                int sampleBytes = header.BitDepth / 8;
-                int step = header.Channels * sampleBytes;
-                if (sampleBytes == 1)
-                {
-                    PillowLuma.Row(raw, step, values[..n]);
-                    break;
-                }
-
-                for (int x = 0, i = 0; x < n; x++, i += step)
-                {
-                    values[x] = (byte)(PillowBilevel.Luma1000(raw[i], raw[i + sampleBytes], raw[i + (2 * sampleBytes)]) / 1000);
-                }
-
-                break;
+                return false;
             }
         }
+
+        return true;
+    }
+
+    /// <summary>The refusal of image data that ends at scanline <paramref name="row"/> of a pass of <paramref name="rows"/>.</summary>
+    internal static ImageIntakeException Truncated(int row, int rows, int pass)
+    {
+        string where = pass == 0 ? string.Empty : $" of interlace pass {pass}";
+        return ImageIntakeException.Invalid($"The PNG image data is truncated: it ends at row {row}{where} of {rows}.");
     }
 
     /// <summary>
     /// Scanlines of one pass, inflated a block at a time into <c>scratch</c> and unfiltered in place. Slot 0 holds the
     /// row above the block's first (zeros at the start of a pass); slots 1..n the block's rows with their filter bytes.
+    /// With <paramref name="wavefrontPaeth"/> (continuous-tone samples: grey, RGB, with or without alpha, 8 or 16 bits),
+    /// runs of Paeth rows are unfiltered four at a time as a wavefront (<see cref="PngPaethPixels.ApplyRows"/> for 3-
+    /// and 4-byte pixels, <see cref="PngPaethRows"/> otherwise); palette and sub-byte rows keep the single-row
+    /// unfilter, whose word-at-a-time copies pay on line art.
+    /// Without <paramref name="zlib"/>, <c>scratch</c> already holds every scanline of the (one) pass after slot 0, and a
+    /// block is a window that moves down it.
     /// </summary>
-    private struct RowSource(ZLibStream zlib, byte[] scratch, int bitsPerPixel)
+    private struct RowSource(ZLibStream? zlib, byte[] scratch, int bitsPerPixel, bool wavefrontPaeth)
     {
         private readonly int _bpp = Math.Max(1, bitsPerPixel / 8);
         private int _stride;
@@ -267,6 +251,7 @@ internal static class PngReader
         private int _inBlock;
         private int _next;
         private int _read;
+        private int _base;
 
         public void StartPass(int width, int rows, int maxBlockRows, int pass)
         {
@@ -278,6 +263,7 @@ internal static class PngReader
             _inBlock = 0;
             _next = 1;
             _read = 0;
+            _base = 0;
             Array.Clear(scratch, 0, _stride);
         }
 
@@ -286,31 +272,40 @@ internal static class PngReader
         {
             if (_next > _inBlock)
             {
-                if (_inBlock > 0)
-                {
-                    scratch.AsSpan(_inBlock * _stride, _stride).CopyTo(scratch);
-                }
-
                 int count = Math.Min(_blockRows, _rows - _read);
-                Span<byte> block = scratch.AsSpan(_stride, count * _stride);
-                int got = zlib.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
-                if (got < block.Length)
+                if (zlib is null)
                 {
-                    string where = _pass == 0 ? string.Empty : $" of interlace pass {_pass}";
-                    throw ImageIntakeException.Invalid(
-                        $"The PNG image data is truncated: it ends at row {_read + (got / _stride)}{where} of {_rows}.");
+                    // Already inflated: the block after the last one, whose last row is the new block's slot 0.
+                    _base += _inBlock;
+                }
+                else
+                {
+                    if (_inBlock > 0)
+                    {
+                        scratch.AsSpan(_inBlock * _stride, _stride).CopyTo(scratch);
+                    }
+
+                    Span<byte> block = scratch.AsSpan(_stride, count * _stride);
+                    int got = zlib.ReadAtLeast(block, block.Length, throwOnEndOfStream: false);
+                    if (got < block.Length)
+                    {
+                        throw Truncated(_read + (got / _stride), _rows, _pass);
+                    }
                 }
 
                 _read += count;
                 _inBlock = count;
                 _next = 1;
+                UnfilterBlock(y);
             }
 
-            int at = _next * _stride;
-            Span<byte> row = scratch.AsSpan(at + 1, _rowBytes);
-            PngUnfilter.Apply(scratch[at], row, scratch.AsSpan(at - _stride + 1, _rowBytes), _bpp, y);
+            Span<byte> row = scratch.AsSpan(((_base + _next) * _stride) + 1, _rowBytes);
             _next++;
             return row;
         }
+
+        // The whole block at once, so that consecutive Paeth rows can run together; firstY is its first row's number.
+        private readonly void UnfilterBlock(int firstY) =>
+            UnfilterRows(scratch, _base + 1, _inBlock, _stride, _rowBytes, _bpp, wavefrontPaeth, firstY);
     }
 }

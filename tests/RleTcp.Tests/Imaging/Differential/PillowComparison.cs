@@ -10,7 +10,8 @@ public static class PillowComparison
 {
     /// <summary>
     /// Compresses <paramref name="input"/> locally and compares it with the reference's answer; NAME.page beside it,
-    /// when present, is the page the reference took (<see cref="IntakeOptions.Page"/>).
+    /// when present, is the page the reference took (<see cref="IntakeOptions.Page"/>). A PNG is checked twice: with
+    /// libdeflate inflating it (where installed) and with the managed <c>ZLibStream</c> fallback.
     /// </summary>
     public static string? Check(string input)
     {
@@ -19,6 +20,17 @@ public static class PillowComparison
         IntakeOptions options = File.Exists(pagePath)
             ? IntakeOptions.Default with { Page = int.Parse(File.ReadAllText(pagePath), System.Globalization.CultureInfo.InvariantCulture) }
             : IntakeOptions.Default;
+        if (Check(input, data, options) is { } problem)
+        {
+            return problem;
+        }
+
+        bool png = data is [0x89, (byte)'P', (byte)'N', (byte)'G', ..];
+        return png && Check(input, data, options with { ManagedInflate = true }) is { } managed ? "with the managed inflater: " + managed : null;
+    }
+
+    private static string? Check(string input, byte[] data, IntakeOptions options)
+    {
         string errorPath = input + ".expected.error";
         if (File.Exists(errorPath))
         {
