@@ -24,7 +24,9 @@ internal sealed class V2CompressWork(
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        if (images.TryDecode(payload, intake, conversion, cancellationToken, out BitImage? decoded) is { } refusal)
+        // The executor's idle workers may join this image's intake, as they do for a request without options.
+        IntakeOptions withHelpers = intake with { Helpers = new BandIntakeHelpers(bands) };
+        if (images.TryDecode(payload, withHelpers, conversion, cancellationToken, out BitImage? decoded) is { } refusal)
         {
             return refusal;
         }
