@@ -81,6 +81,9 @@ internal readonly struct TiffHeader
     /// <summary>Whether the end of the file cut this directory (the entries that fit are read).</summary>
     public bool DirectoryCut { get; init; }
 
+    /// <summary>Whether a strip or tile table's values lie past the end of the file (Pillow skips it, libtiff fails).</summary>
+    public bool ChunkTableCut { get; init; }
+
     /// <summary>Tag 317: 1 none, 2 horizontal differencing, 3 floating point.</summary>
     public int Predictor { get; init; }
 
@@ -98,6 +101,12 @@ internal readonly struct TiffHeader
 
     /// <summary>Tag 530 (YCbCrSubsampling): horizontal and vertical chroma subsampling; (2, 2), the default, when absent.</summary>
     public (int Horizontal, int Vertical) YCbCrSubsampling { get; init; }
+
+    /// <summary>Tag 529 (YCbCrCoefficients), when it has libtiff's 3 values; empty otherwise (libtiff's default).</summary>
+    public TiffArray YCbCrCoefficients { get; init; }
+
+    /// <summary>Tag 532 (ReferenceBlackWhite), when it has libtiff's 6 values; empty otherwise.</summary>
+    public TiffArray ReferenceBlackWhite { get; init; }
 
     public bool IsTiled => TileWidth > 0;
 
@@ -173,6 +182,11 @@ internal readonly struct TiffHeader
     /// <summary>The bytes uncompressed strip or tile <paramref name="index"/> holds (rows are padded to whole bytes).</summary>
     public long UncompressedChunkBytes(int index)
     {
+        if (TiffYCbCr.Reads(this) && SamplesPerPixel == 3)
+        {
+            return TiffYCbCr.ChunkBytes(this, index);
+        }
+
         int samplesPerChunk = PlanarConfiguration == 2 ? 1 : SamplesPerPixel;
         if (IsTiled)
         {

@@ -11,7 +11,7 @@ internal enum TiffRoute
     /// <summary><see cref="TiffSampleReader"/>: every other layout Pillow 9.4 opens losslessly.</summary>
     Samples,
 
-    /// <summary>ImageSharp: old-style JPEG (6), JPEG (7) layouts <see cref="TiffJpeg"/> does not read, YCbCr and CIELab pages.</summary>
+    /// <summary>ImageSharp: old-style JPEG (6), JPEG (7) layouts <see cref="TiffJpeg"/> does not read, planar YCbCr and CIELab pages.</summary>
     Library,
 
     /// <summary>
@@ -45,10 +45,10 @@ internal static class TiffIntake
     /// <summary>Who decodes <paramref name="header"/>'s page; refuses (InvalidImage) what nobody reads as Pillow does.</summary>
     public static TiffRoute Route(TiffHeader header)
     {
-        if (header.DirectoryCut && header.Compression != 1)
+        if ((header.DirectoryCut || header.ChunkTableCut) && header.Compression != 1)
         {
             // Pillow reads what is left of a cut directory itself, but a compressed page goes to libtiff, which fails.
-            throw ImageIntakeException.Invalid($"The TIFF directory at {header.DirectoryOffset} runs past the end of the file.");
+            throw ImageIntakeException.Invalid($"The TIFF directory at {header.DirectoryOffset} (or its strip table) runs past the end of the file.");
         }
 
         if (Tiff1BitReader.Reads(header))
@@ -59,6 +59,12 @@ internal static class TiffIntake
         if (TiffWebp.Reads(header) || (TiffJpeg.Reads(header) && TurboJpeg.IsAvailable))
         {
             return TiffRoute.LibraryStrips;
+        }
+
+        if (TiffYCbCr.Reads(header))
+        {
+            TiffYCbCr.Check(header);
+            return TiffRoute.Samples;
         }
 
         if (header.Compression is 6 or 7 or 50001 || header.Photometric is 6 or 8)
@@ -114,6 +120,7 @@ internal static class TiffIntake
     // The layout Pillow's mode and decoder give this page (uncompressed: its raw decoder; else libtiff's).
     private static TiffPixelFormat? Format(TiffHeader header) =>
         TiffJpeg.Reads(header) ? TiffJpeg.Format(header) :
+        TiffYCbCr.Reads(header) ? TiffYCbCr.Format :
         TiffPixelFormat.Of(header) is { } format && header.Compression != 1 ? format.AsLibtiffDecodes(header) ?? format : TiffPixelFormat.Of(header);
 
     /// <summary>Width, height and bytes per pixel the decode of page <see cref="IntakeOptions.Page"/> holds at its peak.</summary>

@@ -23,7 +23,15 @@ internal static class TiffSampleReader
         byte[] bands = ArrayPool<byte>.Shared.Rent(checked(width * height * kept));
         try
         {
-            Decode(data, h, format, bands, ct);
+            if (TiffYCbCr.Reads(h))
+            {
+                TiffYCbCr.Decode(data, h, bands, ct);
+            }
+            else
+            {
+                Decode(data, h, format, bands, ct);
+            }
+
             Span<byte> levels = stackalloc byte[256];
             if (format.Kind == TiffSamples.Palette)
             {
