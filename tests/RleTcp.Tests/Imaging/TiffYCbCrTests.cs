@@ -1,5 +1,4 @@
 using RleTcp.Imaging;
-using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Bits;
 using RleTcp.Tests.Imaging.Differential;
 using RleTcp.Tests.Support;
@@ -66,7 +65,7 @@ public sealed class TiffYCbCrTests : IClassFixture<TiffYCbCrTests.Files>
     [Fact]
     public void YCbCr_pages_are_decoded_in_process_not_by_a_library_decoder()
     {
-        var library = new RefusingDecoder();
+        var library = new CountingLibraryDecoder();
 
         using BitImage image = ImageIntake.Decode(File.ReadAllBytes(_files.Path("ycbcr_4x2_lzw_tiles_big_endian")), IntakeOptions.Default, library);
 
@@ -74,30 +73,6 @@ public sealed class TiffYCbCrTests : IClassFixture<TiffYCbCrTests.Files>
         Assert.Equal(0, library.Calls);
     }
 
-    private sealed class RefusingDecoder : ILibraryDecoder
-    {
-        public int Calls { get; private set; }
-
-        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
-        {
-            Calls++;
-            throw new InvalidOperationException("the library decoder was called");
-        }
-    }
-
     /// <summary>The files tiff_ycbcr.py writes, once for the class.</summary>
-    public sealed class Files : IDisposable
-    {
-        private readonly string _folder = Directory.CreateTempSubdirectory("rletcp-tiff-ycbcr-").FullName;
-
-        public Files()
-        {
-            string script = System.IO.Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "tiff_ycbcr.py");
-            PillowScript.Run(script, TimeSpan.FromMinutes(1), _folder);
-        }
-
-        public string Path(string name) => System.IO.Path.Combine(_folder, name + ".tif");
-
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
-    }
+    public sealed class Files() : PillowScriptFiles("tiff_ycbcr.py");
 }

@@ -108,6 +108,9 @@ internal readonly struct TiffHeader
     /// <summary>Tag 532 (ReferenceBlackWhite), when it has libtiff's 6 values; empty otherwise.</summary>
     public TiffArray ReferenceBlackWhite { get; init; }
 
+    /// <summary>The route <see cref="TiffIntake.ReadHeader"/> found for this page (null: not checked yet).</summary>
+    public TiffRoute? CheckedRoute { get; init; }
+
     public bool IsTiled => TileWidth > 0;
 
     /// <summary>

@@ -38,8 +38,7 @@ internal static class TiffIntake
         TiffHeader header = TiffHeader.Read(data, options.Page);
         ImageIntake.CheckSize(header.Width, header.Height, options);
         header.CheckStripsInside(data);
-        Route(header);
-        return header;
+        return header with { CheckedRoute = Route(header) };
     }
 
     /// <summary>Who decodes <paramref name="header"/>'s page; refuses (InvalidImage) what nobody reads as Pillow does.</summary>
@@ -109,7 +108,7 @@ internal static class TiffIntake
     /// when <paramref name="librariesHere"/> is false, the decode worker) decodes it.
     /// </summary>
     public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, IntakeOptions options, bool librariesHere, CancellationToken ct) =>
-        Route(header) switch
+        (header.CheckedRoute ?? Route(header)) switch
         {
             TiffRoute.LibraryStrips when librariesHere => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
             TiffRoute.Bilevel => Tiff1BitReader.TryRead(data, header, ct) is { } image ? TiffOrientation.Apply(image, header.Orientation) : null,

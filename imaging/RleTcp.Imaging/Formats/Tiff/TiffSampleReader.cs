@@ -279,6 +279,13 @@ internal static class TiffSampleReader
                     continue;
                 }
 
+                if (orientation == 1 && format.Kind == TiffSamples.Rgb && !format.Premultiplied)
+                {
+                    // A row of RGB (an RGBA page keeps 3 bands here): PillowLuma's row, not a pixel at a time.
+                    writer.WriteRgb(y, bands.AsSpan(y * width * kept, width * kept), kept);
+                    continue;
+                }
+
                 Span<byte> values = writer.NextRow();
                 for (int x = 0; x < values.Length; x++)
                 {
