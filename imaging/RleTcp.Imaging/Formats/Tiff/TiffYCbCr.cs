@@ -33,10 +33,11 @@ internal static class TiffYCbCr
                 $"The TIFF YCbCr page has {h.SamplesPerPixel} samples of {h.BitsPerSample} bits ({h.ExtraSamples.Count} extra, sample format {h.SampleFormat}); Pillow 9.4 opens 3 of 8 bits.");
         }
 
-        if (h.Compression == 1 ? h.FillOrder != 1 : !TiffCodecs.Reads(h.Compression))
+        if (h.FillOrder != 1 || (h.Compression != 1 && !TiffCodecs.Reads(h.Compression)))
         {
+            // Pillow 9.4's OPEN_INFO has no YCbCr key with FillOrder 2: it cannot identify the file.
             throw ImageIntakeException.Invalid(
-                $"The TIFF YCbCr page with compression {h.Compression} and FillOrder {h.FillOrder} is not read (Pillow 9.4 has no mode for uncompressed FillOrder 2).");
+                $"The TIFF YCbCr page with compression {h.Compression} and FillOrder {h.FillOrder} is not read (Pillow 9.4 has no mode for FillOrder 2).");
         }
 
         if (h.Predictor != 1)
@@ -95,7 +96,7 @@ internal static class TiffYCbCr
                 Span<byte> buffer = plain.AsSpan(0, size);
                 buffer.Clear();
                 ReadOnlySpan<byte> stored = TiffCodecs.ChunkBytes(data, h, chunk);
-                int got = h.Compression == 1 ? Math.Min(stored.Length, needed) : TiffCodecs.Decompress(stored, h.Compression, h.FillOrder == 2, buffer[..needed]);
+                int got = h.Compression == 1 ? Math.Min(stored.Length, needed) : TiffCodecs.Decompress(stored, h.Compression, lsbFirst: false, buffer[..needed]);
                 if (got < needed)
                 {
                     throw ImageIntakeException.Invalid(

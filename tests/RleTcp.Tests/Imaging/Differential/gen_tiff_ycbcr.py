@@ -3,8 +3,9 @@
 interface (TIFFRGBAImage: libtiff's integer YCbCr tables, each pixel its own Y and its block's Cb/Cr). libtiff writes
 YCbCr only with JPEG, so the files are written here: 8-bit samples in blocks of YCbCrSubsampling 1/2/4 x 1/2/4,
 strips or tiles, with or without YCbCrCoefficients and ReferenceBlackWhite, either byte order, each chunk
-uncompressed or LZW, Deflate or PackBits (compressed here: tiffcp refuses to copy subsampled YCbCr); an Orientation
-by tiffset, a cut at a random point.
+uncompressed or LZW, Deflate or PackBits (compressed here: tiffcp refuses to copy subsampled YCbCr); 1x1 files
+sometimes re-written by tiffcp (BigTIFF, big-endian, FillOrder 2, LZMA, strips, tiles); an Orientation by tiffset,
+a cut at a random point.
 See reference.py for the contract. Exclusions (also in docs/IMAGING.md, "Known differences"):
   - uncompressed YCbCr: Pillow 9.4 unpacks it with its raw decoder as "RGBX", four bytes a pixel read as RGB (its
     bug); RleTcp converts it as libtiff does (TiffYCbCrTests compares it with the same file LZW-compressed).
@@ -18,9 +19,10 @@ import zlib
 
 import reference
 
+TIFFCP = shutil.which("tiffcp") or "/usr/bin/tiffcp"
 TIFFSET = shutil.which("tiffset") or "/usr/bin/tiffset"
-if not os.path.exists(TIFFSET):
-    raise SystemExit("tiffset (Debian libtiff-tools) is required; .ci/run installs libtiff-tools")
+if not (os.path.exists(TIFFCP) and os.path.exists(TIFFSET)):
+    raise SystemExit("tiffcp and tiffset (Debian libtiff-tools) are required; .ci/run installs libtiff-tools")
 
 UNCOMPRESSED = "uncompressed YCbCr: Pillow 9.4 reads it as raw RGBX, 4 bytes a pixel (its bug); RleTcp converts it as libtiff does"
 # 1x4 and 2x4 are refused by libtiff (no routine), so by Pillow 9.4 and RleTcp: drawn less often.
@@ -174,6 +176,17 @@ def write_ycbcr(rng, w, h, sub, chunk, little, coefficients=None, refbw=None, no
     return bytes(out)
 
 
+def tiffcp(data, args, tmp):
+    src, dst = os.path.join(tmp, "in.tif"), os.path.join(tmp, "out.tif")
+    with open(src, "wb") as f:
+        f.write(data)
+    if os.path.exists(dst):
+        os.remove(dst)
+    subprocess.run([TIFFCP, *args, src, dst], check=True, capture_output=True)
+    with open(dst, "rb") as f:
+        return f.read()
+
+
 def rational(rng, v):
     denominator = rng.choice([1, 1000, 10000, 65536])
     return (int(round(v * denominator)), denominator)
@@ -211,6 +224,13 @@ def cases(rng, count):
             codec = rng.choice(["none", "lzw", "zip", "packbits", "lzw", "zip"])
             data, tag = random_case(rng, w, h, codec)
             excluded = UNCOMPRESSED if codec == "none" else None
+            if tag.startswith("sub11") and codec != "none" and rng.random() < 0.5:
+                # tiffcp copies YCbCr that is not subsampled: BigTIFF, big-endian (not both: Pillow 9.4 fails on
+                # that), FillOrder 2 (which Pillow 9.4 cannot identify: both refuse it), LZMA, strips and tiles.
+                args = rng.choice([["-8", "-L"], ["-B"], ["-f", "lsb2msb"], ["-r", "3"], ["-t", "-w", "16", "-l", "32"], []])
+                recodec = rng.choice(["lzw", "zip", "packbits", "lzma"])
+                data = tiffcp(data, args + ["-c", recodec], tmp)
+                tag += "_tiffcp" + "".join(a.replace("-", "_") for a in args) + "_" + recodec
             if rng.random() < 0.2:
                 o = rng.randint(2, 8)
                 path = os.path.join(tmp, "set.tif")
