@@ -118,7 +118,7 @@ internal static class TiffDirectory
     {
         long width = 0, height = 0, rowsPerStrip = uint.MaxValue, t4 = 0;
         long photometric = -1, compression = 1, samples = 1, fillOrder = 1, orientation = 1, planar = 1;
-        long tileWidth = 0, tileLength = 0, predictor = 1;
+        long tileWidth = 0, tileLength = 0, predictor = 1, jif = 0, jifLength = 0;
         TiffArray extraSamples = default, sampleFormat = default;
         TiffArray offsets = default, byteCounts = default, tileOffsets = default, tileByteCounts = default;
         TiffArray colorMap = default, bitsField = default, jpegTables = default, subsampling = default, luma = default, refBw = default;
@@ -190,6 +190,8 @@ internal static class TiffDirectory
                 case 338: extraSamples = array; break;
                 case 339: sampleFormat = array; break;
                 case 347: jpegTables = array; break;
+                case 513: jif = scalar; break;
+                case 514: jifLength = scalar; break;
                 case 530: subsampling = array; break;
             }
         }
@@ -263,6 +265,7 @@ internal static class TiffDirectory
             ExtraSamples = ExtraSamplesOf(data, extraSamples, little),
             JpegTables = jpegTables.ValueSize == 1 ? jpegTables : default,
             ChunkTableCut = tableCut,
+            JpegInterchangeFormat = (jif, jifLength),
             YCbCrCoefficients = luma,
             ReferenceBlackWhite = refBw,
 

@@ -102,6 +102,9 @@ internal readonly struct TiffHeader
     /// <summary>Tag 530 (YCbCrSubsampling): horizontal and vertical chroma subsampling; (2, 2), the default, when absent.</summary>
     public (int Horizontal, int Vertical) YCbCrSubsampling { get; init; }
 
+    /// <summary>Tags 513 and 514 (old-style JPEG): where a whole JPEG stream starts, and its length; 0 when absent.</summary>
+    public (long Offset, long Length) JpegInterchangeFormat { get; init; }
+
     /// <summary>Tag 529 (YCbCrCoefficients), when it has libtiff's 3 values; empty otherwise (libtiff's default).</summary>
     public TiffArray YCbCrCoefficients { get; init; }
 

@@ -16,7 +16,7 @@ internal enum TiffRoute
 
     /// <summary>
     /// <see cref="TiffSampleReader"/> with each strip or tile decoded by a library (WebP, 50001, by ImageSharp; JPEG, 7,
-    /// by libjpeg-turbo): where libraries run.
+    /// and old-style JPEG, 6, by libjpeg-turbo): where libraries run.
     /// </summary>
     LibraryStrips,
 }
@@ -38,6 +38,11 @@ internal static class TiffIntake
         TiffHeader header = TiffHeader.Read(data, options.Page);
         ImageIntake.CheckSize(header.Width, header.Height, options);
         header.CheckStripsInside(data);
+        if (TiffOjpeg.Reads(header))
+        {
+            TiffOjpeg.Check(data, header);
+        }
+
         return header with { CheckedRoute = Route(header) };
     }
 
@@ -55,7 +60,7 @@ internal static class TiffIntake
             return TiffRoute.Bilevel;
         }
 
-        if (TiffWebp.Reads(header) || (TiffJpeg.Reads(header) && TurboJpeg.IsAvailable))
+        if (TiffWebp.Reads(header) || ((TiffJpeg.Reads(header) || TiffOjpeg.Reads(header)) && TurboJpeg.IsAvailable))
         {
             return TiffRoute.LibraryStrips;
         }
@@ -119,7 +124,7 @@ internal static class TiffIntake
     // The layout Pillow's mode and decoder give this page (uncompressed: its raw decoder; else libtiff's).
     private static TiffPixelFormat? Format(TiffHeader header) =>
         TiffJpeg.Reads(header) ? TiffJpeg.Format(header) :
-        TiffYCbCr.Reads(header) ? TiffYCbCr.Format :
+        TiffYCbCr.Reads(header) || TiffOjpeg.Reads(header) ? TiffYCbCr.Format :
         TiffPixelFormat.Of(header) is { } format && header.Compression != 1 ? format.AsLibtiffDecodes(header) ?? format : TiffPixelFormat.Of(header);
 
     /// <summary>Width, height and bytes per pixel the decode of page <see cref="IntakeOptions.Page"/> holds at its peak.</summary>

@@ -23,7 +23,11 @@ internal static class TiffSampleReader
         byte[] bands = ArrayPool<byte>.Shared.Rent(checked(width * height * kept));
         try
         {
-            if (TiffYCbCr.Reads(h))
+            if (TiffOjpeg.Reads(h))
+            {
+                TiffOjpeg.Decode(data, h, bands, ct);
+            }
+            else if (TiffYCbCr.Reads(h))
             {
                 TiffYCbCr.Decode(data, h, bands, ct);
             }

@@ -64,8 +64,8 @@ internal static class TiffYCbCr
     /// <summary>Decodes every chunk of <paramref name="h"/> into the image's RGB <paramref name="bands"/>.</summary>
     public static void Decode(ReadOnlySpan<byte> data, TiffHeader h, byte[] bands, CancellationToken ct)
     {
-        Span<int> tables = stackalloc int[5 * 256];
-        BuildTables(Floats(data, h, h.YCbCrCoefficients, DefaultLuma), Floats(data, h, h.ReferenceBlackWhite, DefaultReferenceBlackWhite), tables);
+        Span<int> tables = stackalloc int[TableLength];
+        Tables(data, h, tables);
         (int sh, int sv) = h.YCbCrSubsampling;
         int width = h.Width, height = h.Height, blockBytes = (sh * sv) + 2;
         int chunkWidth = h.IsTiled ? h.TileWidth : width;
@@ -78,8 +78,6 @@ internal static class TiffYCbCr
                 $"The TIFF {(h.IsTiled ? "tiles" : "strips")} of {chunkWidth}x{chunkRows} decode to more bytes than the {width}x{height} image they cover.");
         }
 
-        // libtiff's flips for Pillow's requested top-left origin: within each call (a strip, or a row of tiles).
-        bool flipRows = h.Orientation is 3 or 4 or 7 or 8, mirror = h.Orientation is 2 or 3 or 6 or 7;
         byte[] plain = ArrayPool<byte>.Shared.Rent((int)largest);
         try
         {
@@ -108,26 +106,49 @@ internal static class TiffYCbCr
                     stored[..needed].CopyTo(buffer);
                 }
 
-                // Between block rows libtiff skips the blocks past a clipped tile's edge: 10 bytes each for 4x4 (its bug).
-                int skipped = (chunkWidth - visible) / sh;
-                int stride = (((visible + sh - 1) / sh) * blockBytes) + (skipped * ((sh, sv) == (4, 4) ? 10 : blockBytes));
-                for (int r = 0; r < rows; r++)
-                {
-                    int y = flipRows ? y0 + rows - 1 - r : y0 + r;
-                    int blockRow = (r / sv) * stride, within = (r % sv) * sh;
-                    Span<byte> target = bands.AsSpan(y * width * 3, width * 3);
-                    for (int c = 0; c < visible; c++)
-                    {
-                        int block = blockRow + ((c / sh) * blockBytes);
-                        int x = mirror ? width - 1 - (x0 + c) : x0 + c;
-                        ToRgb(tables, buffer[block + within + (c % sh)], buffer[block + (sh * sv)], buffer[block + (sh * sv) + 1], target.Slice(x * 3, 3));
-                    }
-                }
+                ConvertChunk(tables, buffer, h, (sh, sv), chunkWidth, (x0, y0, visible, rows), bands);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    /// <summary>Ints of the conversion tables <see cref="Tables"/> fills.</summary>
+    internal const int TableLength = 5 * 256;
+
+    /// <summary>libtiff's tables for the page's YCbCrCoefficients and ReferenceBlackWhite (refused when libtiff refuses them).</summary>
+    internal static void Tables(ReadOnlySpan<byte> data, TiffHeader h, Span<int> tables) =>
+        BuildTables(Floats(data, h, h.YCbCrCoefficients, DefaultLuma), Floats(data, h, h.ReferenceBlackWhite, DefaultReferenceBlackWhite), tables);
+
+    /// <summary>
+    /// One chunk of blocks (<paramref name="chunkWidth"/> pixels wide; <paramref name="area"/> the part inside the
+    /// image) into the image's RGB <paramref name="bands"/>, as libtiff's put routine and its flips place it.
+    /// </summary>
+    internal static void ConvertChunk(
+        ReadOnlySpan<int> tables, ReadOnlySpan<byte> blocks, TiffHeader h, (int H, int V) subsampling, int chunkWidth, (int X, int Y, int Width, int Rows) area, byte[] bands)
+    {
+        (int sh, int sv) = subsampling;
+        int width = h.Width, blockBytes = (sh * sv) + 2;
+
+        // libtiff's flips for Pillow's requested top-left origin: within each call (a strip, or a row of tiles).
+        bool flipRows = h.Orientation is 3 or 4 or 7 or 8, mirror = h.Orientation is 2 or 3 or 6 or 7;
+
+        // Between block rows libtiff skips the blocks past a clipped tile's edge: 10 bytes each for 4x4 (its bug).
+        int skipped = (chunkWidth - area.Width) / sh;
+        int stride = (((area.Width + sh - 1) / sh) * blockBytes) + (skipped * ((sh, sv) == (4, 4) ? 10 : blockBytes));
+        for (int r = 0; r < area.Rows; r++)
+        {
+            int y = flipRows ? area.Y + area.Rows - 1 - r : area.Y + r;
+            int blockRow = (r / sv) * stride, within = (r % sv) * sh;
+            Span<byte> target = bands.AsSpan(y * width * 3, width * 3);
+            for (int c = 0; c < area.Width; c++)
+            {
+                int block = blockRow + ((c / sh) * blockBytes);
+                int x = mirror ? width - 1 - (area.X + c) : area.X + c;
+                ToRgb(tables, blocks[block + within + (c % sh)], blocks[block + (sh * sv)], blocks[block + (sh * sv) + 1], target.Slice(x * 3, 3));
+            }
         }
     }
 

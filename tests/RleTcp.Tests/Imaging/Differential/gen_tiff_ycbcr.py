@@ -5,7 +5,8 @@ YCbCr only with JPEG, so the files are written here: 8-bit samples in blocks of 
 strips or tiles, with or without YCbCrCoefficients and ReferenceBlackWhite, either byte order, each chunk
 uncompressed or LZW, Deflate or PackBits (compressed here: tiffcp refuses to copy subsampled YCbCr); 1x1 files
 sometimes re-written by tiffcp (BigTIFF, big-endian, FillOrder 2, LZMA, strips, tiles); an Orientation by tiffset,
-a cut at a random point.
+a cut at a random point. And old-style JPEG (6) around a whole JPEG stream by Pillow (write_ojpeg), which Pillow
+reads through libtiff's OJPEG codec (libjpeg's raw planes) and the same RGBA interface.
 See reference.py for the contract. Exclusions (also in docs/IMAGING.md, "Known differences"):
   - uncompressed YCbCr: Pillow 9.4 unpacks it with its raw decoder as "RGBX", four bytes a pixel read as RGB (its
     bug); RleTcp converts it as libtiff does (TiffYCbCrTests compares it with the same file LZW-compressed).
@@ -134,7 +135,6 @@ def write_ycbcr(rng, w, h, sub, chunk, little, coefficients=None, refbw=None, no
         rows = min(ch, h - y0) if chunk[0] == "strips" else ch
         d = blocks(px, w, x0, y0, cw, -(-rows // sv) * sv, sh, sv, w, h)
         datas.append(CODECS[codec][1](bytes(rng.randrange(256) for _ in d) if noise else d))
-    e = "<" if little else ">"
     entries = [(256, 4, [w]), (257, 4, [h]), (258, 3, [8, 8, 8]), (259, 3, [CODECS[codec][0]]), (262, 3, [6]), (277, 3, [3]),
                (284, 3, [1])]
     if sub != (2, 2) or rng.random() < 0.5:
@@ -147,8 +147,13 @@ def write_ycbcr(rng, w, h, sub, chunk, little, coefficients=None, refbw=None, no
         entries.append((529, 5, coefficients))
     if refbw:
         entries.append((532, 5, refbw))
-    entries.sort()
-    # Layout: header, pixel data, then the IFD and its arrays.
+    return assemble(entries, datas, little)
+
+
+def assemble(entries, datas, little):
+    """A classic TIFF: header, the chunks, then the IFD and its arrays; a value None is the chunks' offsets."""
+    e = "<" if little else ">"
+    entries = sorted(entries)
     out = bytearray((b"II" if little else b"MM") + struct.pack(e + "HI", 42, 0))
     offsets = []
     for d in datas:
@@ -187,6 +192,35 @@ def tiffcp(data, args, tmp):
         return f.read()
 
 
+def write_ojpeg(rng, w, h, subsampling, little, coefficients=None, refbw=None, tag_subsampling=None, orientation=1):
+    """Old-style JPEG (compression 6) as most writers of it did: a whole JPEG stream by Pillow (subsampling 0, 1, 2:
+    4:4:4, 4:2:2, 4:2:0) at JPEGInterchangeFormat (513, 514), the one strip on the same bytes; YCbCrSubsampling
+    (which libtiff replaces by the frame's) as given or absent."""
+    jpeg = reference.saved(reference.rgb_image(rng, w, h), "JPEG", quality=rng.choice([50, 75, 90, 100]), subsampling=subsampling)
+    entries = [(256, 4, [w]), (257, 4, [h]), (258, 3, [8, 8, 8]), (259, 3, [6]), (262, 3, [6]), (273, 4, None),
+               (277, 3, [3]), (278, 4, [h]), (279, 4, [len(jpeg)]), (513, 4, None), (514, 4, [len(jpeg)])]
+    if tag_subsampling:
+        entries.append((530, 3, list(tag_subsampling)))
+    if orientation != 1:
+        entries.append((274, 3, [orientation]))
+    if coefficients:
+        entries.append((529, 5, coefficients))
+    if refbw:
+        entries.append((532, 5, refbw))
+    return assemble(entries, [jpeg], little)
+
+
+def ojpeg_case(rng, w, h):
+    subsampling = rng.choice([0, 1, 2])
+    tag_subsampling = rng.choice([None, (2, 2), (1, 1), (2, 1)])
+    coefficients = [rational(rng, v) for v in (0.2126, 0.7152, 0.0722)] if rng.random() < 0.2 else None
+    refbw = [rational(rng, v) for v in (16, 235, 128, 240, 128, 240)] if rng.random() < 0.2 else None
+    little = rng.random() < 0.7
+    orientation = rng.randint(2, 8) if rng.random() < 0.25 else 1  # set here: tiffset re-writes OJPEG files badly
+    tag = f"ojpeg_orient{orientation}_samp{subsampling}_tag{''.join(map(str, tag_subsampling or ()))}{'_coef' if coefficients else ''}{'_refbw' if refbw else ''}{'' if little else '_be'}"
+    return write_ojpeg(rng, w, h, subsampling, little, coefficients, refbw, tag_subsampling, orientation), tag
+
+
 def rational(rng, v):
     denominator = rng.choice([1, 1000, 10000, 65536])
     return (int(round(v * denominator)), denominator)
@@ -221,17 +255,23 @@ def cases(rng, count):
             w, h = reference.size_class(rng)
             if w * h > 40000:
                 w, h = w // 2 or 1, h // 2 or 1  # the pure-Python block writer is slow
-            codec = rng.choice(["none", "lzw", "zip", "packbits", "lzw", "zip"])
-            data, tag = random_case(rng, w, h, codec)
+            codec = rng.choice(["none", "lzw", "zip", "packbits", "lzw", "zip", "ojpeg", "ojpeg"])
+            if codec == "ojpeg":
+                data, tag = ojpeg_case(rng, w, h)
+            else:
+                data, tag = random_case(rng, w, h, codec)
             excluded = UNCOMPRESSED if codec == "none" else None
             if tag.startswith("sub11") and codec != "none" and rng.random() < 0.5:
                 # tiffcp copies YCbCr that is not subsampled: BigTIFF, big-endian (not both: Pillow 9.4 fails on
                 # that), FillOrder 2 (which Pillow 9.4 cannot identify: both refuse it), LZMA, strips and tiles.
                 args = rng.choice([["-8", "-L"], ["-B"], ["-f", "lsb2msb"], ["-r", "3"], ["-t", "-w", "16", "-l", "32"], []])
                 recodec = rng.choice(["lzw", "zip", "packbits", "lzma"])
-                data = tiffcp(data, args + ["-c", recodec], tmp)
-                tag += "_tiffcp" + "".join(a.replace("-", "_") for a in args) + "_" + recodec
-            if rng.random() < 0.2:
+                try:
+                    data = tiffcp(data, args + ["-c", recodec], tmp)
+                    tag += "_tiffcp" + "".join(a.replace("-", "_") for a in args) + "_" + recodec
+                except subprocess.CalledProcessError:
+                    pass  # tiffcp reads a row at a time: PackBits runs here may cross rows (libtiff reads strips whole)
+            if codec != "ojpeg" and rng.random() < 0.2:
                 o = rng.randint(2, 8)
                 path = os.path.join(tmp, "set.tif")
                 with open(path, "wb") as f:
