@@ -9,7 +9,8 @@ namespace RleTcp.Tests.Imaging;
 /// TIFF YCbCr pages that are not JPEG-compressed (Formats/Tiff/TiffYCbCr.cs), compared byte for byte with Pillow
 /// 9.4, which reads them through libtiff's RGBA interface: every subsampling libtiff converts, strips and tiles,
 /// LZW, Deflate, PackBits, both byte orders, YCbCrCoefficients and ReferenceBlackWhite, Orientation, and libtiff's
-/// 4x4 quirks; the layouts libtiff refuses are refused. tiff_ycbcr.py writes the files. Before this reader these
+/// 4x4 quirks; old-style JPEG (6) around a whole JPEG stream, as libtiff's OJPEG codec decodes it; the layouts
+/// libtiff refuses are refused. tiff_ycbcr.py writes the files. Before this reader these
 /// pages went to ImageSharp whole, with other pixels.
 /// </summary>
 [Trait("Category", "CrossLanguage")]
@@ -31,6 +32,9 @@ public sealed class TiffYCbCrTests : IClassFixture<TiffYCbCrTests.Files>
     [InlineData("ycbcr_2x2_lzw_rec709_studio_range")]
     [InlineData("ycbcr_2x2_lzw_strips_orientation3_flipped_per_strip")]
     [InlineData("ycbcr_4x2_deflate_tiles_orientation6")]
+    [InlineData("ojpeg_420_odd_sides")]
+    [InlineData("ojpeg_422_tag_says_2x2_orientation6_big_endian")]
+    [InlineData("ojpeg_444_rec709")]
     public void YCbCr_layout_compresses_to_the_bytes_Pillow_gives(string name)
     {
         string file = _files.Path(name);
@@ -60,6 +64,16 @@ public sealed class TiffYCbCrTests : IClassFixture<TiffYCbCrTests.Files>
         byte[] actual = RleCompressor.Compress(File.ReadAllBytes(file), IntakeOptions.Default);
 
         Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public void Old_style_JPEG_is_decoded_where_the_library_decoders_run()
+    {
+        var library = new CountingLibraryDecoder();
+
+        Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(File.ReadAllBytes(_files.Path("ojpeg_420_odd_sides")), IntakeOptions.Default, library));
+
+        Assert.Equal(1, library.Calls);
     }
 
     [Fact]

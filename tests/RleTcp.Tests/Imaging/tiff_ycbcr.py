@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Writes into OUTDIR one file per named TIFF YCbCr layout that is not JPEG-compressed (Formats/Tiff/TiffYCbCr.cs),
+"""Writes into OUTDIR one file per named TIFF YCbCr layout that is not JPEG-compressed (Formats/Tiff/TiffYCbCr.cs)
+and per old-style JPEG layout (TiffOjpeg.cs, gen_tiff_ycbcr.write_ojpeg),
 each with what Pillow 9.4 makes of it beside it (reference.write_case). The files are written by
 gen_tiff_ycbcr.write_ycbcr (libtiff writes YCbCr only with JPEG); an Orientation is set with tiffset. An uncompressed
 file is written with the same samples as its "_lzw" twin: Pillow 9.4 misreads the uncompressed one (raw "RGBX"),
@@ -34,6 +35,12 @@ CASES = {
     "refused_ycbcr_1x4_lzw": ((1, 4), ("strips", 8), 20, 16, True, "lzw", None, None, 1),
     "refused_ycbcr_zero_green_coefficient": ((2, 2), ("strips", 8), 20, 16, True, "lzw", [(299, 1000), (0, 1), (114, 1000)], None, 1),
 }
+# name: (Pillow JPEG subsampling 0/1/2 = 4:4:4/4:2:2/4:2:0, YCbCrSubsampling tag, width, height, little-endian, coefficients, orientation)
+OJPEG = {
+    "ojpeg_420_odd_sides": (2, None, 37, 21, True, None, 1),
+    "ojpeg_422_tag_says_2x2_orientation6_big_endian": (1, (2, 2), 30, 17, False, None, 6),
+    "ojpeg_444_rec709": (0, (1, 1), 25, 9, True, REC709, 1),
+}
 TWINS = {"ycbcr_4x4_uncompressed_strips": ((4, 4), ("strips", 8), 19, 16, True, "lzw", None, None, 1)}
 
 out = sys.argv[1]
@@ -44,10 +51,13 @@ try:
         if orientation != 1:
             data = gen_tiff.tiffset(data, 274, orientation, tmp)
         reference.write_case(out, name + ".tif", data)
+    for name, (samp, tag_sub, w, h, little, luma, orientation) in OJPEG.items():
+        data = gen_tiff_ycbcr.write_ojpeg(random.Random(name), w, h, samp, little, luma, None, tag_sub, orientation)
+        reference.write_case(out, name + ".tif", data)
     for name, (sub, chunk, w, h, little, codec, luma, refbw, _) in TWINS.items():
         for twin_codec, twin in ((codec, name + "_lzw"), ("none", name)):
             data = gen_tiff_ycbcr.write_ycbcr(random.Random(name), w, h, sub, chunk, little, luma, refbw, codec=twin_codec)
             reference.write_case(out, twin + ".tif", data)
 finally:
     shutil.rmtree(tmp, ignore_errors=True)
-print(len(CASES) + 2 * len(TWINS))
+print(len(CASES) + len(OJPEG) + 2 * len(TWINS))
