@@ -134,6 +134,9 @@ internal static class TiffIntake
         double perPixel = Route(header) switch
         {
             TiffRoute.Bilevel => BilevelCost,
+
+            // The bands, the raw planes and libtiff's blocks of the whole page, each at most 3 B/px before pooling.
+            TiffRoute.LibraryStrips when TiffOjpeg.Reads(header) => 3 * PooledBandBytesPerPixel(header, 3),
             TiffRoute.Samples => PooledBandBytesPerPixel(header, Format(header)!.Value.KeptBands) + ChunkBytesPerPixel(header) + 0.25,
             _ => LibraryCost,
         };
