@@ -116,12 +116,6 @@ internal readonly struct TiffHeader
 
     public bool IsTiled => TileWidth > 0;
 
-    /// <summary>
-    /// CCITT G3/G4 (compression 2, 3, 4) with BlackIsZero: ImageSharp 2.1.13 decodes these inverted relative to
-    /// libtiff (and so Pillow, which writes its group4 files this way).
-    /// </summary>
-    public bool DecodesInverted => Compression is 2 or 3 or 4 && Photometric == 1;
-
     public PillowMode PillowMode => Photometric switch
     {
         0 or 1 when BitsPerSample == 1 => Imaging.PillowMode.Bilevel,
