@@ -7,6 +7,7 @@ namespace RleTcp.Tests.Imaging;
 /// <see cref="TiffOrientation.Apply(BitImage, int)"/> turns packed rows a word or an 8x8 block at a time; each
 /// orientation must land every pixel where <see cref="TiffOrientation.Source"/> (Pillow's transposes) says.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class TiffOrientationTests
 {
     public static TheoryData<int, int, int> Cases()
