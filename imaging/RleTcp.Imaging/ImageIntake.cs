@@ -156,9 +156,8 @@ public static class ImageIntake
                 ? (t.PillowMode, t.PillowMode is PillowMode.Palette or PillowMode.Colour ? DecodePixel.Rgb24 : DecodePixel.L8)
                 : SourceMode.Detect(format, info!, bytes);
             byte[]? pillowColorMap = tiff is { } p ? TiffIntake.ForImageSharp(bytes, p) : null;
-            bool invert = tiff is { DecodesInverted: true };
             int orientation = tiff?.Orientation ?? 1;
-            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, invert, options, ct, orientation);
+            return ImageSharpIntake.Decode(configuration, format, pillowColorMap ?? bytes, mode, pixel, options, ct, orientation);
         }
         catch (Exception ex) when (ex is ImageIntakeException or DecodeSandboxException)
         {

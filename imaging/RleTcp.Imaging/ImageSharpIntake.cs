@@ -16,15 +16,13 @@ namespace RleTcp.Imaging;
 /// </summary>
 internal static class ImageSharpIntake
 {
-    /// <summary>Decodes with ImageSharp into <paramref name="pixel"/> and converts by <paramref name="mode"/>'s rule;
-    /// <paramref name="invertGrey"/> flips grey values first (for decodes ImageSharp gets inverted).</summary>
+    /// <summary>Decodes with ImageSharp into <paramref name="pixel"/> and converts by <paramref name="mode"/>'s rule.</summary>
     public static BitImage Decode(
         Configuration configuration,
         IImageFormat format,
         ReadOnlySpan<byte> data,
         PillowMode mode,
         DecodePixel pixel,
-        bool invertGrey,
         IntakeOptions options,
         CancellationToken ct,
         int orientation = 1)
@@ -34,18 +32,7 @@ internal static class ImageSharpIntake
             case DecodePixel.L8:
             {
                 using Image<L8> image = Image.Load<L8>(configuration, data);
-                return invertGrey
-                    ? Convert(image, mode, options, ct, orientation, static (writer, row, y) =>
-                    {
-                        // ImageSharp's CCITT decode of a BlackIsZero TIFF comes out inverted (see TiffHeader).
-                        for (int i = 0; i < row.Length; i++)
-                        {
-                            row[i] = (byte)(255 - row[i]);
-                        }
-
-                        writer.WriteGrey(y, row);
-                    })
-                    : Convert(image, mode, options, ct, orientation, static (writer, row, y) => writer.WriteGrey(y, row));
+                return Convert(image, mode, options, ct, orientation, static (writer, row, y) => writer.WriteGrey(y, row));
             }
 
             case DecodePixel.Rgb24 when format is TgaFormat && data.Length > 16 && data[2] is 2 or 10 && data[16] == 16:

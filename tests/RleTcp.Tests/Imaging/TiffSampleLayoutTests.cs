@@ -1,5 +1,4 @@
 using RleTcp.Imaging;
-using RleTcp.Imaging.Sandbox;
 using RleTcp.Protocol.Bits;
 using RleTcp.Tests.Imaging.Differential;
 using RleTcp.Tests.Support;
@@ -71,7 +70,7 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
     [Fact]
     public void WebP_and_JPEG_strips_are_decoded_where_the_library_decoders_run_and_every_other_layout_in_process()
     {
-        var library = new CountingDecoder();
+        var library = new CountingLibraryDecoder();
 
         Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(File.ReadAllBytes(_files.Path("rgb_webp_strips_lossy")), IntakeOptions.Default, library));
         Assert.Throws<ImageIntakeException>(() => ImageIntake.Decode(File.ReadAllBytes(_files.Path("rgb_jpeg_ycbcr_2x2_tiles_big_endian")), IntakeOptions.Default, library));
@@ -80,30 +79,6 @@ public sealed class TiffSampleLayoutTests : IClassFixture<TiffSampleLayoutTests.
         Assert.Equal(2, library.Calls);
     }
 
-    private sealed class CountingDecoder : ILibraryDecoder
-    {
-        public int Calls { get; private set; }
-
-        public BitImage Decode(ReadOnlyMemory<byte> data, IntakeOptions options, ConversionRequest conversion, CancellationToken ct)
-        {
-            Calls++;
-            throw new InvalidOperationException("the library decoder was called");
-        }
-    }
-
     /// <summary>The files tiff_layouts.py writes, once for the class.</summary>
-    public sealed class Files : IDisposable
-    {
-        private readonly string _folder = Directory.CreateTempSubdirectory("rletcp-tiff-layouts-").FullName;
-
-        public Files()
-        {
-            string script = System.IO.Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", "tiff_layouts.py");
-            PillowScript.Run(script, TimeSpan.FromMinutes(1), _folder);
-        }
-
-        public string Path(string name) => System.IO.Path.Combine(_folder, name + ".tif");
-
-        public void Dispose() => Directory.Delete(_folder, recursive: true);
-    }
+    public sealed class Files() : PillowScriptFiles("tiff_layouts.py");
 }

@@ -41,6 +41,15 @@ internal static partial class TurboJpeg
     public static unsafe partial int DecompressHeader(
         IntPtr handle, byte* jpeg, CULong size, out int width, out int height, out int subsampling, out int colourSpace);
 
+    /// <summary>
+    /// Decodes the whole image into its raw component planes (Y, then Cb, Cr at their own subsampled size, no
+    /// upsampling or colour conversion: what libjpeg's raw-data output gives libtiff's OJPEG codec), each row padded
+    /// to <paramref name="pad"/> bytes; -1 on error or warning.
+    /// </summary>
+    [LibraryImport(Library, EntryPoint = "tjDecompressToYUV2")]
+    public static unsafe partial int DecompressToYuv(
+        IntPtr handle, byte* jpeg, CULong size, byte* destination, int width, int pad, int height, int flags);
+
     /// <summary>Decodes the whole image into <paramref name="destination"/> (<c>pitch * height</c> bytes); -1 on error or warning.</summary>
     [LibraryImport(Library, EntryPoint = "tjDecompress2")]
     public static unsafe partial int Decompress(

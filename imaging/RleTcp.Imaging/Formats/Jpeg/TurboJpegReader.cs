@@ -43,6 +43,72 @@ internal static class TurboJpegReader
         TryDecodePixels(jpeg, maxPixels, out width, out height, out bytesPerPixel, out _, out _);
 
     /// <summary>
+    /// The raw planes of a YCbCr JPEG (<see cref="TurboJpeg.DecompressToYuv"/>, rows unpadded) in an array rented
+    /// from <see cref="ArrayPool{T}.Shared"/> (the caller returns it): Y of <c>ceil(width / h) * h</c> by
+    /// <c>ceil(height / v) * v</c>, then Cb and Cr of <c>ceil(width / h)</c> by <c>ceil(height / v)</c>, for the
+    /// frame's luma sampling <paramref name="subsampling"/> (h, v): 1x1, 2x1, 2x2, 1x2 or 4x1. Null when it
+    /// declines: no library, not YCbCr, another sampling, over <paramref name="maxPixels"/>, or a corrupt stream.
+    /// </summary>
+    public static unsafe byte[]? TryDecodeYuv(ReadOnlySpan<byte> jpeg, long maxPixels, out int width, out int height, out (int H, int V) subsampling)
+    {
+        width = height = 0;
+        subsampling = default;
+        if (!TurboJpeg.IsAvailable || jpeg.IsEmpty)
+        {
+            return null;
+        }
+
+        IntPtr handle = TurboJpeg.InitDecompress();
+        if (handle == IntPtr.Zero)
+        {
+            return null;
+        }
+
+        byte[]? planes = null;
+        try
+        {
+            fixed (byte* source = jpeg)
+            {
+                var size = new System.Runtime.InteropServices.CULong((nuint)jpeg.Length);
+                if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out int samp, out int space) != 0)
+                {
+                    return null;
+                }
+
+                // TJSAMP_444, _422, _420, _440, _411.
+                subsampling = samp switch { 0 => (1, 1), 1 => (2, 1), 2 => (2, 2), 3 => (1, 2), 5 => (4, 1), _ => default };
+                if (space != TurboJpeg.ColourSpaceYCbCr || subsampling == default || width <= 0 || height <= 0 || (long)width * height > maxPixels)
+                {
+                    return null;
+                }
+
+                long chromaWidth = ((long)width + subsampling.H - 1) / subsampling.H, chromaHeight = ((long)height + subsampling.V - 1) / subsampling.V;
+                planes = ArrayPool<byte>.Shared.Rent(checked((int)((chromaWidth * subsampling.H * chromaHeight * subsampling.V) + (2 * chromaWidth * chromaHeight))));
+                fixed (byte* destination = planes)
+                {
+                    // Flags 0: libjpeg's defaults (islow IDCT), as libtiff's OJPEG codec leaves them.
+                    if (TurboJpeg.DecompressToYuv(handle, source, size, destination, width, 1, height, 0) != 0)
+                    {
+                        return null;
+                    }
+                }
+
+                byte[] decoded = planes;
+                planes = null;
+                return decoded;
+            }
+        }
+        finally
+        {
+            TurboJpeg.Destroy(handle);
+            if (planes is not null)
+            {
+                ArrayPool<byte>.Shared.Return(planes);
+            }
+        }
+    }
+
+    /// <summary>
     /// As <see cref="TryDecodePixels(ReadOnlySpan{byte}, long, out int, out int, out int)"/>, also giving the frame's
     /// chroma subsampling (TJSAMP_*) and colour space (TJCS_*), which JPEG-in-TIFF checks against the TIFF's tags.
     /// </summary>

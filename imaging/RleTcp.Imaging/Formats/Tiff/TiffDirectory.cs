@@ -118,11 +118,12 @@ internal static class TiffDirectory
     {
         long width = 0, height = 0, rowsPerStrip = uint.MaxValue, t4 = 0;
         long photometric = -1, compression = 1, samples = 1, fillOrder = 1, orientation = 1, planar = 1;
-        long tileWidth = 0, tileLength = 0, predictor = 1;
+        long tileWidth = 0, tileLength = 0, predictor = 1, jif = 0, jifLength = 0;
         TiffArray extraSamples = default, sampleFormat = default;
         TiffArray offsets = default, byteCounts = default, tileOffsets = default, tileByteCounts = default;
-        TiffArray colorMap = default, bitsField = default, jpegTables = default, subsampling = default;
+        TiffArray colorMap = default, bitsField = default, jpegTables = default, subsampling = default, luma = default, refBw = default;
         int entrySize = big ? 20 : 12;
+        bool tableCut = false;
         for (int i = 0; i < count; i++)
         {
             int entry = entries + (i * entrySize);
@@ -142,9 +143,24 @@ internal static class TiffDirectory
                 ? valueField
                 : big ? (long)Math.Min(U64(data, valueField, little), long.MaxValue) : U32(data, valueField, little);
             array = array with { Position = position };
+            if (tag is 529 or 532)
+            {
+                // YCbCrCoefficients, ReferenceBlackWhite: kept only as libtiff takes them (its count, inside the file).
+                int size = TiffYCbCr.FloatValueSize(type);
+                long at = size == 0 || n * size <= fieldSize ? valueField : big ? (long)Math.Min(U64(data, valueField, little), long.MaxValue) : U32(data, valueField, little);
+                if (size != 0 && n == (tag == 529 ? 3 : 6) && at >= 0 && at + (n * size) <= data.Length)
+                {
+                    (luma, refBw) = tag == 529 ? (new TiffArray(type, n, at), refBw) : (luma, new TiffArray(type, n, at));
+                }
+
+                continue;
+            }
+
             if (array.ValueSize != 0 && (position < 0 || position + (n * array.ValueSize) > data.Length))
             {
-                // Pillow skips a tag whose values lie past the end of the file ("Possibly corrupt EXIF data").
+                // Pillow skips a tag whose values lie past the end of the file ("Possibly corrupt EXIF data");
+                // libtiff fails on such a strip table.
+                tableCut |= tag is 273 or 279 or 324 or 325;
                 continue;
             }
 
@@ -174,6 +190,8 @@ internal static class TiffDirectory
                 case 338: extraSamples = array; break;
                 case 339: sampleFormat = array; break;
                 case 347: jpegTables = array; break;
+                case 513: jif = scalar; break;
+                case 514: jifLength = scalar; break;
                 case 530: subsampling = array; break;
             }
         }
@@ -246,7 +264,13 @@ internal static class TiffDirectory
             SampleFormat = SampleFormatOf(data, sampleFormat, little),
             ExtraSamples = ExtraSamplesOf(data, extraSamples, little),
             JpegTables = jpegTables.ValueSize == 1 ? jpegTables : default,
-            YCbCrSubsampling = subsampling.Count >= 2 && subsampling.ValueSize is 1 or 2 or 4
+            ChunkTableCut = tableCut,
+            JpegInterchangeFormat = (jif, jifLength),
+            YCbCrCoefficients = luma,
+            ReferenceBlackWhite = refBw,
+
+            // libtiff ignores a YCbCrSubsampling of another count than 2 (and uses its default).
+            YCbCrSubsampling = subsampling.Count == 2 && subsampling.ValueSize is 1 or 2 or 4
                 ? ((int)Math.Min(Value(data, subsampling, 0, little), 255), (int)Math.Min(Value(data, subsampling, 1, little), 255))
                 : (2, 2),
         };

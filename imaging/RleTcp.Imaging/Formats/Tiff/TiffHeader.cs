@@ -81,6 +81,9 @@ internal readonly struct TiffHeader
     /// <summary>Whether the end of the file cut this directory (the entries that fit are read).</summary>
     public bool DirectoryCut { get; init; }
 
+    /// <summary>Whether a strip or tile table's values lie past the end of the file (Pillow skips it, libtiff fails).</summary>
+    public bool ChunkTableCut { get; init; }
+
     /// <summary>Tag 317: 1 none, 2 horizontal differencing, 3 floating point.</summary>
     public int Predictor { get; init; }
 
@@ -99,13 +102,19 @@ internal readonly struct TiffHeader
     /// <summary>Tag 530 (YCbCrSubsampling): horizontal and vertical chroma subsampling; (2, 2), the default, when absent.</summary>
     public (int Horizontal, int Vertical) YCbCrSubsampling { get; init; }
 
-    public bool IsTiled => TileWidth > 0;
+    /// <summary>Tags 513 and 514 (old-style JPEG): where a whole JPEG stream starts, and its length; 0 when absent.</summary>
+    public (long Offset, long Length) JpegInterchangeFormat { get; init; }
 
-    /// <summary>
-    /// CCITT G3/G4 (compression 2, 3, 4) with BlackIsZero: ImageSharp 2.1.13 decodes these inverted relative to
-    /// libtiff (and so Pillow, which writes its group4 files this way).
-    /// </summary>
-    public bool DecodesInverted => Compression is 2 or 3 or 4 && Photometric == 1;
+    /// <summary>Tag 529 (YCbCrCoefficients), when it has libtiff's 3 values; empty otherwise (libtiff's default).</summary>
+    public TiffArray YCbCrCoefficients { get; init; }
+
+    /// <summary>Tag 532 (ReferenceBlackWhite), when it has libtiff's 6 values; empty otherwise.</summary>
+    public TiffArray ReferenceBlackWhite { get; init; }
+
+    /// <summary>The route <see cref="TiffIntake.ReadHeader"/> found for this page (null: not checked yet).</summary>
+    public TiffRoute? CheckedRoute { get; init; }
+
+    public bool IsTiled => TileWidth > 0;
 
     public PillowMode PillowMode => Photometric switch
     {
@@ -173,6 +182,11 @@ internal readonly struct TiffHeader
     /// <summary>The bytes uncompressed strip or tile <paramref name="index"/> holds (rows are padded to whole bytes).</summary>
     public long UncompressedChunkBytes(int index)
     {
+        if (TiffYCbCr.Reads(this) && SamplesPerPixel == 3)
+        {
+            return TiffYCbCr.ChunkBytes(this, index);
+        }
+
         int samplesPerChunk = PlanarConfiguration == 2 ? 1 : SamplesPerPixel;
         if (IsTiled)
         {

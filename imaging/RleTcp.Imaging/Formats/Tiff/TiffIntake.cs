@@ -11,12 +11,12 @@ internal enum TiffRoute
     /// <summary><see cref="TiffSampleReader"/>: every other layout Pillow 9.4 opens losslessly.</summary>
     Samples,
 
-    /// <summary>ImageSharp: old-style JPEG (6), JPEG (7) layouts <see cref="TiffJpeg"/> does not read, YCbCr and CIELab pages.</summary>
+    /// <summary>ImageSharp: old-style JPEG (6), JPEG (7) layouts <see cref="TiffJpeg"/> does not read, planar YCbCr and CIELab pages.</summary>
     Library,
 
     /// <summary>
     /// <see cref="TiffSampleReader"/> with each strip or tile decoded by a library (WebP, 50001, by ImageSharp; JPEG, 7,
-    /// by libjpeg-turbo): where libraries run.
+    /// and old-style JPEG, 6, by libjpeg-turbo): where libraries run.
     /// </summary>
     LibraryStrips,
 }
@@ -38,17 +38,21 @@ internal static class TiffIntake
         TiffHeader header = TiffHeader.Read(data, options.Page);
         ImageIntake.CheckSize(header.Width, header.Height, options);
         header.CheckStripsInside(data);
-        Route(header);
-        return header;
+        if (TiffOjpeg.Reads(header))
+        {
+            TiffOjpeg.Check(data, header);
+        }
+
+        return header with { CheckedRoute = Route(header) };
     }
 
     /// <summary>Who decodes <paramref name="header"/>'s page; refuses (InvalidImage) what nobody reads as Pillow does.</summary>
     public static TiffRoute Route(TiffHeader header)
     {
-        if (header.DirectoryCut && header.Compression != 1)
+        if ((header.DirectoryCut || header.ChunkTableCut) && header.Compression != 1)
         {
             // Pillow reads what is left of a cut directory itself, but a compressed page goes to libtiff, which fails.
-            throw ImageIntakeException.Invalid($"The TIFF directory at {header.DirectoryOffset} runs past the end of the file.");
+            throw ImageIntakeException.Invalid($"The TIFF directory at {header.DirectoryOffset} (or its strip table) runs past the end of the file.");
         }
 
         if (Tiff1BitReader.Reads(header))
@@ -56,9 +60,15 @@ internal static class TiffIntake
             return TiffRoute.Bilevel;
         }
 
-        if (TiffWebp.Reads(header) || (TiffJpeg.Reads(header) && TurboJpeg.IsAvailable))
+        if (TiffWebp.Reads(header) || ((TiffJpeg.Reads(header) || TiffOjpeg.Reads(header)) && TurboJpeg.IsAvailable))
         {
             return TiffRoute.LibraryStrips;
+        }
+
+        if (TiffYCbCr.Reads(header))
+        {
+            TiffYCbCr.Check(header);
+            return TiffRoute.Samples;
         }
 
         if (header.Compression is 6 or 7 or 50001 || header.Photometric is 6 or 8)
@@ -103,7 +113,7 @@ internal static class TiffIntake
     /// when <paramref name="librariesHere"/> is false, the decode worker) decodes it.
     /// </summary>
     public static BitImage? TryRead(ReadOnlySpan<byte> data, TiffHeader header, IntakeOptions options, bool librariesHere, CancellationToken ct) =>
-        Route(header) switch
+        (header.CheckedRoute ?? Route(header)) switch
         {
             TiffRoute.LibraryStrips when librariesHere => TiffSampleReader.Read(data, header, Format(header)!.Value, options, ct),
             TiffRoute.Bilevel => Tiff1BitReader.TryRead(data, header, ct) is { } image ? TiffOrientation.Apply(image, header.Orientation) : null,
@@ -114,6 +124,7 @@ internal static class TiffIntake
     // The layout Pillow's mode and decoder give this page (uncompressed: its raw decoder; else libtiff's).
     private static TiffPixelFormat? Format(TiffHeader header) =>
         TiffJpeg.Reads(header) ? TiffJpeg.Format(header) :
+        TiffYCbCr.Reads(header) || TiffOjpeg.Reads(header) ? TiffYCbCr.Format :
         TiffPixelFormat.Of(header) is { } format && header.Compression != 1 ? format.AsLibtiffDecodes(header) ?? format : TiffPixelFormat.Of(header);
 
     /// <summary>Width, height and bytes per pixel the decode of page <see cref="IntakeOptions.Page"/> holds at its peak.</summary>
@@ -123,6 +134,9 @@ internal static class TiffIntake
         double perPixel = Route(header) switch
         {
             TiffRoute.Bilevel => BilevelCost,
+
+            // The bands, the raw planes and libtiff's blocks of the whole page, each at most 3 B/px before pooling.
+            TiffRoute.LibraryStrips when TiffOjpeg.Reads(header) => 3 * PooledBandBytesPerPixel(header, 3),
             TiffRoute.Samples => PooledBandBytesPerPixel(header, Format(header)!.Value.KeptBands) + ChunkBytesPerPixel(header) + 0.25,
             _ => LibraryCost,
         };

@@ -30,7 +30,10 @@ internal static class TiffOrientation
         _ => (x, y),
     };
 
-    /// <summary>The turned image; <paramref name="image"/> is disposed when a new one replaces it.</summary>
+    /// <summary>
+    /// The turned image, a word or an 8x8 block at a time: 5-8 are the transpose (a new image; <paramref name="image"/>
+    /// is disposed) then 6 mirrored, 7 turned half round, 8 flipped; 2-4 turn <paramref name="image"/> in place.
+    /// </summary>
     public static BitImage Apply(BitImage image, int orientation)
     {
         if (orientation is < 2 or > 8)
@@ -38,24 +41,128 @@ internal static class TiffOrientation
             return image;
         }
 
-        int w = image.Width, h = image.Height;
-        BitImage turned = SwapsSides(orientation) ? BitImage.CreatePooled(h, w) : BitImage.CreatePooled(w, h);
-        using (image)
+        BitImage turned = image;
+        if (SwapsSides(orientation))
         {
-            for (int y = 0; y < turned.Height; y++)
+            using (image)
             {
-                for (int x = 0; x < turned.Width; x++)
-                {
-                    (int sx, int sy) = Source(orientation, x, y, w, h);
-                    if (image[sx, sy])
-                    {
-                        turned[x, y] = true;
-                    }
-                }
+                turned = Transpose(image);
             }
         }
 
+        if (orientation is 2 or 3 or 6 or 7)
+        {
+            for (int y = 0; y < turned.Height; y++)
+            {
+                Mirror(turned.Row(y), turned.Width);
+            }
+        }
+
+        if (orientation is 3 or 4 or 7 or 8)
+        {
+            Flip(turned);
+        }
+
         return turned;
+    }
+
+    // Row y of the result is column y of the source: each 8x8 block of bits transposed in one 64-bit word.
+    private static BitImage Transpose(BitImage source)
+    {
+        int w = source.Width, h = source.Height;
+        BitImage result = BitImage.CreatePooled(h, w);
+        try
+        {
+            for (int y0 = 0; y0 < h; y0 += 8)
+            {
+                for (int x0 = 0; x0 < w; x0 += 8)
+                {
+                    ulong block = 0;
+                    for (int k = 0; k < 8 && y0 + k < h; k++)
+                    {
+                        block |= ((source.Row(y0 + k)[x0 >> 6] >> (56 - (x0 & 63))) & 0xFF) << (56 - (8 * k));
+                    }
+
+                    if (block == 0)
+                    {
+                        continue;
+                    }
+
+                    block = Transpose8(block);
+                    for (int k = 0; k < 8 && x0 + k < w; k++)
+                    {
+                        result.Row(x0 + k)[y0 >> 6] |= ((block >> (56 - (8 * k))) & 0xFF) << (56 - (y0 & 63));
+                    }
+                }
+            }
+
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    // An 8x8 bit matrix, row k in byte k from the top, column j in bit j from the top of its byte (Hacker's Delight).
+    private static ulong Transpose8(ulong x)
+    {
+        ulong t = (x ^ (x >> 7)) & 0x00AA00AA00AA00AAUL;
+        x = x ^ t ^ (t << 7);
+        t = (x ^ (x >> 14)) & 0x0000CCCC0000CCCCUL;
+        x = x ^ t ^ (t << 14);
+        t = (x ^ (x >> 28)) & 0x00000000F0F0F0F0UL;
+        return x ^ t ^ (t << 28);
+    }
+
+    // Reverses a row's bits: the words in reverse order, each reversed, then shifted left over the padding.
+    private static void Mirror(Span<ulong> row, int width)
+    {
+        row.Reverse();
+        for (int i = 0; i < row.Length; i++)
+        {
+            row[i] = ReverseBits(row[i]);
+        }
+
+        int pad = (row.Length * 64) - width;
+        if (pad == 0)
+        {
+            return;
+        }
+
+        for (int i = 0; i < row.Length; i++)
+        {
+            row[i] = (row[i] << pad) | (i + 1 < row.Length ? row[i + 1] >> (64 - pad) : 0);
+        }
+    }
+
+    private static ulong ReverseBits(ulong v)
+    {
+        v = ((v >> 1) & 0x5555555555555555UL) | ((v & 0x5555555555555555UL) << 1);
+        v = ((v >> 2) & 0x3333333333333333UL) | ((v & 0x3333333333333333UL) << 2);
+        v = ((v >> 4) & 0x0F0F0F0F0F0F0F0FUL) | ((v & 0x0F0F0F0F0F0F0F0FUL) << 4);
+        return System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(v);
+    }
+
+    private static void Flip(BitImage image)
+    {
+        int words = image.WordsPerRow;
+        ulong[] spare = System.Buffers.ArrayPool<ulong>.Shared.Rent(words);
+        try
+        {
+            Span<ulong> temp = spare.AsSpan(0, words);
+            for (int top = 0, bottom = image.Height - 1; top < bottom; top++, bottom--)
+            {
+                image.Row(top).CopyTo(temp);
+                image.Row(bottom).CopyTo(image.Row(top));
+                temp.CopyTo(image.Row(bottom));
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<ulong>.Shared.Return(spare);
+        }
     }
 
     /// <summary>The turned image; <paramref name="image"/> is disposed when a new one replaces it.</summary>

@@ -23,7 +23,19 @@ internal static class TiffSampleReader
         byte[] bands = ArrayPool<byte>.Shared.Rent(checked(width * height * kept));
         try
         {
-            Decode(data, h, format, bands, ct);
+            if (TiffOjpeg.Reads(h))
+            {
+                TiffOjpeg.Decode(data, h, bands, ct);
+            }
+            else if (TiffYCbCr.Reads(h))
+            {
+                TiffYCbCr.Decode(data, h, bands, ct);
+            }
+            else
+            {
+                Decode(data, h, format, bands, ct);
+            }
+
             Span<byte> levels = stackalloc byte[256];
             if (format.Kind == TiffSamples.Palette)
             {
@@ -268,6 +280,13 @@ internal static class TiffSampleReader
                 if (orientation == 1 && kept == 1 && format.Kind != TiffSamples.Palette)
                 {
                     writer.WriteGrey(y, bands.AsSpan(y * width, width));
+                    continue;
+                }
+
+                if (orientation == 1 && format.Kind == TiffSamples.Rgb && !format.Premultiplied)
+                {
+                    // A row of RGB (an RGBA page keeps 3 bands here): PillowLuma's row, not a pixel at a time.
+                    writer.WriteRgb(y, bands.AsSpan(y * width * kept, width * kept), kept);
                     continue;
                 }
 
