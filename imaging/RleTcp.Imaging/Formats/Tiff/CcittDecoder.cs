@@ -1,4 +1,5 @@
 using System.Buffers;
+using RleTcp.Protocol.Bits;
 using RleTcp.Protocol.Codecs.G4;
 
 namespace RleTcp.Imaging.Formats;

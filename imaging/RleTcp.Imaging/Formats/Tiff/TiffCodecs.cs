@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.IO.Compression;
 
+using RleTcp.Protocol.Bits;
+
 namespace RleTcp.Imaging.Formats;
 
 /// <summary>
