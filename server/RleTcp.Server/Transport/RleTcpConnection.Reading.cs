@@ -274,7 +274,11 @@ internal sealed partial class RleTcpConnection
         {
             PooledPayload payload = _payload!;
             _payload = null;
-            if (!_services.Executor.TrySubmit(payload, _source, out answer))
+            // continueInline: the worker that finishes the answer runs the write loop's continuation itself, so a small
+            // answer leaves without a thread-pool hop (issue 14: the plain-socket peer has none).
+            if (!_services.Executor.TrySubmit(
+                    payload, _source, 0, processor: null, _options.RequestTimeout, CancellationToken.None, timeoutMessage: null,
+                    out answer, continueInline: true))
             {
                 payload.Dispose();
                 LogQueueFull(_id);
