@@ -1,6 +1,8 @@
 using System.Net.Sockets;
+using RleTcp.Client;
 using RleTcp.Protocol.Framing;
 using RleTcp.Server.Configuration;
+using RleTcp.Tests.Hardening;
 using RleTcp.Tests.Support;
 
 namespace RleTcp.Tests.Server.Transport;
@@ -12,7 +14,7 @@ namespace RleTcp.Tests.Server.Transport;
 /// one that vanishes mid-answer is no server fault).
 /// </summary>
 [Trait("Category", "Socket")]
-public class UnbufferedAnswerTests
+public class UnbufferedAnswerTests(TestCertificates pki) : IClassFixture<TestCertificates>
 {
     private static byte[] Pattern(int length, int seed)
     {
@@ -45,6 +47,32 @@ public class UnbufferedAnswerTests
 
         await sending;
         await client.AssertPingAsync();
+        ServerAssertions.NoServerFault(server);
+    }
+
+    [Fact]
+    public async Task BigAnswersOverTlsArriveWholeAndInRequestOrder()
+    {
+        await using TestServer server = await TestServer.StartAsync(o =>
+        {
+            o.Workload = ServerWorkload.FrameEcho;
+            o.Tls.CertificatePath = pki.ServerCertPemPath;
+            o.Tls.KeyPath = pki.ServerKeyPemPath;
+        });
+        var options = new RleTcpClientOptions
+        {
+            Protocol = RleTcpProtocol.V1,
+            Tls = new RleTcpClientTlsOptions { TrustedAuthorities = [pki.Ca] },
+        };
+        await using RleTcpClient client = await RleTcpClient.ConnectAsync(server.EndPoint, options);
+        byte[][] payloads = [Pattern(2 << 20, 10), Pattern(100, 11), Pattern(512 * 1024, 12)];
+        RleTcpResponse[] answers = await Task.WhenAll(payloads.Select(p => client.SendAsync(p)));
+        for (int i = 0; i < payloads.Length; i++)
+        {
+            Assert.Equal(ResponseStatus.Ok, answers[i].Status);
+            Assert.True(payloads[i].AsSpan().SequenceEqual(answers[i].Body), $"the {payloads[i].Length}-byte echo differs");
+        }
+
         ServerAssertions.NoServerFault(server);
     }
 
