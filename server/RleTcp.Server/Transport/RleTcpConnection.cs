@@ -36,6 +36,7 @@ internal sealed partial class RleTcpConnection
     private readonly ILogger _logger;
     private readonly Channel<Task<ServerResponse>> _pending;
     private readonly CancellationTokenSource _abort = new();
+    private readonly AnswerWait _answerWait;
     private readonly CancellationToken _stopping;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _frameTicks;
@@ -60,6 +61,7 @@ internal sealed partial class RleTcpConnection
         _stopping = stopping;
         _frameTicks = services.ToTimestampTicks(_options.FrameTimeout);
         _idleTicks = services.ToTimestampTicks(_options.IdleTimeout);
+        _answerWait = new AnswerWait(_abort.Token);
         _pending = Channel.CreateBounded<Task<ServerResponse>>(new BoundedChannelOptions(_options.MaxPipelinedRequests)
         {
             SingleReader = true,
@@ -93,6 +95,7 @@ internal sealed partial class RleTcpConnection
     public void Abort()
     {
         _abort.Cancel();
+        _answerWait.Signal();
         _v2?.CancelAll();
 
         // Wakes the writer's token-less waits (see WriteLoopAsync and FlushAsync); the reader, if it is queueing, sees
