@@ -7,7 +7,8 @@ namespace RleTcp.Server.Transport;
 /// What every transport shares: the two bounded pipes (the receive loop stops reading when <see cref="Input"/> holds
 /// the pause threshold, writers to <see cref="Output"/> wait when it does, each resuming at half), starting both loops,
 /// the receive loop itself (zero-byte wait, receive into the pipe, flush, discard after the protocol side is done), the
-/// lingering close, and an abort that happens once. Subclasses move the bytes (<see cref="SocketPipe"/>,
+/// send loop (the pipe's bytes, then a big answer body straight from its own buffer: <see cref="SendUnbufferedAsync"/>),
+/// the lingering close, and an abort that happens once. Subclasses move the bytes (<see cref="SocketPipe"/>,
 /// <see cref="StreamPipe"/>).
 /// </summary>
 internal abstract class PipeTransport : IConnectionTransport

@@ -203,6 +203,14 @@ internal sealed partial class RleTcpConnection
             return null;
         }
 
+        // The idle time counts from the last answer too: a wake-up for a deadline that passed while an answer was being
+        // computed, read just after the writer sent it, must not close the connection as idle (the writer stamps the
+        // time before it decrements _outstanding, read above).
+        if (now < Volatile.Read(ref _lastAnswered) + _idleTicks)
+        {
+            return null;
+        }
+
         LogIdle(_id);
         return ConnectionEnd.IdleTimeout;
     }

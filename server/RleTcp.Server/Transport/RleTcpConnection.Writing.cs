@@ -65,6 +65,7 @@ internal sealed partial class RleTcpConnection
                     finally
                     {
                         answer.Dispose();
+                        Volatile.Write(ref _lastAnswered, _services.Time.GetTimestamp()); // before the decrement: see CheckDeadlines
                         Interlocked.Decrement(ref _outstanding);
                         _v2?.ReleaseSlot();
                     }
