@@ -34,14 +34,8 @@ internal sealed partial class RleTcpConnection
                     ServerResponse answer;
                     try
                     {
-                        // Only when there is something to wait for; an abort ends the wait with the task still running.
-                        if (!next.IsCompleted)
-                        {
-                            await _answerWait.WaitAsync(next).ConfigureAwait(false);
-                            _abort.Token.ThrowIfCancellationRequested();
-                        }
-
-                        answer = await next.ConfigureAwait(false);
+                        // WaitAsync only when there is something to wait for: it allocates.
+                        answer = next.IsCompleted ? await next.ConfigureAwait(false) : await next.WaitAsync(_abort.Token).ConfigureAwait(false);
                     }
                     catch
                     {

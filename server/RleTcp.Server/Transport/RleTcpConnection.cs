@@ -36,7 +36,6 @@ internal sealed partial class RleTcpConnection
     private readonly ILogger _logger;
     private readonly Channel<Task<ServerResponse>> _pending;
     private readonly CancellationTokenSource _abort = new();
-    private readonly AnswerWait _answerWait;
     private readonly CancellationToken _stopping;
     private readonly TaskCompletionSource _completed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly long _frameTicks;
@@ -62,7 +61,6 @@ internal sealed partial class RleTcpConnection
         _stopping = stopping;
         _frameTicks = services.ToTimestampTicks(_options.FrameTimeout);
         _idleTicks = services.ToTimestampTicks(_options.IdleTimeout);
-        _answerWait = new AnswerWait(_abort.Token);
         _pending = Channel.CreateBounded<Task<ServerResponse>>(new BoundedChannelOptions(_options.MaxPipelinedRequests)
         {
             SingleReader = true,
@@ -96,7 +94,6 @@ internal sealed partial class RleTcpConnection
     public void Abort()
     {
         _abort.Cancel();
-        _answerWait.Signal();
         _v2?.CancelAll();
 
         // Wakes the writer's token-less waits (see WriteLoopAsync and FlushAsync); the reader, if it is queueing, sees
