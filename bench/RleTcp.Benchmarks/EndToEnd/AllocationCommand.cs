@@ -4,7 +4,7 @@ using RleTcp.Server.Configuration;
 namespace RleTcp.Benchmarks.EndToEnd;
 
 /// <summary>
-/// <c>alloc --rletcp rletcp.dll --small SMALL.png [--seconds 5] [--connections 64] [--pipeline 1] [--echo] [--by-type]
+/// <c>alloc --rletcp rletcp.dll --small SMALL.png [--seconds 5] [--connections 64] [--pipeline 1] [--protocol v1|v2] [--echo] [--by-type]
 /// [--big BIG.bmp [--big-requests 8]]</c>: only the e2e suite's "allocated bytes per small request" figure (same probe,
 /// same load), printed, for quick before/after comparisons while working on allocations; with <c>--big</c> also its
 /// "bytes per big request" figure (that image sent alone, back to back on one connection, after a warm-up). <c>--echo</c> runs the frame-echo workload (transport and executor
@@ -27,15 +27,16 @@ public static class AllocationCommand
         var run = TimeSpan.FromSeconds(double.Parse(Get("--seconds", "5"), CultureInfo.InvariantCulture));
         int connections = int.Parse(Get("--connections", "64"), CultureInfo.InvariantCulture);
         int pipeline = int.Parse(Get("--pipeline", "1"), CultureInfo.InvariantCulture);
+        string? protocol = Array.IndexOf(args, "--protocol") >= 0 ? Get("--protocol") : null; // default: the client's (v2 when offered)
 
         using AllocationSampler? sampler = args.Contains("--by-type") ? new AllocationSampler() : null;
         await using AllocationProbe probe = await AllocationProbe.StartAsync(
             workers: 2, CancellationToken.None, args.Contains("--echo") ? Server.Configuration.ServerWorkload.FrameEcho : null).ConfigureAwait(false);
         string address = $"{probe.EndPoint.Address}:{probe.EndPoint.Port}";
-        await load.RunAsync(address, small, connections, TimeSpan.FromSeconds(3), pipeline: pipeline).ConfigureAwait(false);
+        await load.RunAsync(address, small, connections, TimeSpan.FromSeconds(3), pipeline: pipeline, protocol: protocol).ConfigureAwait(false);
         sampler?.Enable();
         (LoadSummary summary, long bytes) = await AllocationProbe.MeasureAsync(
-            () => load.RunAsync(address, small, connections, run, pipeline: pipeline)).ConfigureAwait(false);
+            () => load.RunAsync(address, small, connections, run, pipeline: pipeline, protocol: protocol)).ConfigureAwait(false);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{bytes:N0} B over {summary.Requests:N0} requests ({summary.Failed} failed): {(double)bytes / Math.Max(1, summary.Requests):F0} B/request"));
         PrintTop(sampler, summary.Requests);

@@ -9,8 +9,7 @@ namespace RleTcp.Server.Execution;
 /// </summary>
 internal sealed class ExecutorJob
 {
-    private readonly TaskCompletionSource<ServerResponse> _completion =
-        new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<ServerResponse> _completion;
 
     private readonly DeadlinePool _deadlines;
     private readonly TimeSpan _timeout;
@@ -28,11 +27,14 @@ internal sealed class ExecutorJob
     /// <summary>
     /// A job with its own <paramref name="processor"/> (null: the executor's), and a <paramref name="cancel"/> token whose
     /// firing completes it Cancelled and stops its work like the deadline does (protocol v2's CANCEL and closed connections).
+    /// <paramref name="continueInline"/>: <see cref="Completion"/>'s continuations run on the completing thread (see
+    /// <c>RequestExecutor.TrySubmit</c>).
     /// </summary>
     public ExecutorJob(
         PooledPayload payload, RequestSource source, int bodyStart, DeadlinePool deadlines, TimeSpan timeout,
-        IRequestProcessor? processor, CancellationToken cancel, string? timeoutMessage)
+        IRequestProcessor? processor, CancellationToken cancel, string? timeoutMessage, bool continueInline = false)
     {
+        _completion = new(continueInline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously);
         Payload = payload;
         Source = source;
         BodyStart = bodyStart;

@@ -122,7 +122,10 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     /// As <see cref="TrySubmit(PooledPayload, RequestSource, out Task{ServerResponse})"/>, for a request whose input
     /// starts at <paramref name="bodyStart"/>, with its own <paramref name="processor"/> (null: the server's), a time
     /// limit no longer than the server's, and a <paramref name="cancel"/> token (CANCEL, a closed connection) that
-    /// answers it Cancelled and frees its worker at the next row or band.
+    /// answers it Cancelled and frees its worker at the next row or band. <paramref name="continueInline"/>: the task's
+    /// continuations run on the thread that completes it (a worker, or the deadline's timer) instead of being queued to
+    /// the thread pool; only for a connection's answer writer, whose continuation sends what the socket takes at once
+    /// (at most the output pipe's pause threshold is buffered) and returns at its first flush that has to wait.
     /// </summary>
     internal bool TrySubmit(
         PooledPayload payload,
@@ -132,7 +135,8 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
         TimeSpan timeout,
         CancellationToken cancel,
         string? timeoutMessage,
-        out Task<ServerResponse> response)
+        out Task<ServerResponse> response,
+        bool continueInline = false)
     {
         ArgumentNullException.ThrowIfNull(source);
         response = null!;
@@ -150,7 +154,7 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
                 return false;
             }
 
-            var job = new ExecutorJob(payload, source, bodyStart, _deadlines, timeout, processor, cancel, timeoutMessage);
+            var job = new ExecutorJob(payload, source, bodyStart, _deadlines, timeout, processor, cancel, timeoutMessage, continueInline);
             response = job.Completion;
             source.Jobs.Enqueue(job);
             if (!source.InRing)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace RleTcp.Server.Transport;
@@ -6,7 +7,8 @@ namespace RleTcp.Server.Transport;
 /// What every transport shares: the two bounded pipes (the receive loop stops reading when <see cref="Input"/> holds
 /// the pause threshold, writers to <see cref="Output"/> wait when it does, each resuming at half), starting both loops,
 /// the receive loop itself (zero-byte wait, receive into the pipe, flush, discard after the protocol side is done), the
-/// lingering close, and an abort that happens once. Subclasses move the bytes (<see cref="SocketPipe"/>,
+/// send loop (the pipe's bytes, then a big answer body straight from its own buffer: <see cref="SendUnbufferedAsync"/>),
+/// the lingering close, and an abort that happens once. Subclasses move the bytes (<see cref="SocketPipe"/>,
 /// <see cref="StreamPipe"/>).
 /// </summary>
 internal abstract class PipeTransport : IConnectionTransport
@@ -27,6 +29,11 @@ internal abstract class PipeTransport : IConnectionTransport
     private Task _receiving = Task.CompletedTask;
     private Task _sending = Task.CompletedTask;
     private int _disposed;
+
+    // The one unbuffered send waiting for the send loop (see SendUnbufferedAsync): whoever takes it out of this field
+    // (the send loop to send it, or anyone once the send loop has ended) completes it.
+    private UnbufferedSend? _unbuffered;
+    private volatile bool _sendLoopEnded;
 
     protected PipeTransport(int inputBufferBytes, int outputBufferBytes)
     {
@@ -80,6 +87,30 @@ internal abstract class PipeTransport : IConnectionTransport
     }
 
     /// <summary>
+    /// Sends <paramref name="data"/> straight from the caller's buffer, after every byte already flushed to
+    /// <see cref="Output"/>, without copying it into the output pipe (a big answer's body: the copy and its 64 KB
+    /// slices cost more than the send). The caller must have flushed <see cref="Output"/> and writes nothing to it until
+    /// this completes, which is only once the send loop is done with <paramref name="data"/> (sent, or failed because
+    /// the peer is gone or the connection was cut), so the buffer may be released then. False: not (wholly) sent.
+    /// </summary>
+    public Task<bool> SendUnbufferedAsync(ReadOnlyMemory<byte> data)
+    {
+        var send = new UnbufferedSend(data);
+        Volatile.Write(ref _unbuffered, send);
+        if (_sendLoopEnded)
+        {
+            Interlocked.Exchange(ref _unbuffered, null)?.Done.TrySetResult(false);
+        }
+        else
+        {
+            // Wakes the send loop if it waits for pipe bytes; if it is busy sending, its next read returns at once.
+            _output.Reader.CancelPendingRead();
+        }
+
+        return send.Done.Task;
+    }
+
+    /// <summary>
     /// Receives into <paramref name="buffer"/>: the count, 0 at the peer's end. An empty buffer waits until data is
     /// available without consuming any (a zero-byte read), so an idle connection holds no pipe buffer.
     /// </summary>
@@ -109,16 +140,18 @@ internal abstract class PipeTransport : IConnectionTransport
         {
             while (true)
             {
+                // A cancelled read is only SendUnbufferedAsync's wake-up: nothing else cancels this reader.
                 ReadResult result = await reader.ReadAsync().ConfigureAwait(false);
-                foreach (ReadOnlyMemory<byte> segment in result.Buffer)
-                {
-                    await SendAsync(segment).ConfigureAwait(false);
-                }
-
+                await SendBufferAsync(result.Buffer).ConfigureAwait(false);
                 reader.AdvanceTo(result.Buffer.End);
-                if (result.IsCompleted || result.IsCanceled)
+                if (result.IsCompleted)
                 {
                     break;
+                }
+
+                if (Volatile.Read(ref _unbuffered) is not null)
+                {
+                    await SendPendingUnbufferedAsync(reader).ConfigureAwait(false);
                 }
             }
 
@@ -130,8 +163,50 @@ internal abstract class PipeTransport : IConnectionTransport
         }
         finally
         {
+            _sendLoopEnded = true;
+            Interlocked.Exchange(ref _unbuffered, null)?.Done.TrySetResult(false);
             // Completing with the error makes the protocol side's next flush report the peer gone.
             await reader.CompleteAsync(error).ConfigureAwait(false);
+        }
+    }
+
+    private async ValueTask SendBufferAsync(ReadOnlySequence<byte> buffer)
+    {
+        foreach (ReadOnlyMemory<byte> segment in buffer)
+        {
+            await SendAsync(segment).ConfigureAwait(false);
+        }
+    }
+
+    // The unbuffered bytes follow everything flushed before them: first whatever the pipe still holds (the writer
+    // flushed it before asking and writes nothing more until the send is done), then the caller's buffer itself.
+    private async ValueTask SendPendingUnbufferedAsync(PipeReader reader)
+    {
+        while (reader.TryRead(out ReadResult more))
+        {
+            // Also a result that only carries the wake-up (empty, cancelled): every read is advanced before the next.
+            bool drained = more.Buffer.IsEmpty || more.IsCompleted;
+            await SendBufferAsync(more.Buffer).ConfigureAwait(false);
+            reader.AdvanceTo(more.Buffer.End);
+            if (drained)
+            {
+                break;
+            }
+        }
+
+        if (Interlocked.Exchange(ref _unbuffered, null) is { } send)
+        {
+            try
+            {
+                await SendAsync(send.Data).ConfigureAwait(false);
+            }
+            catch
+            {
+                send.Done.TrySetResult(false);
+                throw;
+            }
+
+            send.Done.TrySetResult(true);
         }
     }
 
@@ -193,4 +268,12 @@ internal abstract class PipeTransport : IConnectionTransport
         resumeWriterThreshold: pauseBytes / 2,
         minimumSegmentSize: MinimumReceive,
         useSynchronizationContext: false);
+
+    // Completed asynchronously: the writer's continuation then never runs inside the send loop.
+    private sealed class UnbufferedSend(ReadOnlyMemory<byte> data)
+    {
+        public ReadOnlyMemory<byte> Data => data;
+
+        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

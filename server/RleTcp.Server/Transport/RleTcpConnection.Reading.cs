@@ -203,6 +203,14 @@ internal sealed partial class RleTcpConnection
             return null;
         }
 
+        // The idle time counts from the last answer too: a wake-up for a deadline that passed while an answer was being
+        // computed, read just after the writer sent it, must not close the connection as idle (the writer stamps the
+        // time before it decrements _outstanding, read above).
+        if (now < Volatile.Read(ref _lastAnswered) + _idleTicks)
+        {
+            return null;
+        }
+
         LogIdle(_id);
         return ConnectionEnd.IdleTimeout;
     }
@@ -274,7 +282,11 @@ internal sealed partial class RleTcpConnection
         {
             PooledPayload payload = _payload!;
             _payload = null;
-            if (!_services.Executor.TrySubmit(payload, _source, out answer))
+            // continueInline: the worker that finishes the answer runs the write loop's continuation itself, so a small
+            // answer leaves without a thread-pool hop (issue 14: the plain-socket peer has none).
+            if (!_services.Executor.TrySubmit(
+                    payload, _source, 0, processor: null, _options.RequestTimeout, CancellationToken.None, timeoutMessage: null,
+                    out answer, continueInline: true))
             {
                 payload.Dispose();
                 LogQueueFull(_id);

@@ -15,6 +15,10 @@ internal sealed partial class RleTcpConnection
 {
     private const int WriteSlice = 64 * 1024;
 
+    // A body segment this long is sent from the answer's own buffer (PipeTransport.SendUnbufferedAsync) instead of
+    // being copied into the output pipe slice by slice: for a 5 MB answer that is one copy and ~80 sends fewer.
+    private const int UnbufferedMinimum = 256 * 1024;
+
     private async Task WriteLoopAsync()
     {
         PipeWriter output = _pipe.Output;
@@ -55,6 +59,7 @@ internal sealed partial class RleTcpConnection
                     finally
                     {
                         answer.Dispose();
+                        Volatile.Write(ref _lastAnswered, _services.Time.GetTimestamp()); // before the decrement: see CheckDeadlines
                         Interlocked.Decrement(ref _outstanding);
                         _v2?.ReleaseSlot();
                     }
@@ -127,6 +132,18 @@ internal sealed partial class RleTcpConnection
         for (int i = 0; i < answer.BodySegmentCount; i++)
         {
             ReadOnlyMemory<byte> rest = answer.GetBodySegment(i);
+            if (rest.Length >= UnbufferedMinimum && _pipe is PipeTransport transport)
+            {
+                // What is buffered goes first; the answer (and so this buffer) is disposed only after the send is done.
+                if (!await FlushAsync(output).ConfigureAwait(false) || !await SendUnbufferedAsync(transport, rest).ConfigureAwait(false))
+                {
+                    return false;
+                }
+
+                unflushed = 0;
+                continue;
+            }
+
             while (!rest.IsEmpty)
             {
                 // One pipe segment per slice (GetSpan with the whole size), so the send loop sends it in one call;
@@ -175,6 +192,22 @@ internal sealed partial class RleTcpConnection
         }
 
         return !flushed.IsCompleted && !flushed.IsCanceled;
+    }
+
+    // As FlushAsync: the send waits for the peer only while its socket buffer is full, and that wait is bounded by the
+    // same write deadline (the heartbeat then aborts the connection, which fails the send and so ends this wait).
+    private async ValueTask<bool> SendUnbufferedAsync(PipeTransport transport, ReadOnlyMemory<byte> data)
+    {
+        Task<bool> send = transport.SendUnbufferedAsync(data);
+        Volatile.Write(ref _writeDeadline, _services.Time.GetTimestamp() + _idleTicks);
+        try
+        {
+            return await send.ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref _writeDeadline, NoDeadline);
+        }
     }
 
     // The peer cannot take answers any more: stop reading from it too.

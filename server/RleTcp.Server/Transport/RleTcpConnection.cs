@@ -43,6 +43,7 @@ internal sealed partial class RleTcpConnection
 
     private long _readDeadline = NoDeadline;
     private long _writeDeadline = NoDeadline;
+    private long _lastAnswered;
     private int _outstanding;
     private volatile bool _writeStalled;
     private long _requests;
