@@ -19,6 +19,7 @@ import tempfile
 import zlib
 
 import reference
+from gen_tiff import tiffcp
 
 TIFFCP = shutil.which("tiffcp") or "/usr/bin/tiffcp"
 TIFFSET = shutil.which("tiffset") or "/usr/bin/tiffset"
@@ -179,17 +180,6 @@ def assemble(entries, datas, little):
     out += body + b"\0\0\0\0" + arrays
     out[4:8] = struct.pack(e + "I", ifd)
     return bytes(out)
-
-
-def tiffcp(data, args, tmp):
-    src, dst = os.path.join(tmp, "in.tif"), os.path.join(tmp, "out.tif")
-    with open(src, "wb") as f:
-        f.write(data)
-    if os.path.exists(dst):
-        os.remove(dst)
-    subprocess.run([TIFFCP, *args, src, dst], check=True, capture_output=True)
-    with open(dst, "rb") as f:
-        return f.read()
 
 
 def write_ojpeg(rng, w, h, subsampling, little, coefficients=None, refbw=None, tag_subsampling=None, orientation=1):
