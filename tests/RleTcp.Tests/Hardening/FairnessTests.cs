@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using RleTcp.Protocol.Framing;
 using RleTcp.Tests.Support;
 using SixLabors.ImageSharp;
@@ -26,58 +25,17 @@ public class FairnessTests(ITestOutputHelper output)
         await using TestServer server = await TestServer.StartAsync(o => o.Workers = 2);
 
         // One heavy request alone, best of three: the unit of the bound.
-        TimeSpan unit = TimeSpan.MaxValue;
-        await using (FrameClient probe = await server.ConnectAsync())
-        {
-            for (int i = 0; i < 3; i++)
-            {
-                var one = Stopwatch.StartNew();
-                await probe.SendFrameAsync(heavy);
-                Assert.Equal(ResponseStatus.Ok, (await probe.ReadAnswerAsync()).Status);
-                unit = TimeSpan.FromTicks(Math.Min(unit.Ticks, one.Elapsed.Ticks));
-            }
-        }
-
-        await using FrameClient flooder = await server.ConnectAsync();
-        byte[] frame = FrameClient.Frame(heavy);
-        for (int i = 0; i < Flood; i++)
-        {
-            await flooder.SendRawAsync(frame);
-        }
-
-        Task<int> flood = Task.Run(async () =>
-        {
-            int ok = 0;
-            for (int i = 0; i < Flood; i++)
-            {
-                ok += (await flooder.ReadAnswerAsync()).Status == ResponseStatus.Ok ? 1 : 0;
-            }
-
-            return ok;
-        });
+        TimeSpan unit = await FloodProbe.BestOfThreeAsync(server, heavy, answer => Assert.Equal(ResponseStatus.Ok, answer.Status));
 
         // Two light clients, one request at a time each, for as long as the flood lasts.
-        var latencies = new System.Collections.Concurrent.ConcurrentBag<double>();
-        await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
-        {
-            await using FrameClient client = await server.ConnectAsync();
-            while (!flood.IsCompleted)
-            {
-                var clock = Stopwatch.StartNew();
-                await client.SendFrameAsync(light);
-                Answer answer = await client.ReadAnswerAsync();
-                latencies.Add(clock.Elapsed.TotalMilliseconds);
-                Assert.Equal(ResponseStatus.Ok, answer.Status);
-                Assert.Equal(lightExpected, answer.Body);
-            }
-        }));
-
-        int floodOk = await flood;
-        double[] sorted = latencies.Order().ToArray();
-        double p99 = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))];
+        FloodProbe.Result result = await FloodProbe.RunAsync(
+            server, heavy, Flood, answer => answer.Status == ResponseStatus.Ok, light, lightExpected, lightClients: 2);
+        int floodOk = result.HeavyAccepted;
+        double[] sorted = result.LightMs;
+        double p99 = result.P99;
         double bound = (3 * unit.TotalMilliseconds) + 500;
         output.WriteLine($"heavy request alone {unit.TotalMilliseconds:F0} ms; flood of {Flood}: {floodOk} OK; light requests {sorted.Length}, " +
-                         $"p50 {sorted[sorted.Length / 2]:F0} ms, p99 {p99:F0} ms, max {sorted[^1]:F0} ms; bound {bound:F0} ms " +
+                         $"p50 {result.P50:F0} ms, p99 {p99:F0} ms, max {sorted[^1]:F0} ms; bound {bound:F0} ms " +
                          $"(FIFO would make it about {Flood / 2 * unit.TotalMilliseconds:F0} ms)");
 
         Assert.Equal(Flood, floodOk); // the heavy client is slowed, not refused

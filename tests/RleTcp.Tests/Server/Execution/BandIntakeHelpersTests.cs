@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 using RleTcp.Imaging;
 using RleTcp.Protocol.Framing;
 using RleTcp.Tests.Imaging;
@@ -31,59 +29,21 @@ public class BandIntakeHelpersTests(ITestOutputHelper output)
         await using TestServer server = await TestServer.StartAsync(o => o.Workers = 2);
 
         // One big request alone, best of three: the unit of the bound (and the helpers' answer checked).
-        TimeSpan unit = TimeSpan.MaxValue;
-        await using (FrameClient probe = await server.ConnectAsync())
+        TimeSpan unit = await FloodProbe.BestOfThreeAsync(server, big, answer =>
         {
-            for (int i = 0; i < 3; i++)
-            {
-                var one = Stopwatch.StartNew();
-                await probe.SendFrameAsync(big);
-                Answer answer = await probe.ReadAnswerAsync();
-                unit = TimeSpan.FromTicks(Math.Min(unit.Ticks, one.Elapsed.Ticks));
-                Assert.Equal(ResponseStatus.Ok, answer.Status);
-                Assert.Equal(bigExpected, answer.Body);
-            }
-        }
-
-        await using FrameClient flooder = await server.ConnectAsync();
-        byte[] frame = FrameClient.Frame(big);
-        for (int i = 0; i < Flood; i++)
-        {
-            await flooder.SendRawAsync(frame);
-        }
-
-        Task<int> flood = Task.Run(async () =>
-        {
-            int same = 0;
-            for (int i = 0; i < Flood; i++)
-            {
-                Answer answer = await flooder.ReadAnswerAsync();
-                same += answer.Status == ResponseStatus.Ok && answer.Body.AsSpan().SequenceEqual(bigExpected) ? 1 : 0;
-            }
-
-            return same;
+            Assert.Equal(ResponseStatus.Ok, answer.Status);
+            Assert.Equal(bigExpected, answer.Body);
         });
 
-        var latencies = new List<double>();
-        await using (FrameClient client = await server.ConnectAsync())
-        {
-            while (!flood.IsCompleted)
-            {
-                var clock = Stopwatch.StartNew();
-                await client.SendFrameAsync(light);
-                Answer answer = await client.ReadAnswerAsync();
-                latencies.Add(clock.Elapsed.TotalMilliseconds);
-                Assert.Equal(ResponseStatus.Ok, answer.Status);
-                Assert.Equal(lightExpected, answer.Body);
-            }
-        }
-
-        int same = await flood;
-        double[] sorted = [.. latencies.Order()];
-        double p99 = sorted[Math.Min(sorted.Length - 1, (int)(sorted.Length * 0.99))];
+        FloodProbe.Result result = await FloodProbe.RunAsync(
+            server, big, Flood, answer => answer.Status == ResponseStatus.Ok && answer.Body.AsSpan().SequenceEqual(bigExpected),
+            light, lightExpected, lightClients: 1);
+        int same = result.HeavyAccepted;
+        double[] sorted = result.LightMs;
+        double p99 = result.P99;
         double bound = (3 * unit.TotalMilliseconds) + 500;
         output.WriteLine($"big request alone {unit.TotalMilliseconds:F0} ms; {same} of {Flood} pipelined big answers equal; " +
-                         $"light requests {sorted.Length}, p50 {sorted[sorted.Length / 2]:F0} ms, p99 {p99:F0} ms; bound {bound:F0} ms");
+                         $"light requests {sorted.Length}, p50 {result.P50:F0} ms, p99 {p99:F0} ms; bound {bound:F0} ms");
 
         Assert.Equal(Flood, same);
         Assert.True(sorted.Length >= 3, "Too few light requests were measured.");
