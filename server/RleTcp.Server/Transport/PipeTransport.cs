@@ -96,7 +96,10 @@ internal abstract class PipeTransport : IConnectionTransport
     public Task<bool> SendUnbufferedAsync(ReadOnlyMemory<byte> data)
     {
         var send = new UnbufferedSend(data);
-        Volatile.Write(ref _unbuffered, send);
+        // A full fence between publishing the send and reading _sendLoopEnded (the send loop's end does the mirror
+        // image: sets the flag, then exchanges the field): with a plain release store the read could move before it,
+        // both sides could miss each other, and the send would never complete.
+        Interlocked.Exchange(ref _unbuffered, send);
         if (_sendLoopEnded)
         {
             Interlocked.Exchange(ref _unbuffered, null)?.Done.TrySetResult(false);
