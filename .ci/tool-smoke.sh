@@ -56,7 +56,8 @@ cmp "$work/out/${library_vector%.*}.rle" "$vectors/${library_vector%.*}.expected
 # noise JPEG stands for it): the decode worker never watches the deadline, so only the kill ends it. The tool must
 # fail that file with Timeout, in bounded time.
 echo "tool-smoke: rletcp compress --local --timeout 300ms on a decode that outlives it"
-/usr/bin/python3 -c 'import os, sys; from PIL import Image; Image.frombytes("RGB", (4000, 4000), os.urandom(48000000)).save(sys.argv[1], quality=95)' "$work/slow.jpg"
+# Progressive and 4:4:4, so libjpeg-turbo (the tool's JPEG decoder) takes ~780 ms on it: a baseline one takes ~300 ms.
+/usr/bin/python3 -c 'import os, sys; from PIL import Image, ImageFile; ImageFile.MAXBLOCK = 1 << 28; Image.frombytes("RGB", (4000, 4000), os.urandom(48000000)).save(sys.argv[1], quality=95, progressive=True, subsampling=0)' "$work/slow.jpg"
 status=0
 timeout 60 "$work/tools/rletcp" compress --local --timeout 300ms "$work/slow.jpg" -o "$work/out" 2>"$work/slow.err" || status=$?
 if [ "$status" -ne 1 ] || ! grep -q "Timeout" "$work/slow.err"; then
