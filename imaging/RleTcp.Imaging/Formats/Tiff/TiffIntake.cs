@@ -43,7 +43,28 @@ internal static class TiffIntake
             TiffOjpeg.Check(data, header);
         }
 
-        return header with { CheckedRoute = Route(header) };
+        TiffRoute route = Route(header);
+        if (route == TiffRoute.Library && header.Compression == 7)
+        {
+            CheckJpegStrips(data, header);
+        }
+
+        return header with { CheckedRoute = route };
+    }
+
+    // ImageSharp 2.1.13 decodes a JPEG-in-TIFF strip with Image.Load, which takes any format it knows: a strip that is
+    // itself a TIFF recursed until the stack overflowed (found by the library fuzz target). libtiff's JPEG codec reads
+    // only a JPEG stream there and fails on anything else, so a strip that does not start with one (SOI) is refused.
+    private static void CheckJpegStrips(ReadOnlySpan<byte> data, TiffHeader header)
+    {
+        for (int i = 0; i < header.ChunksNeeded; i++)
+        {
+            long offset = header.ArrayValue(data, header.StripOffsets, i);
+            if (offset > data.Length - 2 || data[(int)offset] != 0xFF || data[(int)offset + 1] != 0xD8)
+            {
+                throw ImageIntakeException.Invalid($"JPEG-compressed {(header.IsTiled ? "tile" : "strip")} {i} at {offset} does not start with a JPEG stream.");
+            }
+        }
     }
 
     /// <summary>Who decodes <paramref name="header"/>'s page; refuses (InvalidImage) what nobody reads as Pillow does.</summary>
