@@ -34,8 +34,9 @@ public sealed partial class ImageCompressionProcessor : IRequestProcessor
     private readonly DecodeMemoryBudget _decodeBudget;
     private readonly RleTcpMetrics? _metrics;
 
-    // The intake options with the executor's workers as helpers, made once per scheduler (the executor is one).
-    private IntakeOptions? _intakeWithHelpers;
+    // The executor's workers as intake helpers and the server's options with them, made once per scheduler (the
+    // executor is one); one object, so a reader never sees the two from different schedulers.
+    private WorkerHelpers? _withHelpers;
 
     /// <summary>Takes the pixel budget, conversion, allowed formats and band size from the server options.</summary>
     /// <param name="options">The server options.</param>
@@ -68,7 +69,7 @@ public sealed partial class ImageCompressionProcessor : IRequestProcessor
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        if (TryDecode(payload, IntakeWith(bands), ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
+        if (TryDecode(payload, WithHelpers(_intake, bands), ConversionRequest.None, cancellationToken, out BitImage? image) is { } refusal)
         {
             return refusal;
         }
@@ -151,19 +152,25 @@ public sealed partial class ImageCompressionProcessor : IRequestProcessor
         }
     }
 
-    // The executor's idle workers may join a big image's intake (a grey or colour PNG unfilters on one, converts on another).
-    private IntakeOptions IntakeWith(IBandScheduler bands)
+    /// <summary>
+    /// <paramref name="intake"/> with the executor's idle workers as helpers, so they may join a big image's intake (a
+    /// grey or colour PNG unfilters on one, converts on another). The server's own options are kept ready; a v2
+    /// request's options get the same helpers object.
+    /// </summary>
+    internal IntakeOptions WithHelpers(IntakeOptions intake, IBandScheduler bands)
     {
-        IntakeOptions? cached = _intakeWithHelpers;
-        if (cached?.Helpers is BandIntakeHelpers helpers && ReferenceEquals(helpers.Scheduler, bands))
+        WorkerHelpers? m = _withHelpers;
+        if (m is null || !ReferenceEquals(m.Helpers.Scheduler, bands))
         {
-            return cached;
+            var helpers = new BandIntakeHelpers(bands);
+            m = new WorkerHelpers(helpers, _intake with { Helpers = helpers });
+            _withHelpers = m;
         }
 
-        cached = _intake with { Helpers = new BandIntakeHelpers(bands) };
-        _intakeWithHelpers = cached;
-        return cached;
+        return ReferenceEquals(intake, _intake) ? m.Intake : intake with { Helpers = m.Helpers };
     }
+
+    private sealed record WorkerHelpers(BandIntakeHelpers Helpers, IntakeOptions Intake);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "PNG image data inflates through {Inflater}")]
     private static partial void LogPngInflater(ILogger logger, string inflater);

@@ -24,9 +24,7 @@ internal sealed class V2CompressWork(
     /// <inheritdoc/>
     public ServerResponse Process(ReadOnlyMemory<byte> payload, IBandScheduler bands, CancellationToken cancellationToken)
     {
-        // The executor's idle workers may join this image's intake, as they do for a request without options.
-        IntakeOptions withHelpers = intake with { Helpers = new BandIntakeHelpers(bands) };
-        if (images.TryDecode(payload, withHelpers, conversion, cancellationToken, out BitImage? decoded) is { } refusal)
+        if (images.TryDecode(payload, images.WithHelpers(intake, bands), conversion, cancellationToken, out BitImage? decoded) is { } refusal)
         {
             return refusal;
         }
