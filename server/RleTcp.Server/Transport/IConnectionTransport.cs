@@ -26,4 +26,11 @@ internal interface IConnectionTransport
 
     /// <summary>Closes at once; both directions end.</summary>
     void Abort();
+
+    /// <summary>
+    /// Sends <paramref name="data"/> after every byte already flushed to <see cref="Output"/>, straight from the
+    /// caller's buffer where the transport can (a big answer's body). The caller has flushed <see cref="Output"/>, writes
+    /// nothing to it until this completes, and may release the buffer then. False: not (wholly) sent.
+    /// </summary>
+    Task<bool> SendUnbufferedAsync(ReadOnlyMemory<byte> data);
 }

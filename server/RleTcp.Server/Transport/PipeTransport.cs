@@ -86,13 +86,12 @@ internal abstract class PipeTransport : IConnectionTransport
         }
     }
 
-    /// <summary>
-    /// Sends <paramref name="data"/> straight from the caller's buffer, after every byte already flushed to
-    /// <see cref="Output"/>, without copying it into the output pipe (a big answer's body: the copy and its 64 KB
-    /// slices cost more than the send). The caller must have flushed <see cref="Output"/> and writes nothing to it until
-    /// this completes, which is only once the send loop is done with <paramref name="data"/> (sent, or failed because
-    /// the peer is gone or the connection was cut), so the buffer may be released then. False: not (wholly) sent.
-    /// </summary>
+    /// <inheritdoc/>
+    /// <remarks>
+    /// Not copied into the output pipe (for a big answer the copy and its 64 KB slices cost more than the send): the
+    /// send loop sends it after the pipe's bytes and completes the task only once it is done with
+    /// <paramref name="data"/> (sent, or failed because the peer is gone or the connection was cut).
+    /// </remarks>
     public Task<bool> SendUnbufferedAsync(ReadOnlyMemory<byte> data)
     {
         var send = new UnbufferedSend(data);

@@ -132,10 +132,10 @@ internal sealed partial class RleTcpConnection
         for (int i = 0; i < answer.BodySegmentCount; i++)
         {
             ReadOnlyMemory<byte> rest = answer.GetBodySegment(i);
-            if (rest.Length >= UnbufferedMinimum && _pipe is PipeTransport transport)
+            if (rest.Length >= UnbufferedMinimum)
             {
                 // What is buffered goes first; the answer (and so this buffer) is disposed only after the send is done.
-                if (!await FlushAsync(output).ConfigureAwait(false) || !await SendUnbufferedAsync(transport, rest).ConfigureAwait(false))
+                if (!await FlushAsync(output).ConfigureAwait(false) || !await SendUnbufferedAsync(rest).ConfigureAwait(false))
                 {
                     return false;
                 }
@@ -196,9 +196,9 @@ internal sealed partial class RleTcpConnection
 
     // As FlushAsync: the send waits for the peer only while its socket buffer is full, and that wait is bounded by the
     // same write deadline (the heartbeat then aborts the connection, which fails the send and so ends this wait).
-    private async ValueTask<bool> SendUnbufferedAsync(PipeTransport transport, ReadOnlyMemory<byte> data)
+    private async ValueTask<bool> SendUnbufferedAsync(ReadOnlyMemory<byte> data)
     {
-        Task<bool> send = transport.SendUnbufferedAsync(data);
+        Task<bool> send = _pipe.SendUnbufferedAsync(data);
         Volatile.Write(ref _writeDeadline, _services.Time.GetTimestamp() + _idleTicks);
         try
         {

@@ -53,6 +53,14 @@ internal sealed class InMemoryTransport : IConnectionTransport
     }
 
     /// <inheritdoc/>
+    public async Task<bool> SendUnbufferedAsync(ReadOnlyMemory<byte> data)
+    {
+        // No send loop here: the bytes go through the pipe the peer reads, like every other answer byte.
+        FlushResult flushed = await _toPeer.Writer.WriteAsync(data).ConfigureAwait(false);
+        return !flushed.IsCompleted && !flushed.IsCanceled;
+    }
+
+    /// <inheritdoc/>
     public void Abort()
     {
         if (Interlocked.Exchange(ref _aborted, 1) == 0)
