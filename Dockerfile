@@ -3,6 +3,10 @@
 #   docker build -t rletcp .
 #   docker run --rm -p 2015:2015 -p 9464:9464 rletcp
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# gcc and libjpeg's headers: the build compiles librletcp_jpeg.so (a JPEG dithers while libjpeg decodes it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends gcc libc6-dev libjpeg62-turbo-dev \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY protocol/ protocol/
@@ -13,13 +17,14 @@ RUN dotnet publish server/RleTcp.Server -c Release -p:PublishProfile=linux-x64 -
 FROM mcr.microsoft.com/dotnet/runtime-deps:10.0
 # libjpeg-turbo's TurboJPEG API: JPEG decoded as Debian's Pillow decodes it (without it, ImageSharp decodes JPEG).
 # Debian calls the package libturbojpeg0, Ubuntu libturbojpeg. libdeflate0: PNG image data inflated in one call
-# (without it, ZLibStream inflates PNG).
+# (without it, ZLibStream inflates PNG). libjpeg62-turbo: librletcp_jpeg.so's libjpeg (without it, JPEG decodes
+# through TurboJPEG a whole image at a time).
 RUN apt-get update \
     && (apt-get install -y --no-install-recommends libturbojpeg0 || apt-get install -y --no-install-recommends libturbojpeg) \
-    && apt-get install -y --no-install-recommends libdeflate0 \
+    && apt-get install -y --no-install-recommends libdeflate0 libjpeg62-turbo \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-COPY --from=build /app/RleTcp.Server /app/appsettings.json ./
+COPY --from=build /app/RleTcp.Server /app/appsettings.json /app/librletcp_jpeg.so ./
 # In a container the listener must accept connections from outside the container's loopback.
 ENV RLETCP_BIND=0.0.0.0 \
     RLETCP_PORT=2015 \

@@ -15,8 +15,8 @@ public abstract class PillowScriptFiles : IDisposable
         PillowScript.Run(System.IO.Path.Combine(RepositoryRoot.Directory, "tests", "RleTcp.Tests", "Imaging", script), TimeSpan.FromMinutes(1), _folder);
     }
 
-    /// <summary>The path of the TIFF file the script named <paramref name="name"/>.</summary>
-    public string Path(string name) => System.IO.Path.Combine(_folder, name + ".tif");
+    /// <summary>The path of the file the script named <paramref name="name"/> (a TIFF unless <paramref name="extension"/> says otherwise).</summary>
+    public string Path(string name, string extension = ".tif") => System.IO.Path.Combine(_folder, name + extension);
 
     public void Dispose()
     {

@@ -16,7 +16,11 @@ namespace RleTcp.Imaging.Formats;
 internal static class TurboJpegReader
 {
     /// <summary>Decodes <paramref name="jpeg"/> to bits as Pillow would, or null when it declines (see remarks).</summary>
-    public static BitImage? TryDecode(ReadOnlySpan<byte> jpeg, IntakeOptions options, CancellationToken ct)
+    public static BitImage? TryDecode(ReadOnlySpan<byte> jpeg, IntakeOptions options, CancellationToken ct) =>
+        JpegScanlines.IsAvailable ? TryDecodeRows(jpeg, options, options.Helpers ?? ThreadPoolIntakeHelpers.Shared, ct) : TryDecodeWhole(jpeg, options, ct);
+
+    /// <summary><see cref="TryDecode"/> without <see cref="JpegScanlines"/>: the whole image decoded, then converted.</summary>
+    internal static BitImage? TryDecodeWhole(ReadOnlySpan<byte> jpeg, IntakeOptions options, CancellationToken ct)
     {
         byte[]? pixels = TryDecodePixels(jpeg, options.MaxPixels, out int width, out int height, out int bytesPerPixel);
         if (pixels is null)
@@ -34,6 +38,93 @@ internal static class TurboJpegReader
             ArrayPool<byte>.Shared.Return(pixels);
         }
     }
+
+    /// <summary>
+    /// <see cref="TryDecode"/> with the decode and the conversion overlapping (<see cref="JpegRowPipeline"/>), on the
+    /// caller and <paramref name="helpers"/> (the server's idle workers, else the thread pool): the same header checks,
+    /// the same libjpeg decode, the same conversion, so the same bits and the same declines as
+    /// <see cref="TryDecodeWhole"/>. Needs <see cref="JpegScanlines.IsAvailable"/>.
+    /// </summary>
+    internal static unsafe BitImage? TryDecodeRows(ReadOnlySpan<byte> jpeg, IntakeOptions options, IIntakeHelpers helpers, CancellationToken ct)
+    {
+        if (!TurboJpeg.IsAvailable || jpeg.IsEmpty)
+        {
+            return null;
+        }
+
+        fixed (byte* source = jpeg)
+        {
+            var size = new System.Runtime.InteropServices.CULong((nuint)jpeg.Length);
+            if (!TryReadHeader(source, size, options.MaxPixels, out int width, out int height, out int bytesPerPixel))
+            {
+                return null;
+            }
+
+            // libjpeg's own allocations: a progressive 4:4:4 frame keeps 6 B of coefficients a pixel, plus tables.
+            long maxMemory = (8L * (width + 15) * (height + 15)) + (32L << 20);
+            IntPtr decoder = JpegScanlines.Open(source, size, bytesPerPixel == 1 ? 1 : 0, new System.Runtime.InteropServices.CLong((nint)maxMemory), out int decodedWidth, out int decodedHeight);
+            if (decoder == IntPtr.Zero)
+            {
+                return null;
+            }
+
+            byte[]? pixels = null;
+            try
+            {
+                if (decodedWidth != width || decodedHeight != height)
+                {
+                    return null;
+                }
+
+                pixels = ArrayPool<byte>.Shared.Rent(checked(width * bytesPerPixel * height));
+                return JpegRowPipeline.Run(decoder, pixels, width, height, bytesPerPixel, options, helpers, ct);
+            }
+            finally
+            {
+                JpegScanlines.Close(decoder);
+                if (pixels is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(pixels);
+                }
+            }
+        }
+    }
+
+    // TurboJPEG's reading of the frame header, and the same declines as TryDecodePixels: grey, YCbCr or RGB only,
+    // a chroma subsampling TurboJPEG recognises, within maxPixels.
+    private static unsafe bool TryReadHeader(byte* source, System.Runtime.InteropServices.CULong size, long maxPixels, out int width, out int height, out int bytesPerPixel)
+    {
+        width = height = bytesPerPixel = 0;
+        IntPtr handle = TurboJpeg.InitDecompress();
+        if (handle == IntPtr.Zero)
+        {
+            return false;
+        }
+
+        try
+        {
+            if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out _, out int space) != 0
+                || PixelFormatOf(space) is not (int pixelFormat and >= 0) || width <= 0 || height <= 0 || (long)width * height > maxPixels)
+            {
+                return false;
+            }
+
+            bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
+            return true;
+        }
+        finally
+        {
+            TurboJpeg.Destroy(handle);
+        }
+    }
+
+    // TJCS_* to the TJPF_* Pillow's mode for it decodes to ("L" or "RGB"), or -1 for a colour space we decline.
+    private static int PixelFormatOf(int space) => space switch
+    {
+        TurboJpeg.ColourSpaceGrey => TurboJpeg.PixelGrey,
+        TurboJpeg.ColourSpaceYCbCr or TurboJpeg.ColourSpaceRgb => TurboJpeg.PixelRgb,
+        _ => -1,
+    };
 
     /// <summary>
     /// The decoded pixels (grey, or R, G, B), <c>width * bytesPerPixel</c> bytes a row, in an array rented from
@@ -138,12 +229,7 @@ internal static class TurboJpegReader
                     return null;
                 }
 
-                int pixelFormat = space switch
-                {
-                    TurboJpeg.ColourSpaceGrey => TurboJpeg.PixelGrey,
-                    TurboJpeg.ColourSpaceYCbCr or TurboJpeg.ColourSpaceRgb => TurboJpeg.PixelRgb,
-                    _ => -1,
-                };
+                int pixelFormat = PixelFormatOf(space);
                 if (pixelFormat < 0 || width <= 0 || height <= 0 || (long)width * height > maxPixels)
                 {
                     return null;
