@@ -54,6 +54,10 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
             // The workers run on this machine: what this process cannot load, they cannot either.
             LogNoTurboJpeg();
         }
+        else if (!Formats.JpegScanlines.IsAvailable)
+        {
+            LogNoJpegScanlines();
+        }
     }
 
     /// <summary>The pool's size.</summary>
@@ -253,6 +257,9 @@ public sealed partial class DecodeSandbox : ILibraryDecoder, IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "libturbojpeg.so.0 (Debian libturbojpeg0) is not installed: JPEG is decoded by ImageSharp, whose pixels are not Pillow's")]
     private partial void LogNoTurboJpeg();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "librletcp_jpeg.so (built with the application when gcc and libjpeg62-turbo-dev are present) or libjpeg.so.62 is missing: JPEG decodes through TurboJPEG a whole image before its dither starts (the same bits, slower)")]
+    private partial void LogNoJpegScanlines();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Decode worker {WorkerPid} started (replacement: {Replacement})")]
     private partial void LogWorkerStarted(int workerPid, bool replacement);
