@@ -28,7 +28,7 @@ internal sealed unsafe class JpegRowPipeline
     private readonly CancellationToken _ct;
     private readonly Lock _decoding = new();
     private int _decodedRows;
-    private volatile bool _declined;
+    private volatile bool _declined; // the decode failed or warned, or one side threw: both sides stop
 
     private JpegRowPipeline(IntPtr decoder, byte[] pixels, int width, int height, int bytesPerPixel, BilevelRowWriter writer, CancellationToken ct)
     {
@@ -78,19 +78,28 @@ internal sealed unsafe class JpegRowPipeline
 
     private void Work(int index)
     {
-        if (index == 0)
+        try
         {
-            Convert();
-            return;
-        }
-
-        var spin = default(SpinWait);
-        while (!_declined && Volatile.Read(ref _decodedRows) < _height)
-        {
-            if (!TryDecodeChunk())
+            if (index == 0)
             {
-                spin.SpinOnce(sleep1Threshold: -1);
+                Convert();
+                return;
             }
+
+            var spin = default(SpinWait);
+            while (!_declined && Volatile.Read(ref _decodedRows) < _height)
+            {
+                if (!TryDecodeChunk())
+                {
+                    spin.SpinOnce(sleep1Threshold: -1);
+                }
+            }
+        }
+        catch
+        {
+            // A failure on one side (cancellation, or a bug) stops the other at its next chunk or row.
+            _declined = true;
+            throw;
         }
     }
 
