@@ -266,9 +266,14 @@ internal sealed partial class V2Session
         (uint id, byte op, string? codec, bool hasDeadline, InFlight.StopReason reason) =
             (request.Id, request.Op, request.Codec, request.HasDeadline, request.Reason);
         Forget(request);
-        WithHead(answer, id, op, answer.V2Fields ?? (answer.Status == ResponseStatus.Ok && op == (byte)V2Op.Compress
-            ? RleFields(answer, codec!)
-            : V2AnswerFields.None));
+        if (answer.V2Fields is null && answer.Status == ResponseStatus.Ok && op == (byte)V2Op.Compress)
+        {
+            WithRleHead(answer, id, op, codec!);
+        }
+        else
+        {
+            WithHead(answer, id, op, answer.V2Fields ?? V2AnswerFields.None);
+        }
 
         string? stopped = answer.Status switch
         {
