@@ -35,8 +35,11 @@ public static class BilevelCodecs
     public static bool TryGet(string name, out IBilevelCodec codec)
     {
         ArgumentNullException.ThrowIfNull(name);
-        foreach (IBilevelCodec candidate in All)
+
+        // Indexed, not foreach: enumerating the interface allocates an enumerator, and the v2 server looks a codec up per request.
+        for (int i = 0; i < All.Count; i++)
         {
+            IBilevelCodec candidate = All[i];
             if (string.Equals(candidate.Name, name, StringComparison.OrdinalIgnoreCase))
             {
                 codec = candidate;

@@ -41,22 +41,29 @@ public sealed record V2AnswerFields : IV2Block
     /// <see cref="Length"/> bytes; returns its length.</summary>
     public int Write(Span<byte> destination) => V2TlvWriter.WriteBlock(this, destination);
 
+    /// <summary>The width, height and codec entries, in their place first in the block (also for <see cref="V2AnswerHead"/>'s
+    /// size-and-codec head).</summary>
+    internal static void WriteSizeAndCodec(ref V2TlvWriter w, uint? width, uint? height, string? codec)
+    {
+        if (width is { } wide)
+        {
+            w.WriteU32((byte)V2FieldTag.Width, wide);
+        }
+
+        if (height is { } high)
+        {
+            w.WriteU32((byte)V2FieldTag.Height, high);
+        }
+
+        if (codec is { } name)
+        {
+            w.WriteString((byte)V2FieldTag.Codec, name);
+        }
+    }
+
     void IV2Block.WriteEntries(ref V2TlvWriter w)
     {
-        if (Width is { } width)
-        {
-            w.WriteU32((byte)V2FieldTag.Width, width);
-        }
-
-        if (Height is { } height)
-        {
-            w.WriteU32((byte)V2FieldTag.Height, height);
-        }
-
-        if (Codec is { } codec)
-        {
-            w.WriteString((byte)V2FieldTag.Codec, codec);
-        }
+        WriteSizeAndCodec(ref w, Width, Height, Codec);
 
         if (Format is { } format)
         {

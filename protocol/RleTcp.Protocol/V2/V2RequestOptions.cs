@@ -153,7 +153,9 @@ public sealed record V2RequestOptions : IV2Block
     public static V2RequestOptions Parse(ReadOnlySpan<byte> block)
     {
         var reader = new V2TlvReader(block);
-        var result = new V2RequestOptions();
+
+        // From the shared empty instance: each option makes a copy anyway, and a request without options allocates nothing.
+        V2RequestOptions result = None;
         uint seen = 0;
         while (reader.TryRead(out byte tag, out ReadOnlySpan<byte> value))
         {

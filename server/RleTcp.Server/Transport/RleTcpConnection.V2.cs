@@ -86,17 +86,18 @@ internal sealed partial class RleTcpConnection
             now = v2.EmptyFrame();
         }
 
-        if (now is not null && !DeliverV2(now))
+        if (now is not null && !DeliverV2(Task.FromResult(now)))
         {
             now.Dispose();
         }
     }
 
-    // Queues a finished v2 answer without waiting: the slot taken for its request guarantees the channel has room.
-    // Called by the read loop and by workers' completions. False when the connection is closing: the caller disposes it.
-    private bool DeliverV2(ServerResponse answer)
+    // Queues a finished v2 answer (a completed task) without waiting: the slot taken for its request guarantees the
+    // channel has room. Called by the read loop and by the session's completions (with the executor's own task, so no
+    // task is made per answer). False when the connection is closing: the caller disposes the answer.
+    private bool DeliverV2(Task<ServerResponse> answer)
     {
-        if (_pending.Writer.TryWrite(Task.FromResult(answer)))
+        if (_pending.Writer.TryWrite(answer))
         {
             return true;
         }

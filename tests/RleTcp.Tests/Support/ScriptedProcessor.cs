@@ -6,7 +6,8 @@ namespace RleTcp.Tests.Support;
 /// <summary>
 /// A request processor for transport and executor tests, steered by the payload's first byte:
 /// 'E' echo the payload; 'H' hold until <see cref="Release"/>, then echo; 'X' throw (a server fault);
-/// 'C' hold until the request's own cancellation (its processing timeout), ignoring <see cref="Release"/>.
+/// 'C' hold until the request's own cancellation (its processing timeout), ignoring <see cref="Release"/>;
+/// 'S' work <see cref="StubbornMilliseconds"/> without looking at the cancellation (a decoder between its checks), then echo.
 /// It records the thread each request ran on.
 /// </summary>
 public sealed class ScriptedProcessor : IRequestProcessor
@@ -27,6 +28,11 @@ public sealed class ScriptedProcessor : IRequestProcessor
     public static readonly byte[] Throw = [(byte)'X'];
 
     public static readonly byte[] UntilCancelled = [(byte)'C'];
+
+    /// <summary>How long an 'S' request works before it echoes, whatever its deadline.</summary>
+    public const int StubbornMilliseconds = 150;
+
+    public static byte[] Stubborn(string text = "") => [(byte)'S', .. System.Text.Encoding.UTF8.GetBytes(text)];
 
     /// <summary>Lets every held request (now and later) finish.</summary>
     public void Release() => _released.Set();
@@ -52,6 +58,9 @@ public sealed class ScriptedProcessor : IRequestProcessor
                 break;
             case (byte)'X':
                 throw new InvalidOperationException("scripted fault");
+            case (byte)'S':
+                Thread.Sleep(StubbornMilliseconds);
+                break;
             case (byte)'C':
                 cancellationToken.WaitHandle.WaitOne(TestServer.Patience);
                 cancellationToken.ThrowIfCancellationRequested();

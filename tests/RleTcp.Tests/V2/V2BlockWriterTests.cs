@@ -50,6 +50,22 @@ public class V2BlockWriterTests
         Assert.Equal(Normalised(fields), Normalised(answer.Fields));
     }
 
+    [Theory]
+    [InlineData(1275, 1650, "rle")]
+    [InlineData(0, 65535, "tiff-g4")]
+    public void ASizeAndCodecHeadWritesTheBytesOfTheSameFieldsObject(ushort width, ushort height, string codec)
+    {
+        var fromFields = new V2AnswerHead(7, (byte)V2Op.Compress, new V2AnswerFields { Width = width, Height = height, Codec = codec });
+        var inline = new V2AnswerHead(7, (byte)V2Op.Compress, width, height, codec);
+        byte[] expected = new byte[fromFields.Length];
+        byte[] actual = new byte[inline.Length];
+
+        fromFields.Write(expected);
+        inline.Write(actual);
+
+        Assert.Equal(expected, actual);
+    }
+
     [Fact]
     public void TheOptionsLengthIsTheBytesWrittenAndTheBlockParsesBack()
     {

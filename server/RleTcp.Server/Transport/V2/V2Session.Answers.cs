@@ -8,7 +8,8 @@ using RleTcp.Server.Execution.V2;
 namespace RleTcp.Server.Transport.V2;
 
 // The answers the session builds itself (HELLO, errors, connection-level answers) and the v2 head every answer gets:
-// WithHead is the one place a head is made (the work classes only say their fields, in ServerResponse.V2Fields).
+// WithHead (and WithRleHead, for a COMPRESS the server's processor answered) are the places a head is made (the work
+// classes only say their fields, in ServerResponse.V2Fields).
 internal sealed partial class V2Session
 {
     private static readonly string ServerVersion =
@@ -57,11 +58,18 @@ internal sealed partial class V2Session
     public ServerResponse EmptyFrame() =>
         Error(0, 0, ResponseStatus.BadRequest, "An empty frame is not a v2 request (a v2 PING is op 5 with a 7-byte head).");
 
-    // A COMPRESS the server's processor answered: width and height come from the RLE header it starts with.
-    private static V2AnswerFields RleFields(ServerResponse answer, string codec) =>
-        answer.BodySegmentCount > 0 && RleDecoder.TryReadHeader(answer.GetBodySegment(0).Span, out int width, out int height)
-            ? new V2AnswerFields { Width = (uint)width, Height = (uint)height, Codec = codec }
-            : new V2AnswerFields { Codec = codec };
+    // A COMPRESS the server's processor answered: width and height come from the RLE header it starts with. The
+    // head then holds them itself (no fields object per answer).
+    private static ServerResponse WithRleHead(ServerResponse answer, uint id, byte op, string codec)
+    {
+        if (answer.BodySegmentCount > 0 && RleDecoder.TryReadHeader(answer.GetBodySegment(0).Span, out int width, out int height))
+        {
+            answer.V2Head = new V2AnswerHead(id, op, (ushort)width, (ushort)height, codec);
+            return answer;
+        }
+
+        return WithHead(answer, id, op, new V2AnswerFields { Codec = codec });
+    }
 
     private ServerResponse Answered(ServerResponse answer, string op, string? codec)
     {

@@ -29,10 +29,14 @@ internal sealed partial class V2Session
     private readonly RequestSource _source;
     private readonly RleTcpMetrics _metrics;
     private readonly ILogger _logger;
-    private readonly Func<ServerResponse, bool> _deliver;
+    private readonly Func<Task<ServerResponse>, bool> _deliver;
     private readonly SemaphoreSlim _slots;
+    private readonly string _serverTimeoutMessage;
     private readonly Lock _gate = new();
     private readonly Dictionary<uint, InFlight> _inFlight = [];
+
+    // Requests' objects for reuse (guarded by _gate): at most as many as were ever in flight at once.
+    private readonly Stack<InFlight> _free = new();
     private TaskCompletionSource? _idle;
     private bool _closing;
 
@@ -42,9 +46,9 @@ internal sealed partial class V2Session
     /// <param name="source">The connection's place in the executor (its turn and its answer share).</param>
     /// <param name="metrics">The server's instruments.</param>
     /// <param name="logger">The connection's logger.</param>
-    /// <param name="deliver">Queues a finished answer for the writer without waiting; false when the connection is gone (the answer is then disposed here).</param>
+    /// <param name="deliver">Queues a finished answer (a completed task) for the writer without waiting; false when the connection is gone (the answer is then disposed here).</param>
     public V2Session(
-        long connectionId, RleTcpServerOptions options, RequestExecutor executor, RequestSource source, RleTcpMetrics metrics, ILogger logger, Func<ServerResponse, bool> deliver)
+        long connectionId, RleTcpServerOptions options, RequestExecutor executor, RequestSource source, RleTcpMetrics metrics, ILogger logger, Func<Task<ServerResponse>, bool> deliver)
     {
         _metrics = metrics;
         _connectionId = connectionId;
@@ -55,6 +59,7 @@ internal sealed partial class V2Session
         _deliver = deliver;
         _slots = new SemaphoreSlim(options.MaxPipelinedRequests);
         MaxInFlight = Math.Min(options.MaxInFlightPerConnection, options.MaxPipelinedRequests);
+        _serverTimeoutMessage = $"The request was not processed within the server's time limit of {options.RequestTimeout.TotalMilliseconds:0} ms.";
     }
 
     /// <summary>Requests processed at once at most; announced in HELLO.</summary>
@@ -93,21 +98,21 @@ internal sealed partial class V2Session
     /// </summary>
     public void CancelAll()
     {
-        InFlight[] all;
+        int count;
         lock (_gate)
         {
+            // Under the gate, like every Stop: a request's object is reused once it leaves the table (see Forget).
             _closing = true;
-            all = [.. _inFlight.Values];
+            count = _inFlight.Count;
+            foreach (InFlight request in _inFlight.Values)
+            {
+                request.Stop(InFlight.StopReason.Disconnect);
+            }
         }
 
-        foreach (InFlight request in all)
+        if (count > 0)
         {
-            request.Stop(InFlight.StopReason.Disconnect);
-        }
-
-        if (all.Length > 0)
-        {
-            LogCancelledOnClose(_connectionId, all.Length);
+            LogCancelledOnClose(_connectionId, count);
         }
     }
 
@@ -168,13 +173,14 @@ internal sealed partial class V2Session
         }
 
         uint target = BinaryPrimitives.ReadUInt32BigEndian(body);
-        InFlight? request;
+        bool cancelled;
         lock (_gate)
         {
-            _inFlight.TryGetValue(target, out request);
+            // Stopped under the gate: once the target's answer is taken its object may serve the next request (see
+            // Forget), and a CANCEL that looked it up just before must not cancel that one.
+            cancelled = _inFlight.TryGetValue(target, out InFlight? request) && request.Stop(InFlight.StopReason.Cancel);
         }
 
-        bool cancelled = request?.Stop(InFlight.StopReason.Cancel) ?? false;
         LogCancel(_connectionId, target, cancelled);
         return Answered(WithHead(ServerResponse.Ok([]), head.Id, head.Op, new V2AnswerFields { Cancelled = cancelled }), "cancel", null);
     }
@@ -200,7 +206,7 @@ internal sealed partial class V2Session
             _ => V2CompressWork.For(o, (ImageCompressionProcessor)_executor.Processor, codecFound),
         };
 
-        var request = new InFlight(this, head.Id, head.Op, op is V2Op.Info ? null : codec, o.DeadlineMs is not null);
+        InFlight request;
         lock (_gate)
         {
             if (_closing)
@@ -221,6 +227,8 @@ internal sealed partial class V2Session
                     $"This connection already has {MaxInFlight} requests in flight (the limit HELLO announced); retry when one is answered.");
             }
 
+            request = _free.TryPop(out InFlight? free) ? free : new InFlight(this);
+            request.Start(head.Id, head.Op, op is V2Op.Info ? null : codec, o.DeadlineMs is not null);
             _inFlight.Add(head.Id, request);
         }
 
@@ -229,8 +237,11 @@ internal sealed partial class V2Session
             : _options.RequestTimeout;
         string timeoutMessage = o.DeadlineMs is not null && timeout < _options.RequestTimeout
             ? $"The request's deadline of {o.DeadlineMs} ms passed before its answer was ready."
-            : $"The request was not processed within the server's time limit of {_options.RequestTimeout.TotalMilliseconds:0} ms.";
-        if (!_executor.TrySubmit(payload, _source, head.BodyStart, work, timeout, request.Token, timeoutMessage, out Task<ServerResponse> answer))
+            : _serverTimeoutMessage;
+
+        // Inline continuations: the only one is the request's, which just queues it to the thread pool.
+        if (!_executor.TrySubmit(
+            payload, _source, head.BodyStart, work, timeout, request.Token, timeoutMessage, out Task<ServerResponse> answer, continueInline: true))
         {
             Forget(request);
             LogQueueFull(_connectionId, head.Id);
@@ -240,26 +251,34 @@ internal sealed partial class V2Session
 
         submitted = true;
         LogSubmitted(_connectionId, head.Id, OpName(head.Op), codec);
-        answer.ContinueWith(
-            static (t, state) => ((InFlight)state!).Finished(t.Result),
-            request,
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion,
-            TaskScheduler.Default);
+
+        // The request may be answered, and its object reused, from here on: it is not touched again.
+        request.AwaitAnswer(answer);
         return null;
     }
 
-    private void Finished(InFlight request, ServerResponse answer)
+    // The executor's task is complete (its answer, Timeout, Cancelled, or Busy at shutdown; it never faults).
+    private void Finished(InFlight request, Task<ServerResponse> task)
     {
+        ServerResponse answer = task.Result;
+
+        // Read before Forget: the object then serves the next request.
+        (uint id, byte op, string? codec, bool hasDeadline, InFlight.StopReason reason) =
+            (request.Id, request.Op, request.Codec, request.HasDeadline, request.Reason);
         Forget(request);
-        WithHead(answer, request.Id, request.Op, answer.V2Fields ?? (answer.Status == ResponseStatus.Ok && request.Op == (byte)V2Op.Compress
-            ? RleFields(answer, request.Codec!)
-            : V2AnswerFields.None));
+        if (answer.V2Fields is null && answer.Status == ResponseStatus.Ok && op == (byte)V2Op.Compress)
+        {
+            WithRleHead(answer, id, op, codec!);
+        }
+        else
+        {
+            WithHead(answer, id, op, answer.V2Fields ?? V2AnswerFields.None);
+        }
 
         string? stopped = answer.Status switch
         {
-            ResponseStatus.Cancelled => request.Reason == InFlight.StopReason.Disconnect ? "disconnect" : "cancel",
-            ResponseStatus.Timeout when request.HasDeadline => "deadline",
+            ResponseStatus.Cancelled => reason == InFlight.StopReason.Disconnect ? "disconnect" : "cancel",
+            ResponseStatus.Timeout when hasDeadline => "deadline",
             _ => null,
         };
         if (stopped is not null)
@@ -267,14 +286,18 @@ internal sealed partial class V2Session
             _metrics.V2Stopped(stopped);
         }
 
-        Answered(answer, OpName(request.Op), request.Codec);
-        LogFinished(_connectionId, request.Id, OpName(request.Op), answer.Status);
-        if (request.Reason == InFlight.StopReason.Disconnect || !_deliver(answer))
+        Answered(answer, OpName(op), codec);
+        LogFinished(_connectionId, id, OpName(op), answer.Status);
+
+        // The executor's own task goes to the writer: it is complete, and holds this answer.
+        if (reason == InFlight.StopReason.Disconnect || !_deliver(task))
         {
             answer.Dispose();
         }
     }
 
+    // The request leaves the table (its id is free again) and its object goes back for reuse: no Stop can reach it
+    // after this (every Stop runs under the gate on a request found in the table), and its answer was already taken.
     private void Forget(InFlight request)
     {
         TaskCompletionSource? idle = null;
@@ -283,6 +306,8 @@ internal sealed partial class V2Session
             if (_inFlight.TryGetValue(request.Id, out InFlight? current) && ReferenceEquals(current, request))
             {
                 _inFlight.Remove(request.Id);
+                request.Reset();
+                _free.Push(request);
             }
 
             if (_inFlight.Count == 0)
@@ -292,8 +317,6 @@ internal sealed partial class V2Session
             }
         }
 
-        // The cancel source is not disposed: it has no timer or wait handle, and a CANCEL racing the answer may still
-        // be calling Cancel on it.
         idle?.TrySetResult();
     }
 }
