@@ -38,6 +38,7 @@ internal sealed partial class V2Session
     // Requests' objects for reuse (guarded by _gate): at most as many as were ever in flight at once.
     private readonly Stack<InFlight> _free = new();
     private TaskCompletionSource? _idle;
+    private int _delivering; // answers out of the table and not yet handed to the writer (guarded by _gate)
     private bool _closing;
 
     /// <param name="connectionId">For logs.</param>
@@ -121,7 +122,7 @@ internal sealed partial class V2Session
     {
         lock (_gate)
         {
-            if (_inFlight.Count == 0)
+            if (_inFlight.Count == 0 && _delivering == 0)
             {
                 return Task.CompletedTask;
             }
@@ -265,7 +266,20 @@ internal sealed partial class V2Session
         // Read before Forget: the object then serves the next request.
         (uint id, byte op, string? codec, bool hasDeadline, InFlight.StopReason reason) =
             (request.Id, request.Op, request.Codec, request.HasDeadline, request.Reason);
-        Forget(request);
+        Forget(request, delivering: true);
+        try
+        {
+            Deliver(answer, task, id, op, codec, hasDeadline, reason);
+        }
+        finally
+        {
+            // Only now may the session count as idle: a half-close's drain completes the writer's channel then.
+            Delivered();
+        }
+    }
+
+    private void Deliver(ServerResponse answer, Task<ServerResponse> task, uint id, byte op, string? codec, bool hasDeadline, InFlight.StopReason reason)
+    {
         if (answer.V2Fields is null && answer.Status == ResponseStatus.Ok && op == (byte)V2Op.Compress)
         {
             WithRleHead(answer, id, op, codec!);
@@ -298,9 +312,10 @@ internal sealed partial class V2Session
 
     // The request leaves the table (its id is free again) and its object goes back for reuse: no Stop can reach it
     // after this (every Stop runs under the gate on a request found in the table), and its answer was already taken.
-    private void Forget(InFlight request)
+    // With delivering, its answer is still to be handed to the writer, and the session is not idle until Delivered.
+    private void Forget(InFlight request, bool delivering = false)
     {
-        TaskCompletionSource? idle = null;
+        TaskCompletionSource? idle;
         lock (_gate)
         {
             if (_inFlight.TryGetValue(request.Id, out InFlight? current) && ReferenceEquals(current, request))
@@ -310,13 +325,39 @@ internal sealed partial class V2Session
                 _free.Push(request);
             }
 
-            if (_inFlight.Count == 0)
+            if (delivering)
             {
-                idle = _idle;
-                _idle = null;
+                _delivering++;
             }
+
+            idle = TakeIdleWaiter();
         }
 
         idle?.TrySetResult();
+    }
+
+    private void Delivered()
+    {
+        TaskCompletionSource? idle;
+        lock (_gate)
+        {
+            _delivering--;
+            idle = TakeIdleWaiter();
+        }
+
+        idle?.TrySetResult();
+    }
+
+    // Under _gate: the waiter of WhenIdleAsync, once nothing is in flight or on its way to the writer.
+    private TaskCompletionSource? TakeIdleWaiter()
+    {
+        if (_inFlight.Count != 0 || _delivering != 0)
+        {
+            return null;
+        }
+
+        TaskCompletionSource? idle = _idle;
+        _idle = null;
+        return idle;
     }
 }
