@@ -9,9 +9,10 @@ namespace RleTcp.Tests.Imaging;
 
 /// <summary>
 /// A PNG of several blocks of rows with <see cref="IntakeOptions.Helpers"/> (<c>PngPipeline</c>: unfilter on one
-/// thread, convert on another; with an idle helper, continuous tone also inflates there block by block) against the
-/// one-thread intake: the same bits and the same refusals, whoever runs which half, including a caller that does
-/// everything because no helper ever comes, and a helper that comes late.
+/// thread, convert on another; with an idle helper, 8-bit grey also inflates there block by block, and here every
+/// continuous-tone layout, <see cref="IntakeOptions.StreamEveryLayout"/>) against the one-thread intake: the same bits
+/// and the same refusals, whoever runs which half, including a caller that does everything because no helper ever
+/// comes, and a helper that comes late.
 /// </summary>
 [Trait("Category", "Unit")]
 public class PngPipelineTests
@@ -33,7 +34,7 @@ public class PngPipelineTests
             using BitImage expected = ImageIntake.Decode(file, one);
             foreach ((string name, IIntakeHelpers helpers) in AllHelpers(p.Seed))
             {
-                using BitImage image = ImageIntake.Decode(file, one with { Helpers = helpers });
+                using BitImage image = ImageIntake.Decode(file, one with { Helpers = helpers, StreamEveryLayout = true });
                 Assert.True(expected.Equals(image), $"{p.Width}x{p.Height} type {p.ColorType}/{p.BitDepth}: {name} differs.");
             }
         }, iter: 24, threads: 1);
@@ -49,7 +50,7 @@ public class PngPipelineTests
         string one = Refusal(file, IntakeOptions.Default);
         foreach ((string name, IIntakeHelpers helpers) in AllHelpers(badRow))
         {
-            Assert.True(one == Refusal(file, IntakeOptions.Default with { Helpers = helpers }), name);
+            Assert.True(one == Refusal(file, IntakeOptions.Default with { Helpers = helpers, StreamEveryLayout = true }), name);
         }
 
         Assert.Contains($"row {badRow}", one, StringComparison.Ordinal);
@@ -77,7 +78,7 @@ public class PngPipelineTests
         string one = Refusal(file, IntakeOptions.Default);
         foreach ((string name, IIntakeHelpers helpers) in AllHelpers(badFilterRow))
         {
-            Assert.True(one == Refusal(file, IntakeOptions.Default with { Helpers = helpers }), $"{name}: {one}");
+            Assert.True(one == Refusal(file, IntakeOptions.Default with { Helpers = helpers, StreamEveryLayout = true }), $"{name}: {one}");
         }
 
         // Inverted deflate bytes may still inflate, to garbage whose filter byte is refused: the verdict is the one thread's.
@@ -99,7 +100,7 @@ public class PngPipelineTests
         using BitImage expected = ImageIntake.Decode(file, IntakeOptions.Default);
         foreach ((string name, IIntakeHelpers helpers) in AllHelpers(5))
         {
-            using BitImage image = ImageIntake.Decode(file, IntakeOptions.Default with { Helpers = helpers });
+            using BitImage image = ImageIntake.Decode(file, IntakeOptions.Default with { Helpers = helpers, StreamEveryLayout = true });
             Assert.True(expected.Equals(image), name);
         }
     }
@@ -114,7 +115,7 @@ public class PngPipelineTests
         using (var cts = new CancellationTokenSource())
         {
             var helpers = new InlineHelpers(reverse: true, idle: true, afterFirst: cts.Cancel);
-            Assert.ThrowsAny<OperationCanceledException>(() => ImageIntake.Decode(file, IntakeOptions.Default with { Helpers = helpers }, cts.Token).Dispose());
+            Assert.ThrowsAny<OperationCanceledException>(() => ImageIntake.Decode(file, IntakeOptions.Default with { Helpers = helpers, StreamEveryLayout = true }, cts.Token).Dispose());
         }
 
         // Cancelled at any moment on two threads: stopped, or finished with the one-thread bits; never a hang or other fault.
@@ -124,7 +125,7 @@ public class PngPipelineTests
             var helpers = new ThreadHelpers(idle: true, startDelayMs: delay % 3, whenStarted: () => cts.CancelAfter(delay));
             try
             {
-                using BitImage image = ImageIntake.Decode(file, IntakeOptions.Default with { Helpers = helpers }, cts.Token);
+                using BitImage image = ImageIntake.Decode(file, IntakeOptions.Default with { Helpers = helpers, StreamEveryLayout = true }, cts.Token);
                 Assert.True(expected.Equals(image), $"finished after a cancellation at {delay} ms with other bits");
             }
             catch (OperationCanceledException)
@@ -133,7 +134,7 @@ public class PngPipelineTests
         }
     }
 
-    // Grey 8/16, RGB, RGBA, grey + alpha (inflated block by block with an idle helper), and a palette (not).
+    // Grey 8/16, RGB, RGBA, grey + alpha (inflated block by block with an idle helper here), and a palette (never).
     private static readonly (byte, byte)[] Layouts = [(0, 8), (2, 8), (6, 8), (0, 16), (4, 8), (6, 16), (3, 8)];
 
     private static int Channels(byte colorType, byte bitDepth) =>

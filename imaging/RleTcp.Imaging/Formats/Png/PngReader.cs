@@ -98,11 +98,13 @@ internal static class PngReader
         int blockRows = Math.Clamp(BlockBytes / maxStride, 1, height);
         bool wavefrontPaeth = header.ColorType != 3 && header.BitsPerPixel >= 8;
 
-        // Several blocks of continuous tone and a helper idle now: ZLibStream inflates into the whole-image buffer
-        // block by block while the other side unfilters and converts (PngPipeline); ~40% more inflate CPU than
-        // libdeflate's one call, which pays only beside a second thread. Line art and palettes keep the paths below.
+        // Several blocks of 8-bit grey and a helper idle now: ZLibStream inflates into the whole-image buffer block by
+        // block while the other side unfilters and converts (PngPipeline). It costs ~40% more inflate CPU than
+        // libdeflate's one call and pays only where the stream is the shorter side: at one byte a pixel; at 3 the
+        // stream alone is as long as libdeflate + dither (docs/PERFORMANCE.md, round 4). The rest keeps the paths below.
         IIntakeHelpers? helpers = height > blockRows ? options.Helpers : null;
-        byte[]? streamed = !header.IsInterlaced && wavefrontPaeth && helpers is { HasIdleHelper: true }
+        bool streamable = (header.ColorType == 0 && header.BitDepth == 8) || (options.StreamEveryLayout && wavefrontPaeth);
+        byte[]? streamed = !header.IsInterlaced && streamable && helpers is { HasIdleHelper: true }
             ? PngInflate.RentBuffer(header, 0)
             : null;
 
