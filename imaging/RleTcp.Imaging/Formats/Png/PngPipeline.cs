@@ -28,6 +28,9 @@ internal sealed class PngPipeline
     // The place of a failure that stops everything (cancellation, an unexpected fault): before every step.
     private const int StopAll = -1;
 
+    // Waits yield but never sleep: a block takes ~0.5 ms to inflate and a 1 ms sleep would overshoot every wait for one.
+    private const int Sleep1Threshold = -1;
+
     private readonly byte[] _buffer;
     private readonly ZLibStream? _zlib;
     private readonly PngHeader _header;
@@ -140,7 +143,7 @@ internal sealed class PngPipeline
 
             if (!TryUnfilterNextBlock() && !TryInflateNextBlock(wait: false))
             {
-                spin.SpinOnce();
+                spin.SpinOnce(Sleep1Threshold);
             }
         }
 
@@ -167,7 +170,7 @@ internal sealed class PngPipeline
 
             if (!TryInflateNextBlock(wait: false))
             {
-                spin.SpinOnce();
+                spin.SpinOnce(Sleep1Threshold);
             }
         }
 
