@@ -31,9 +31,11 @@ public static class ImageIntake
 {
     /// <summary>
     /// What inflates PNG image data in this process, for the log: <c>libdeflate.so.0</c> (one call per image), or
-    /// <c>ZLibStream</c> when that library is not installed.
+    /// <c>ZLibStream</c> when that library is not installed; either way an 8-bit grey PNG that an idle helper joins
+    /// inflates through <c>ZLibStream</c> block by block beside its conversion.
     /// </summary>
-    public static string PngInflater => Formats.PngInflate.IsNative ? Formats.LibDeflate.Library : "ZLibStream (libdeflate.so.0 not found)";
+    public static string PngInflater => (Formats.PngInflate.IsNative ? Formats.LibDeflate.Library : "ZLibStream (libdeflate.so.0 not found)") +
+        "; an 8-bit grey PNG that an idle worker joins streams through ZLibStream";
 
     /// <summary>Decodes <paramref name="data"/> and converts it to black and white.</summary>
     /// <returns>An image whose storage is pooled: dispose it when done (not disposing only costs the pool).</returns>

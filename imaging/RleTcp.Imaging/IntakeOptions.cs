@@ -37,6 +37,12 @@ public sealed record IntakeOptions
     /// </summary>
     internal bool ManagedInflate { get; init; }
 
+    /// <summary>
+    /// A PNG of any continuous-tone layout streams its inflate beside the conversion when a helper is idle, not only
+    /// 8-bit grey, where it measured a gain: for the tests and benchmarks that check and time the other layouts.
+    /// </summary>
+    internal bool StreamEveryLayout { get; init; }
+
     /// <summary>The level the bilevel writer thresholds at: <see cref="ThresholdLevel"/> in threshold mode, else Pillow's 128.</summary>
     internal byte Level => Mode == ConversionMode.Threshold ? ThresholdLevel : (byte)128;
 

@@ -20,6 +20,10 @@ public sealed class ThreadPoolIntakeHelpers : IIntakeHelpers
     }
 
     /// <inheritdoc />
+    /// <remarks>True while the pool has no queued work: a pool thread would then pick the second item up at once.</remarks>
+    public bool HasIdleHelper => ThreadPool.PendingWorkItemCount == 0;
+
+    /// <inheritdoc />
     public void Run(int count, Action<int> work, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(work);

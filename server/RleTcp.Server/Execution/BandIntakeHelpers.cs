@@ -13,6 +13,9 @@ internal sealed class BandIntakeHelpers(IBandScheduler scheduler) : IIntakeHelpe
     public IBandScheduler Scheduler { get; } = scheduler;
 
     /// <inheritdoc/>
+    public bool HasIdleHelper => Scheduler.HasIdleWorker;
+
+    /// <inheritdoc/>
     public void Run(int count, Action<int> work, CancellationToken cancellationToken)
     {
         // Disposed on the way out: Run returns (or throws) only once every band has finished.

@@ -171,6 +171,10 @@ public sealed partial class RequestExecutor : IBandScheduler, IExecutorLoad, IDi
     }
 
     /// <inheritdoc/>
+    public bool HasIdleWorker =>
+        Volatile.Read(ref _busy) < _threads.Length && Volatile.Read(ref _queued) == 0 && _bandTickets.IsEmpty;
+
+    /// <inheritdoc/>
     public void Run(BandGroup group, CancellationToken cancellationToken)
     {
         group.SetCancellation(cancellationToken);

@@ -103,9 +103,9 @@ public class JpegRowPipelineTests(JpegRowPipelineTests.Files files) : IClassFixt
     private static IIntakeHelpers Helpers(string kind) => kind switch
     {
         "thread pool" => ThreadPoolIntakeHelpers.Shared,
-        "caller only, converter first" => new CallerOnly(reversed: false),
-        "caller only, decoder first" => new CallerOnly(reversed: true),
-        "dedicated thread" => new DedicatedThread(),
+        "caller only, converter first" => new InlineHelpers(reverse: false, idle: false),
+        "caller only, decoder first" => new InlineHelpers(reverse: true, idle: false),
+        "dedicated thread" => new ThreadHelpers(idle: true),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -124,52 +124,6 @@ public class JpegRowPipelineTests(JpegRowPipelineTests.Files files) : IClassFixt
         }
 
         throw new InvalidOperationException("No SOS segment.");
-    }
-
-    /// <summary>Runs every index on the caller, one after the other: no helper ever comes.</summary>
-    private sealed class CallerOnly(bool reversed) : IIntakeHelpers
-    {
-        public void Run(int count, Action<int> work, CancellationToken cancellationToken)
-        {
-            for (int i = 0; i < count; i++)
-            {
-                work(reversed ? count - 1 - i : i);
-            }
-        }
-    }
-
-    /// <summary>Index 1 on a thread of its own, index 0 on the caller.</summary>
-    private sealed class DedicatedThread : IIntakeHelpers
-    {
-        public void Run(int count, Action<int> work, CancellationToken cancellationToken)
-        {
-            Exception? failure = null;
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    work(1);
-                }
-                catch (Exception e)
-                {
-                    failure = e;
-                }
-            });
-            thread.Start();
-            try
-            {
-                work(0);
-            }
-            finally
-            {
-                thread.Join();
-            }
-
-            if (failure is not null)
-            {
-                throw failure;
-            }
-        }
     }
 
     public sealed class Files() : PillowScriptFiles("jpeg_layouts.py");

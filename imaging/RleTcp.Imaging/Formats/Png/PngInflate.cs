@@ -18,6 +18,25 @@ internal static class PngInflate
     public static bool IsNative => LibDeflate.IsAvailable;
 
     /// <summary>
+    /// A buffer from <see cref="ArrayPool{T}.Shared"/> for a zero row (cleared) and then every scanline of the image
+    /// with its filter byte, which the caller returns; null when it and <paramref name="extraBytes"/> more (a joined
+    /// copy of the compressed data) would exceed the per-pixel allowance.
+    /// </summary>
+    public static byte[]? RentBuffer(PngHeader header, long extraBytes)
+    {
+        long stride = header.RowBytes(header.Width) + 1;
+        long bytes = stride * (header.Height + 1L);
+        if (bytes + extraBytes > MaxBytesPerPixel * header.Width * (long)header.Height || bytes > Array.MaxLength)
+        {
+            return null;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)bytes);
+        Array.Clear(buffer, 0, (int)stride);
+        return buffer;
+    }
+
+    /// <summary>
     /// Every scanline of the image after a zero row, in a buffer from <see cref="ArrayPool{T}.Shared"/> that the caller
     /// returns; null when libdeflate is missing, the buffers would exceed the per-pixel allowance, or the stream is not
     /// exactly the image (corrupt, cut short, or longer): the managed inflater then reads it and gives its verdict.
@@ -37,14 +56,12 @@ internal static class PngInflate
             compressed += chunk.Length;
         }
 
-        long joined = idat.Count > 1 ? compressed : 0;
-        if (imageBytes + stride + joined > MaxBytesPerPixel * header.Width * (long)header.Height || imageBytes + stride > Array.MaxLength)
+        byte[]? output = RentBuffer(header, idat.Count > 1 ? compressed : 0);
+        if (output is null)
         {
             return null;
         }
 
-        byte[] output = ArrayPool<byte>.Shared.Rent((int)(imageBytes + stride));
-        Array.Clear(output, 0, (int)stride);
         byte[]? input = null;
         try
         {

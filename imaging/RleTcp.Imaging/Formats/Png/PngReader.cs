@@ -98,10 +98,20 @@ internal static class PngReader
         int blockRows = Math.Clamp(BlockBytes / maxStride, 1, height);
         bool wavefrontPaeth = header.ColorType != 3 && header.BitsPerPixel >= 8;
 
+        // Several blocks of 8-bit grey and a helper idle now: ZLibStream inflates into the whole-image buffer block by
+        // block while the other side unfilters and converts (PngPipeline). It costs ~40% more inflate CPU than
+        // libdeflate's one call and pays only where the stream is the shorter side: at one byte a pixel; at 3 the
+        // stream alone is as long as libdeflate + dither (docs/PERFORMANCE.md, round 4). The rest keeps the paths below.
+        IIntakeHelpers? helpers = height > blockRows ? options.Helpers : null;
+        bool streamable = (header.ColorType == 0 && header.BitDepth == 8) || (options.StreamEveryLayout && wavefrontPaeth);
+        byte[]? streamed = !header.IsInterlaced && streamable && helpers is { HasIdleHelper: true }
+            ? PngInflate.RentBuffer(header, 0)
+            : null;
+
         // libdeflate inflates the whole image at once (slot 0 a zero row, then every scanline); null when it is not
         // installed, not allowed, or the stream needs the managed inflater's verdict (see PngInflate).
-        byte[]? inflated = header.IsInterlaced || options.ManagedInflate ? null : PngInflate.Whole(idat, header);
-        byte[] scratch = inflated ?? ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
+        byte[]? inflated = streamed is not null || header.IsInterlaced || options.ManagedInflate ? null : PngInflate.Whole(idat, header);
+        byte[] scratch = streamed ?? inflated ?? ArrayPool<byte>.Shared.Rent(checked(maxStride * (blockRows + 1)));
         byte[] values = ArrayPool<byte>.Shared.Rent(width);
         byte[]? plane = null;
         BitImage image = BitImage.CreatePooled(width, height);
@@ -109,14 +119,14 @@ internal static class PngReader
         {
             using var zlib = inflated is null ? new ZLibStream(new SegmentStream(idat), CompressionMode.Decompress) : null;
             using var writer = new BilevelRowWriter(image, dither, options.Level);
-            var rows = new RowSource(zlib, scratch, header.BitsPerPixel, wavefrontPaeth);
-            if (inflated is not null && options.Helpers is { } helpers && height > blockRows)
+            if ((streamed ?? inflated) is { } whole && helpers is not null)
             {
-                // Several blocks, all inflated: unfilter on one thread while another converts (PngPipeline).
-                PngPipeline.Run(inflated, header, levels.ToArray(), writer, blockRows, wavefrontPaeth, helpers, ct);
+                // Unfilter on one thread while another converts; streamed: inflate there too, block by block.
+                PngPipeline.Run(whole, streamed is null ? null : zlib, header, levels.ToArray(), writer, blockRows, wavefrontPaeth, helpers, ct);
                 return image;
             }
 
+            var rows = new RowSource(zlib, scratch, header.BitsPerPixel, wavefrontPaeth);
             if (!header.IsInterlaced)
             {
                 rows.StartPass(width, height, blockRows, 0);

@@ -75,6 +75,41 @@ public class RequestExecutorTests
     }
 
     [Fact]
+    public async Task HasIdleWorkerIsTrueOnlyWhileAnotherWorkerWaitsForWork()
+    {
+        // What the intake asks before it streams a PNG's inflate beside its dither: inside the first job the other
+        // worker is idle; inside the second, and with both held and a third queued, no worker is.
+        using var release = new ManualResetEventSlim();
+        using var firstIn = new SemaphoreSlim(0);
+        var seen = new System.Collections.Concurrent.ConcurrentDictionary<byte, bool>();
+        var processor = new DelegateProcessor((payload, bands, ct) =>
+        {
+            seen[payload.Span[0]] = bands.HasIdleWorker;
+            firstIn.Release();
+            release.Wait(TestServer.Patience);
+            return ServerResponse.Ping;
+        });
+        using RequestExecutor executor = Create(processor, workers: 2);
+        Assert.True(executor.HasIdleWorker);
+
+        Assert.True(executor.TrySubmit(TestPayload.Of([1]), out Task<ServerResponse> first));
+        Assert.True(await firstIn.WaitAsync(TestServer.Patience));
+        Assert.True(executor.TrySubmit(TestPayload.Of([2]), out Task<ServerResponse> second));
+        Assert.True(await firstIn.WaitAsync(TestServer.Patience));
+        Assert.True(executor.TrySubmit(TestPayload.Of([3]), out Task<ServerResponse> third));
+        bool whileQueued = executor.HasIdleWorker;
+        release.Set();
+        foreach (Task<ServerResponse> answer in new[] { first, second, third })
+        {
+            (await answer.WaitAsync(TestServer.Patience)).Dispose();
+        }
+
+        Assert.True(seen[1], "inside the first job the other worker was idle");
+        Assert.False(seen[2], "inside the second job both workers were busy");
+        Assert.False(whileQueued, "with both workers held and a request queued");
+    }
+
+    [Fact]
     public async Task AFreeWorkerTakesAQueuedSmallRequestBeforeTheBandsOfALargeOne()
     {
         // If the freed worker took a band first, every band waits for the small request until its patience runs out.
