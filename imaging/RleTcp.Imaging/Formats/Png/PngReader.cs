@@ -185,14 +185,24 @@ internal static class PngReader
     /// <summary>
     /// Unfilters <paramref name="count"/> scanlines in place, the first in slot <paramref name="firstSlot"/> of
     /// <paramref name="buffer"/> (slot <c>i</c> at <c>i * stride</c>: its filter byte, then the row) with the unfiltered
-    /// row above it in the slot before; runs of four Paeth rows together where <paramref name="wavefrontPaeth"/>.
+    /// row above it in the slot before; where <paramref name="wavefrontPaeth"/>, 8-bit grey rows fifteen at a time in
+    /// vector lanes (<see cref="PngBandUnfilter"/>) and runs of four Paeth rows of other units together.
     /// </summary>
     internal static void UnfilterRows(byte[] buffer, int firstSlot, int count, int stride, int rowBytes, int bpp, bool wavefrontPaeth, int firstY)
     {
         const int Group = PngPaethRows.Rows;
+        bool bands = wavefrontPaeth && bpp == 1;
         for (int r = 0; r < count;)
         {
             int at = (firstSlot + r) * stride;
+            int band = Math.Min(PngBandUnfilter.Rows, count - r);
+            if (bands && PngBandUnfilter.Pays(buffer, at, band, stride, rowBytes))
+            {
+                PngBandUnfilter.Apply(buffer, at, band, stride, rowBytes);
+                r += band;
+                continue;
+            }
+
             if (wavefrontPaeth && r + Group <= count && AllPaeth(buffer, at, stride, Group))
             {
                 // 3- and 4-byte pixels a vector step each where the CPU allows; other units a byte at a time.
