@@ -8,15 +8,19 @@ using RleTcp.Imaging.Formats;
 namespace RleTcp.Tests.Imaging;
 
 /// <summary>
-/// The 8-bit grey unfilter of fifteen rows in vector lanes (<see cref="PngBandUnfilter"/>) against the row-by-row
+/// The 8-bit grey unfilter of up to 31 rows in vector lanes (<see cref="PngBandUnfilter"/>) against the row-by-row
 /// unfilter (<see cref="PngUnfilter.Apply(byte, Span{byte}, ReadOnlySpan{byte}, int, int)"/>): every filter, every
 /// width from one byte to past several vector blocks, bands of every height, and its 8-bit Paeth on every input.
 /// </summary>
 [Trait("Category", "Unit")]
 public class PngBandUnfilterTests
 {
-    // Widths around the vector part's edges: none (below 32 bytes), one block (32..47), and the triangles' ends.
-    private static readonly Gen<int> Widths = Gen.OneOf(Gen.Int[1, 300], Gen.OneOfConst(1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 80));
+    // Widths around the vector part's edges: none (below 32 bytes; 48 for bands of two vectors), one block, and the
+    // triangles' ends.
+    private static readonly Gen<int> Widths = Gen.OneOf(Gen.Int[1, 300], Gen.OneOfConst(1, 2, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 79, 80, 95, 96, 97));
+
+    // Band heights: one vector (up to 15 rows) or two (16 to 31), and their limits.
+    private static readonly Gen<int> Bands = Gen.OneOf(Gen.Int[1, PngBandUnfilter.Rows], Gen.OneOfConst(1, 15, 16, PngBandUnfilter.Rows));
 
     [Fact]
     public void The_vector_paeth_predictor_equals_the_scalar_one_for_every_input()
@@ -50,26 +54,28 @@ public class PngBandUnfilterTests
     [Fact]
     public void Bands_of_mixed_filters_unfilter_as_row_by_row()
     {
-        Gen<(int RowBytes, int Height, bool Flat, byte[] Filters, byte[] Block)> pages =
+        Gen<(int RowBytes, int Height, int Band, byte[] Filters, byte[] Block)> pages =
             from rowBytes in Widths
             from height in Gen.Int[1, 40]
+            from band in Bands
             from flat in Gen.Bool
             from filters in Gen.Byte[0, 4].Array[height]
             from block in (flat ? Gen.Byte[0, 2] : Gen.Byte).Array[(rowBytes + 1) * (height + 1)]
-            select (rowBytes, height, flat, filters, block);
-        pages.Sample(p => CheckBands(p.RowBytes, p.Height, p.Filters, p.Block), iter: 2000);
+            select (rowBytes, height, band, filters, block);
+        pages.Sample(p => CheckBands(p.RowBytes, p.Height, p.Band, p.Filters, p.Block), iter: 3000);
     }
 
     [Fact]
     public void All_paeth_bands_unfilter_as_row_by_row()
     {
-        Gen<(int RowBytes, int Height, byte[] Block)> pages =
+        Gen<(int RowBytes, int Height, int Band, byte[] Block)> pages =
             from rowBytes in Widths
             from height in Gen.Int[1, 40]
+            from band in Bands
             from flat in Gen.Bool
             from block in (flat ? Gen.Byte[0, 2] : Gen.Byte).Array[(rowBytes + 1) * (height + 1)]
-            select (rowBytes, height, block);
-        pages.Sample(p => CheckBands(p.RowBytes, p.Height, Enumerable.Repeat((byte)4, p.Height).ToArray(), p.Block), iter: 1000);
+            select (rowBytes, height, band, block);
+        pages.Sample(p => CheckBands(p.RowBytes, p.Height, p.Band, Enumerable.Repeat((byte)4, p.Height).ToArray(), p.Block), iter: 1500);
     }
 
     [Fact]
@@ -96,7 +102,7 @@ public class PngBandUnfilterTests
     [Fact]
     public void An_unknown_filter_in_a_band_is_refused_with_its_row()
     {
-        const int RowBytes = 200, Height = 30;
+        const int RowBytes = 200, Height = 40;
         byte[] block = new byte[(RowBytes + 1) * (Height + 1)];
         for (int y = 0; y < Height; y++)
         {
@@ -106,7 +112,7 @@ public class PngBandUnfilterTests
         var refusal = Assert.Throws<ImageIntakeException>(
             () => PngReader.UnfilterRows(block, 1, Height, RowBytes + 1, RowBytes, 1, wavefrontPaeth: true, firstY: 100));
         Assert.Contains("row 120", refusal.Message, StringComparison.Ordinal);
-        Assert.Throws<ArgumentException>(() => PngBandUnfilter.Apply(block, 16 * (RowBytes + 1), 15, RowBytes + 1, RowBytes));
+        Assert.Throws<ArgumentException>(() => PngBandUnfilter.Apply(block, 1 * (RowBytes + 1), PngBandUnfilter.Rows, RowBytes + 1, RowBytes));
     }
 
     [Fact]
@@ -114,19 +120,19 @@ public class PngBandUnfilterTests
     {
         byte[] block = new byte[(33 * 15) + 10];
         Assert.Throws<ArgumentException>(() => PngBandUnfilter.Apply(block, 33, 15, 33, 32));
-        Assert.Throws<ArgumentException>(() => PngBandUnfilter.Apply(block, 33, 16, 33, 32));
+        Assert.Throws<ArgumentException>(() => PngBandUnfilter.Apply(new byte[33 * 40], 33, PngBandUnfilter.Rows + 1, 33, 32));
     }
 
-    // Bands of fifteen rows (the last shorter) straight through Apply; the row above the first is random, not zeros,
-    // and the whole buffer is compared, so a stored lane 0 or a store past a row would show.
-    private static void CheckBands(int rowBytes, int height, byte[] filters, byte[] block)
+    // Bands of the given height (the last shorter) straight through Apply; the row above the first is random, not
+    // zeros, and the whole buffer is compared, so a stored lane 0 or a store past a row would show.
+    private static void CheckBands(int rowBytes, int height, int band, byte[] filters, byte[] block)
     {
         int stride = rowBytes + 1;
         byte[] actual = WithFilters(block, filters, stride);
         byte[] expected = RowByRow(actual, rowBytes, height);
-        for (int y = 0; y < height; y += PngBandUnfilter.Rows)
+        for (int y = 0; y < height; y += band)
         {
-            PngBandUnfilter.Apply(actual, (y + 1) * stride, Math.Min(PngBandUnfilter.Rows, height - y), stride, rowBytes);
+            PngBandUnfilter.Apply(actual, (y + 1) * stride, Math.Min(band, height - y), stride, rowBytes);
         }
 
         Assert.Equal(expected, actual);

@@ -7,30 +7,34 @@ namespace RleTcp.Imaging.Formats;
 
 /// <summary>
 /// The PNG unfilter of up to <see cref="Rows"/> scanlines whose filter unit is one byte (8-bit grey) at once, one row
-/// per lane of a 128-bit vector: the serial chain of each row (every byte needs the one to its left) runs in 15 lanes
-/// side by side, so a vector step costs about what one scalar byte did.
+/// per byte lane of one or two 128-bit vectors: the serial chain of each row (every byte needs the one to its left)
+/// runs in up to 31 lanes side by side, so a vector step costs about what one scalar byte did.
 /// </summary>
 /// <remarks>
 /// A skewed wavefront, transposed. Lane 0 holds the row above the band (already unfiltered; it is read, never written,
-/// because another thread may be converting it), lanes 1..15 the band's rows, and at step <c>s</c> lane <c>r</c>
+/// because another thread may be converting it), lanes 1..31 the band's rows, and at step <c>s</c> lane <c>r</c>
 /// decodes column <c>s - r</c>. Then the previous step's output is "left" (a), the same shifted up a lane is "above"
-/// (b: lane <c>r - 1</c> decoded column <c>s - r</c> one step earlier), and the previous step's b is "upper left" (c).
-/// Each lane's predictor is its own row's filter, chosen by lane masks (rows of a band may mix filters; an all-Paeth
-/// band, the common case on scans, takes a kernel without them). The filtered bytes come in 16 steps at a time: row
-/// <c>r</c>'s 16 bytes from column <c>X - r</c>, transposed, so that vector <c>j</c> holds step <c>X + j</c>; the
-/// results go back the same way. Steps start at 16 and stop where a load would leave its row, so every access is
-/// inside the band; the triangles of bytes before and after (about 16 a row each) take the scalar predictor, in row
-/// order. Bands of fewer rows leave lanes unused (loaded from the last row, never stored).
+/// (b: lane <c>r - 1</c> decoded column <c>s - r</c> one step earlier; across the two vectors an <c>palignr</c>), and
+/// the previous step's b is "upper left" (c). The two vectors' chains are independent within a step, so a band of 31
+/// rows costs little more than one of 15 (the step is latency-bound). Each lane's predictor is its own row's filter,
+/// chosen by lane masks (rows of a band may mix filters; an all-Paeth band, the common case on scans, takes a kernel
+/// without them). The filtered bytes come in 16 steps at a time: row <c>r</c>'s 16 bytes from column <c>X - r</c>,
+/// transposed, so that vector <c>j</c> holds step <c>X + j</c>; the results go back the same way. Steps start at the
+/// lane count (16 or 32) and stop where a load would leave its row, so every access is inside the band; the triangles
+/// of bytes before and after (16-47 a row) take the scalar predictor, in row order. Bands of fewer rows leave lanes
+/// unused (loaded from the last row, never stored).
 /// </remarks>
 internal static class PngBandUnfilter
 {
     /// <summary>The most rows a band holds (lane 0 is the row above them).</summary>
-    public const int Rows = 15;
+    public const int Rows = (2 * Lanes) - 1;
 
+    // Bytes (rows) in a vector, and steps between transposes.
     private const int Lanes = 16;
+    private const int Steps = 16;
 
-    /// <summary>Whether the vector path runs on this CPU (x64 SSE2).</summary>
-    public static bool IsSupported => Sse2.IsSupported;
+    /// <summary>Whether the vector path runs on this CPU (x64 SSSE3).</summary>
+    public static bool IsSupported => Ssse3.IsSupported;
 
     /// <summary>
     /// Whether a band of <paramref name="rows"/> rows (the first's filter byte at <paramref name="at"/>) of
@@ -77,7 +81,7 @@ internal static class PngBandUnfilter
 
         // Row r of the band (1..rows) at top + r * stride; row 0 is the one above.
         ref byte top = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(buffer), at - stride + 1);
-        Span<byte> filters = stackalloc byte[Lanes];
+        Span<byte> filters = stackalloc byte[2 * Lanes];
         filters.Clear();
         bool allPaeth = true;
         for (int r = 1; r <= rows; r++)
@@ -92,30 +96,41 @@ internal static class PngBandUnfilter
             allPaeth &= filter == 4;
         }
 
-        // Vector steps s = 16 .. last: row 15 loads from column s - 15 - ... >= 0 at the first block's start (X = 16
-        // also leaves every lane's left and upper-left inside the triangle), row 0 to column X + 15 <= rowBytes - 1.
-        int blocks = rowBytes >= 2 * Lanes ? (rowBytes - Lanes) / Lanes : 0;
-        int end = Lanes + (blocks * Lanes); // the first step not run as a vector
+        // Vector steps run from s = lanes: the last lane loads from column s - (lanes - 1) >= 1, and every lane's left
+        // and upper left before the first step lie in the triangle; row 0 loads up to column s + 15 <= rowBytes - 1.
+        bool wide = rows >= Lanes;
+        int lanes = wide ? 2 * Lanes : Lanes;
+        int blocks = rowBytes >= lanes + Steps ? (rowBytes - lanes) / Steps : 0;
+        int end = lanes + (blocks * Steps); // the first step not run as a vector
         for (int r = 1; r <= rows; r++)
         {
-            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, 0, Math.Min(rowBytes, blocks > 0 ? Lanes - r : rowBytes));
+            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, 0, Math.Min(rowBytes, blocks > 0 ? lanes - r : rowBytes));
         }
 
-        if (blocks > 0)
+        if (blocks == 0)
         {
-            if (allPaeth)
-            {
-                Run<AllPaeth>(ref top, stride, rows, blocks, filters);
-            }
-            else
-            {
-                Run<Mixed>(ref top, stride, rows, blocks, filters);
-            }
+            return;
+        }
 
-            for (int r = 1; r <= rows; r++)
-            {
-                Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, end - r, rowBytes);
-            }
+        switch ((allPaeth, wide))
+        {
+            case (true, false):
+                Run<AllPaeth, OneVector>(ref top, stride, rows, blocks, filters);
+                break;
+            case (true, true):
+                Run<AllPaeth, TwoVectors>(ref top, stride, rows, blocks, filters);
+                break;
+            case (false, false):
+                Run<Mixed, OneVector>(ref top, stride, rows, blocks, filters);
+                break;
+            default:
+                Run<Mixed, TwoVectors>(ref top, stride, rows, blocks, filters);
+                break;
+        }
+
+        for (int r = 1; r <= rows; r++)
+        {
+            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, end - r, rowBytes);
         }
     }
 
@@ -139,116 +154,128 @@ internal static class PngBandUnfilter
         return Vector128.ConditionalSelect(takeA, a, Vector128.ConditionalSelect(takeB, b, c));
     }
 
-    private static void Run<TPredictor>(ref byte top, int stride, int rows, int blocks, ReadOnlySpan<byte> filters)
+    // Lanes 0..15 in one vector (lo) or 0..31 in two (lo, hi): hi's lane 0 takes lo's lane 15 as "above".
+    private static void Run<TPredictor, TWidth>(ref byte top, int stride, int rows, int blocks, ReadOnlySpan<byte> filters)
         where TPredictor : struct, IPredictor
+        where TWidth : struct, IWidth
     {
+        int lanes = TWidth.Wide ? 2 * Lanes : Lanes;
+
         // Where lane r loads from: its row, or for lanes past the band the last row (their results are dropped).
-        Span<int> offsets = stackalloc int[Lanes];
-        for (int r = 0; r < Lanes; r++)
+        Span<int> offsets = stackalloc int[2 * Lanes];
+        for (int r = 0; r < lanes; r++)
         {
             offsets[r] = (Math.Min(r, rows) * stride) - r;
         }
 
-        // The state before step 16: the outputs of steps 15 and 14 (lane r, column 15 - r and 14 - r), which the
-        // scalar triangle has decoded; lanes past the band are zeros.
-        Span<byte> before = stackalloc byte[2 * Lanes];
+        // The state before the first step: the outputs of the two steps before it (lane r, columns lanes - 1 - r and
+        // lanes - 2 - r), which the scalar triangle has decoded; lanes past the band are zeros.
+        Span<byte> before = stackalloc byte[4 * Lanes];
         before.Clear();
         for (int r = 0; r <= rows; r++)
         {
-            before[r] = Unsafe.Add(ref top, (r * stride) + 15 - r);
-            before[Lanes + r] = r < 15 ? Unsafe.Add(ref top, (r * stride) + 14 - r) : (byte)0;
+            before[r] = Unsafe.Add(ref top, (r * stride) + lanes - 1 - r);
+            before[(2 * Lanes) + r] = r < lanes - 1 ? Unsafe.Add(ref top, (r * stride) + lanes - 2 - r) : (byte)0;
         }
 
         Vector128<byte> lane0 = Vector128.Create((byte)0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-        var masks = new Masks(Vector128.Create(filters));
-        Vector128<byte> previous = Vector128.Create(before[..Lanes]);
-        Vector128<byte> upLeft = TPredictor.Fix(Sse2.ShiftLeftLogical128BitLane(Vector128.Create(before[Lanes..]), 1), lane0);
-        Vectors16 v = default;
-        for (int k = 0, x = Lanes; k < blocks; k++, x += Lanes)
+        var loMasks = new Masks(Vector128.Create(filters[..Lanes]));
+        var hiMasks = new Masks(Vector128.Create(filters[Lanes..]));
+        Vector128<byte> previousLo = Vector128.Create(before[..Lanes]), previousHi = Vector128.Create(before[Lanes..(2 * Lanes)]);
+        Vector128<byte> twoBackLo = Vector128.Create(before[(2 * Lanes)..(3 * Lanes)]), twoBackHi = Vector128.Create(before[(3 * Lanes)..]);
+        Vector128<byte> upLeftLo = TPredictor.Fix(Sse2.ShiftLeftLogical128BitLane(twoBackLo, 1), lane0);
+        Vector128<byte> upLeftHi = Ssse3.AlignRight(twoBackHi, twoBackLo, 15);
+        Vector128x16 lo = default, hi = default;
+        for (int k = 0, x = lanes; k < blocks; k++, x += Steps)
         {
             for (int r = 0; r < Lanes; r++)
             {
-                v[r] = Vector128.LoadUnsafe(ref top, (nuint)(offsets[r] + x));
+                lo[r] = Vector128.LoadUnsafe(ref top, (nuint)(offsets[r] + x));
             }
 
-            Transpose(ref v);
-            for (int j = 0; j < Lanes; j++)
+            ByteTranspose.Transpose16(ref lo);
+            if (TWidth.Wide)
             {
-                Vector128<byte> above = Sse2.ShiftLeftLogical128BitLane(previous, 1);
-                previous = v[j] + TPredictor.Predict(previous, above, upLeft, masks);
-                upLeft = TPredictor.Fix(above, lane0);
-                v[j] = previous;
+                for (int r = 0; r < Lanes; r++)
+                {
+                    hi[r] = Vector128.LoadUnsafe(ref top, (nuint)(offsets[Lanes + r] + x));
+                }
+
+                ByteTranspose.Transpose16(ref hi);
             }
 
-            Transpose(ref v);
-            for (int r = 1; r <= rows; r++)
+            // Copies that live only in the step loop, so the JIT keeps them in registers (the transposes are calls,
+            // across which it keeps the state in memory: a store and a reload on every step's chain).
+            Vector128<byte> aLo = previousLo, aHi = previousHi, cLo = upLeftLo, cHi = upLeftHi;
+            for (int j = 0; j < Steps; j++)
             {
-                v[r].StoreUnsafe(ref top, (nuint)(offsets[r] + x));
+                Vector128<byte> bLo = Sse2.ShiftLeftLogical128BitLane(aLo, 1);
+                if (TWidth.Wide)
+                {
+                    Vector128<byte> bHi = Ssse3.AlignRight(aHi, aLo, 15);
+                    aHi = hi[j] + TPredictor.Predict(aHi, bHi, cHi, hiMasks);
+                    cHi = bHi;
+                    hi[j] = aHi;
+                }
+
+                aLo = lo[j] + TPredictor.Predict(aLo, bLo, cLo, loMasks);
+                cLo = TPredictor.Fix(bLo, lane0);
+                lo[j] = aLo;
+            }
+
+            previousLo = aLo;
+            previousHi = aHi;
+            upLeftLo = cLo;
+            upLeftHi = cHi;
+            ByteTranspose.Transpose16(ref lo);
+            for (int r = 1; r <= Math.Min(rows, Lanes - 1); r++)
+            {
+                lo[r].StoreUnsafe(ref top, (nuint)(offsets[r] + x));
+            }
+
+            if (TWidth.Wide)
+            {
+                ByteTranspose.Transpose16(ref hi);
+                for (int r = Lanes; r <= rows; r++)
+                {
+                    hi[r - Lanes].StoreUnsafe(ref top, (nuint)(offsets[r] + x));
+                }
             }
         }
     }
 
-    // The unfilter of row bytes [from, to) given the bytes before them, as the specification says (bpp 1).
+    // The unfilter of row bytes [from, to) given the bytes before them, as the specification says (bpp 1); the left
+    // and upper-left bytes stay in registers, off the store-to-load path.
     private static void Scalar(byte filter, ref byte row, int stride, int from, int to)
     {
-        for (int x = from; x < to; x++)
+        if (from >= to || filter == 0)
         {
-            int a = x > 0 ? Unsafe.Add(ref row, x - 1) : 0;
-            int b = Unsafe.Add(ref row, x - stride);
-            int c = x > 0 ? Unsafe.Add(ref row, x - stride - 1) : 0;
-            Unsafe.Add(ref row, x) += filter switch
+            return;
+        }
+
+        ref byte up = ref Unsafe.Subtract(ref row, stride);
+        int x = from;
+        if (x == 0)
+        {
+            // No left byte: a and c count as 0, so Sub adds nothing, Up and Paeth add b, Average b / 2.
+            row += filter switch { 1 => 0, 3 => (byte)(up >> 1), _ => up };
+            x = 1;
+        }
+
+        int a = Unsafe.Add(ref row, x - 1), c = Unsafe.Add(ref up, x - 1);
+        for (; x < to; x++)
+        {
+            int b = Unsafe.Add(ref up, x);
+            a = (byte)(Unsafe.Add(ref row, x) + filter switch
             {
-                0 => 0,
-                1 => (byte)a,
-                2 => (byte)b,
-                3 => (byte)((a + b) >> 1),
+                1 => a,
+                2 => b,
+                3 => (a + b) >> 1,
                 _ => PngUnfilter.Predict(a, b, c),
-            };
+            });
+            Unsafe.Add(ref row, x) = (byte)a;
+            c = b;
         }
-    }
-
-    // A 16x16 byte transpose (vector i byte j to vector j byte i) in four rounds of unpacks.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose(ref Vectors16 v)
-    {
-        Vectors16 t = default;
-        for (int i = 0; i < Lanes; i += 2)
-        {
-            t[i] = Sse2.UnpackLow(v[i], v[i + 1]);
-            t[i + 1] = Sse2.UnpackHigh(v[i], v[i + 1]);
-        }
-
-        // t[2i], t[2i+1]: rows 2i and 2i+1 interleaved, columns 0-7 and 8-15.
-        for (int g = 0; g < Lanes; g += 4)
-        {
-            v[g] = Sse2.UnpackLow(t[g].AsUInt16(), t[g + 2].AsUInt16()).AsByte();
-            v[g + 1] = Sse2.UnpackHigh(t[g].AsUInt16(), t[g + 2].AsUInt16()).AsByte();
-            v[g + 2] = Sse2.UnpackLow(t[g + 1].AsUInt16(), t[g + 3].AsUInt16()).AsByte();
-            v[g + 3] = Sse2.UnpackHigh(t[g + 1].AsUInt16(), t[g + 3].AsUInt16()).AsByte();
-        }
-
-        // v[4g + q]: rows 4g..4g+3, columns 4q..4q+3.
-        for (int h = 0; h < Lanes; h += 8)
-        {
-            for (int q = 0; q < 4; q++)
-            {
-                t[h + (2 * q)] = Sse2.UnpackLow(v[h + q].AsUInt32(), v[h + 4 + q].AsUInt32()).AsByte();
-                t[h + (2 * q) + 1] = Sse2.UnpackHigh(v[h + q].AsUInt32(), v[h + 4 + q].AsUInt32()).AsByte();
-            }
-        }
-
-        // t[8h + m]: rows 8h..8h+7, columns 2m and 2m+1.
-        for (int m = 0; m < 8; m++)
-        {
-            v[2 * m] = Sse2.UnpackLow(t[m].AsUInt64(), t[8 + m].AsUInt64()).AsByte();
-            v[(2 * m) + 1] = Sse2.UnpackHigh(t[m].AsUInt64(), t[8 + m].AsUInt64()).AsByte();
-        }
-    }
-
-    [InlineArray(Lanes)]
-    private struct Vectors16
-    {
-        private Vector128<byte> _element;
     }
 
     // Lane masks of the band's filters (lane 0, the row above, and unused lanes are None).
@@ -258,6 +285,22 @@ internal static class PngBandUnfilter
         public readonly Vector128<byte> Up = Vector128.Equals(filters, Vector128.Create((byte)2));
         public readonly Vector128<byte> Average = Vector128.Equals(filters, Vector128.Create((byte)3));
         public readonly Vector128<byte> Paeth = Vector128.Equals(filters, Vector128.Create((byte)4));
+    }
+
+    private interface IWidth
+    {
+        // Whether the band spans two vectors (32 lanes) rather than one.
+        static abstract bool Wide { get; }
+    }
+
+    private struct OneVector : IWidth
+    {
+        public static bool Wide => false;
+    }
+
+    private struct TwoVectors : IWidth
+    {
+        public static bool Wide => true;
     }
 
     private interface IPredictor

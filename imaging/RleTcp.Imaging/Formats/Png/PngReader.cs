@@ -185,7 +185,7 @@ internal static class PngReader
     /// <summary>
     /// Unfilters <paramref name="count"/> scanlines in place, the first in slot <paramref name="firstSlot"/> of
     /// <paramref name="buffer"/> (slot <c>i</c> at <c>i * stride</c>: its filter byte, then the row) with the unfiltered
-    /// row above it in the slot before; where <paramref name="wavefrontPaeth"/>, 8-bit grey rows fifteen at a time in
+    /// row above it in the slot before; where <paramref name="wavefrontPaeth"/>, 8-bit grey rows up to 31 at a time in
     /// vector lanes (<see cref="PngBandUnfilter"/>) and runs of four Paeth rows of other units together.
     /// </summary>
     internal static void UnfilterRows(byte[] buffer, int firstSlot, int count, int stride, int rowBytes, int bpp, bool wavefrontPaeth, int firstY)
