@@ -12,7 +12,8 @@ namespace RleTcp.Benchmarks.Micro;
 /// <summary>
 /// The PNG unfilter alone, block by block as <c>PngReader</c> calls it, on pages whose filter unit is one byte: the
 /// grey scans of issue 14 (<see cref="ScanPages"/>, ImageSharp's encoder: Paeth on nearly every row) and the line-art
-/// page (<see cref="LineArtGenerator"/>) as 8-bit grey, 8-bit palette and 4-bit grey. Round 3's routing (four Paeth
+/// page (<see cref="LineArtGenerator"/>) as 8-bit grey, 8-bit palette and 4-bit grey, and the grey scan with two-byte
+/// pixels (16-bit grey, grey+alpha). Round 3's routing (four Paeth
 /// rows as a scalar wavefront for grey, rows one at a time with the word-copy predictor otherwise) is the baseline;
 /// against it the vector bands (<see cref="PngBandUnfilter"/>) where <c>UnfilterRows</c> now takes them, and the bands
 /// forced onto the palette and sub-byte pages (which it leaves on the row path). Every call first restores the
@@ -26,10 +27,11 @@ public class PngUnfilterBenchmarks
     private byte[] _work = null!;
     private int _rowBytes;
     private int _height;
-    private bool _grey8;
+    private int _bpp;
+    private bool _wavefront;
 
     /// <summary>Which page.</summary>
-    [Params("scan-grey.png", "big-grey.png", "lineart-grey8.png", "lineart-palette8.png", "lineart-grey4.png")]
+    [Params("scan-grey.png", "big-grey.png", "scan-grey16.png", "scan-la8.png", "lineart-grey8.png", "lineart-palette8.png", "lineart-grey4.png")]
     public string Page { get; set; } = "scan-grey.png";
 
     /// <summary>Encodes the page and inflates its scanlines (after a zero row) once.</summary>
@@ -49,7 +51,8 @@ public class PngUnfilterBenchmarks
         joined.Position = 0;
         _rowBytes = (int)header.RowBytes(header.Width);
         _height = header.Height;
-        _grey8 = header.ColorType == 0 && header.BitDepth == 8;
+        _bpp = Math.Max(1, header.BitsPerPixel / 8);
+        _wavefront = header.ColorType != 3 && header.BitsPerPixel >= 8; // as PngReader
         _filtered = new byte[(_rowBytes + 1) * (_height + 1)];
         using var zlib = new ZLibStream(joined, CompressionMode.Decompress);
         zlib.ReadExactly(_filtered.AsSpan(_rowBytes + 1));
@@ -90,6 +93,17 @@ public class PngUnfilterBenchmarks
             return ScanPages.Encode(scan.Width, scan.Height, scan.Encoding);
         }
 
+        if (page is "scan-grey16.png" or "scan-la8.png")
+        {
+            // The grey scan with two-byte pixels: 16-bit grey, or 8-bit grey with an alpha channel.
+            using Image<L8> scanGrey = ScanPages.Grey(2550, 3300);
+            using var wide = new MemoryStream();
+            scanGrey.Save(wide, page == "scan-grey16.png"
+                ? new PngEncoder { ColorType = PngColorType.Grayscale, BitDepth = PngBitDepth.Bit16 }
+                : new PngEncoder { ColorType = PngColorType.GrayscaleWithAlpha, BitDepth = PngBitDepth.Bit8 });
+            return wide.ToArray();
+        }
+
         using BitImage art = LineArtGenerator.Create(2550, 3300);
         using var grey = new Image<L8>(art.Width, art.Height);
         grey.ProcessPixelRows(rows =>
@@ -125,7 +139,7 @@ public class PngUnfilterBenchmarks
             switch (routing)
             {
                 case Routing.Reader:
-                    PngReader.UnfilterRows(work, first + 1, count, stride, _rowBytes, 1, _grey8, first);
+                    PngReader.UnfilterRows(work, first + 1, count, stride, _rowBytes, _bpp, _wavefront, first);
                     break;
                 case Routing.Rows:
                     RoundThree(work, first + 1, count, stride, first);
@@ -134,14 +148,14 @@ public class PngUnfilterBenchmarks
                     for (int r = 0; r < count;)
                     {
                         int at = (first + 1 + r) * stride, band = Math.Min(PngBandUnfilter.Rows, count - r);
-                        if (PngBandUnfilter.Pays(work, at, band, stride, _rowBytes))
+                        if (PngBandUnfilter.Pays(work, at, band, stride, _rowBytes, _bpp))
                         {
-                            PngBandUnfilter.Apply(work, at, band, stride, _rowBytes);
+                            PngBandUnfilter.Apply(work, at, band, stride, _rowBytes, _bpp);
                             r += band;
                         }
                         else
                         {
-                            PngUnfilter.Apply(work[at], work.AsSpan(at + 1, _rowBytes), work.AsSpan(at - stride + 1, _rowBytes), first + r);
+                            PngUnfilter.Apply(work[at], work.AsSpan(at + 1, _rowBytes), work.AsSpan(at - stride + 1, _rowBytes), _bpp, first + r);
                             r++;
                         }
                     }
@@ -159,14 +173,14 @@ public class PngUnfilterBenchmarks
         for (int r = 0; r < count;)
         {
             int at = (firstSlot + r) * stride;
-            if (_grey8 && r + PngPaethRows.Rows <= count && AllPaeth(work, at, stride))
+            if (_wavefront && r + PngPaethRows.Rows <= count && AllPaeth(work, at, stride))
             {
-                PngPaethRows.Apply(work, at + 1, stride, _rowBytes, 1);
+                PngPaethRows.Apply(work, at + 1, stride, _rowBytes, _bpp);
                 r += PngPaethRows.Rows;
                 continue;
             }
 
-            PngUnfilter.Apply(work[at], work.AsSpan(at + 1, _rowBytes), work.AsSpan(at - stride + 1, _rowBytes), firstY + r);
+            PngUnfilter.Apply(work[at], work.AsSpan(at + 1, _rowBytes), work.AsSpan(at - stride + 1, _rowBytes), _bpp, firstY + r);
             r++;
         }
     }

@@ -29,7 +29,7 @@ public static class UnfilterProbe
 
         if (pages.Count == 0)
         {
-            pages.AddRange(["scan-grey.png", "big-grey.png", "lineart-grey8.png", "lineart-palette8.png", "lineart-grey4.png"]);
+            pages.AddRange(["scan-grey.png", "big-grey.png", "scan-grey16.png", "scan-la8.png", "lineart-grey8.png", "lineart-palette8.png", "lineart-grey4.png"]);
         }
 
         Console.WriteLine("page\tmethod\tbest_cpu_ms\tmedian_cpu_ms\tbest_vs_rows");

@@ -24,7 +24,7 @@ namespace RleTcp.Imaging.Formats;
 /// of bytes before and after (16-47 a row) take the scalar predictor, in row order. Bands of fewer rows leave lanes
 /// unused (loaded from the last row, never stored).
 /// </remarks>
-internal static class PngBandUnfilter
+internal static partial class PngBandUnfilter
 {
     /// <summary>The most rows a band holds (lane 0 is the row above them).</summary>
     public const int Rows = (2 * Lanes) - 1;
@@ -38,14 +38,15 @@ internal static class PngBandUnfilter
 
     /// <summary>
     /// Whether a band of <paramref name="rows"/> rows (the first's filter byte at <paramref name="at"/>) of
-    /// <paramref name="rowBytes"/> bytes is worth the vector path: the CPU has it, every filter byte is known (an
+    /// <paramref name="rowBytes"/> bytes, filter unit <paramref name="bpp"/>, is worth the vector path: the unit is one
+    /// or two bytes (8-bit grey; grey+alpha and 16-bit grey), the CPU has it, every filter byte is known (an
     /// unknown one is left to the row-by-row unfilter, which refuses it with its row number), the rows are long enough
     /// for the vector steps to outweigh the scalar triangles, and enough rows have a serial filter (None and Up rows
     /// cost next to nothing one at a time, while a band costs the same whatever its rows).
     /// </summary>
-    public static bool Pays(byte[] buffer, int at, int rows, int stride, int rowBytes)
+    public static bool Pays(byte[] buffer, int at, int rows, int stride, int rowBytes, int bpp)
     {
-        if (!IsSupported || rowBytes < 64)
+        if (!IsSupported || bpp is not (1 or 2) || rowBytes < 64 * bpp)
         {
             return false;
         }
@@ -68,12 +69,13 @@ internal static class PngBandUnfilter
     /// <summary>
     /// Unfilters the <paramref name="rows"/> (1..<see cref="Rows"/>) scanlines whose filter bytes are at
     /// <c>buffer[at + k * stride]</c> (each followed by its <paramref name="rowBytes"/> bytes; the unfiltered row above
-    /// the first in the slot before), in place. Every filter byte must be 0..4.
+    /// the first in the slot before), in place; <paramref name="bpp"/> is the filter unit, 1 or 2 bytes. Every filter
+    /// byte must be 0..4.
     /// </summary>
-    public static void Apply(byte[] buffer, int at, int rows, int stride, int rowBytes)
+    public static void Apply(byte[] buffer, int at, int rows, int stride, int rowBytes, int bpp)
     {
         // The loops below index without bounds checks; this makes every index they form valid.
-        if (rows is < 1 or > Rows || rowBytes < 1 || stride <= rowBytes || at < stride
+        if (rows is < 1 or > Rows || bpp is not (1 or 2) || rowBytes < 1 || stride <= rowBytes || at < stride
             || at + ((rows - 1) * (long)stride) + 1 + rowBytes > buffer.Length)
         {
             throw new ArgumentException("The buffer is smaller than the rows it is said to hold.");
@@ -96,15 +98,17 @@ internal static class PngBandUnfilter
             allPaeth &= filter == 4;
         }
 
-        // Vector steps run from s = lanes: the last lane loads from column s - (lanes - 1) >= 1, and every lane's left
-        // and upper left before the first step lie in the triangle; row 0 loads up to column s + 15 <= rowBytes - 1.
+        // Lane r runs bpp * r columns behind row 0. Vector steps run from s = bpp * lanes: the last lane loads from
+        // column s - bpp * (lanes - 1) >= bpp, and every lane's state before the first step lies in the triangle; row
+        // 0 loads up to column s + 15 <= rowBytes - 1.
         bool wide = rows >= Lanes;
         int lanes = wide ? 2 * Lanes : Lanes;
-        int blocks = rowBytes >= lanes + Steps ? (rowBytes - lanes) / Steps : 0;
-        int end = lanes + (blocks * Steps); // the first step not run as a vector
+        int first = bpp * lanes;
+        int blocks = rowBytes >= first + Steps ? (rowBytes - first) / Steps : 0;
+        int end = first + (blocks * Steps); // the first step not run as a vector
         for (int r = 1; r <= rows; r++)
         {
-            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, 0, Math.Min(rowBytes, blocks > 0 ? lanes - r : rowBytes));
+            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, bpp, 0, Math.Min(rowBytes, blocks > 0 ? bpp * (lanes - r) : rowBytes));
         }
 
         if (blocks == 0)
@@ -112,81 +116,83 @@ internal static class PngBandUnfilter
             return;
         }
 
-        switch ((allPaeth, wide))
+        if (bpp == 1)
         {
-            case (true, false):
-                Run<AllPaeth, OneVector>(ref top, stride, rows, blocks, filters);
-                break;
-            case (true, true):
-                Run<AllPaeth, TwoVectors>(ref top, stride, rows, blocks, filters);
-                break;
-            case (false, false):
-                Run<Mixed, OneVector>(ref top, stride, rows, blocks, filters);
-                break;
-            default:
-                Run<Mixed, TwoVectors>(ref top, stride, rows, blocks, filters);
-                break;
+            Run<OneByte>(ref top, stride, rows, blocks, filters, allPaeth, wide);
+        }
+        else
+        {
+            Run<TwoBytes>(ref top, stride, rows, blocks, filters, allPaeth, wide);
         }
 
         for (int r = 1; r <= rows; r++)
         {
-            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, end - r, rowBytes);
+            Scalar(filters[r], ref Unsafe.Add(ref top, r * stride), stride, bpp, end - (bpp * r), rowBytes);
         }
     }
 
-    /// <summary>
-    /// The Paeth predictor of 16 byte lanes: exact in 8 bits. With pa = |b - c| and pb = |a - c| (the specification's
-    /// distances of a and b from a + b - c), pc = |(b - c) + (a - c)|: the positive parts of the two differences
-    /// summed, less the negative parts summed. One of the two sums is a single term when their signs differ, so that
-    /// difference is exact; when they agree one sum is zero and the other may saturate at 255, which still compares as
-    /// "not less" than pa and pb. Ties as the specification breaks them: a, then b, then c.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector128<byte> Paeth(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c)
+    private static void Run<TUnit>(ref byte top, int stride, int rows, int blocks, ReadOnlySpan<byte> filters, bool allPaeth, bool wide)
+        where TUnit : struct, IUnit
     {
-        Vector128<byte> bOver = Sse2.SubtractSaturate(b, c), bUnder = Sse2.SubtractSaturate(c, b);
-        Vector128<byte> aOver = Sse2.SubtractSaturate(a, c), aUnder = Sse2.SubtractSaturate(c, a);
-        Vector128<byte> pa = bOver | bUnder, pb = aOver | aUnder;
-        Vector128<byte> over = Sse2.AddSaturate(bOver, aOver), under = Sse2.AddSaturate(bUnder, aUnder);
-        Vector128<byte> pc = Sse2.SubtractSaturate(over, under) | Sse2.SubtractSaturate(under, over);
-        Vector128<byte> takeA = Vector128.Equals(Vector128.Min(pa, pb), pa) & Vector128.Equals(Vector128.Min(pa, pc), pa);
-        Vector128<byte> takeB = Vector128.Equals(Vector128.Min(pb, pc), pb);
-        return Vector128.ConditionalSelect(takeA, a, Vector128.ConditionalSelect(takeB, b, c));
+        switch ((allPaeth, wide))
+        {
+            case (true, false):
+                Run<AllPaeth, OneVector, TUnit>(ref top, stride, rows, blocks, filters);
+                break;
+            case (true, true):
+                Run<AllPaeth, TwoVectors, TUnit>(ref top, stride, rows, blocks, filters);
+                break;
+            case (false, false):
+                Run<Mixed, OneVector, TUnit>(ref top, stride, rows, blocks, filters);
+                break;
+            default:
+                Run<Mixed, TwoVectors, TUnit>(ref top, stride, rows, blocks, filters);
+                break;
+        }
     }
 
-    // Lanes 0..15 in one vector (lo) or 0..31 in two (lo, hi): hi's lane 0 takes lo's lane 15 as "above".
-    private static void Run<TPredictor, TWidth>(ref byte top, int stride, int rows, int blocks, ReadOnlySpan<byte> filters)
+    // Lanes 0..15 in one vector (lo) or 0..31 in two (lo, hi): hi's lane 0 takes lo's lane 15 as "above". With a
+    // unit of u bytes, step s's left is step s - u's output and its upper left step s - u's above.
+    private static void Run<TPredictor, TWidth, TUnit>(ref byte top, int stride, int rows, int blocks, ReadOnlySpan<byte> filters)
         where TPredictor : struct, IPredictor
         where TWidth : struct, IWidth
+        where TUnit : struct, IUnit
     {
-        int lanes = TWidth.Wide ? 2 * Lanes : Lanes;
+        int lanes = TWidth.Wide ? 2 * Lanes : Lanes, unit = TUnit.Two ? 2 : 1, first = unit * lanes;
 
         // Where lane r loads from: its row, or for lanes past the band the last row (their results are dropped).
         Span<int> offsets = stackalloc int[2 * Lanes];
         for (int r = 0; r < lanes; r++)
         {
-            offsets[r] = (Math.Min(r, rows) * stride) - r;
+            offsets[r] = (Math.Min(r, rows) * stride) - (unit * r);
         }
 
-        // The state before the first step: the outputs of the two steps before it (lane r, columns lanes - 1 - r and
-        // lanes - 2 - r), which the scalar triangle has decoded; lanes past the band are zeros.
-        Span<byte> before = stackalloc byte[4 * Lanes];
+        // The state before the first step: the outputs of the 2u steps before it (lane r, column first - k - u r for
+        // k = 1..2u), which the scalar triangle has decoded; lanes past the band (or left of column 0) are zeros.
+        Span<byte> before = stackalloc byte[8 * Lanes];
         before.Clear();
-        for (int r = 0; r <= rows; r++)
+        for (int k = 1; k <= 2 * unit; k++)
         {
-            before[r] = Unsafe.Add(ref top, (r * stride) + lanes - 1 - r);
-            before[(2 * Lanes) + r] = r < lanes - 1 ? Unsafe.Add(ref top, (r * stride) + lanes - 2 - r) : (byte)0;
+            for (int r = 0; r <= rows; r++)
+            {
+                int column = first - k - (unit * r);
+                before[((k - 1) * 2 * Lanes) + r] = column >= 0 ? Unsafe.Add(ref top, (r * stride) + column) : (byte)0;
+            }
         }
 
         Vector128<byte> lane0 = Vector128.Create((byte)0xFF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
         var loMasks = new Masks(Vector128.Create(filters[..Lanes]));
         var hiMasks = new Masks(Vector128.Create(filters[Lanes..]));
-        Vector128<byte> previousLo = Vector128.Create(before[..Lanes]), previousHi = Vector128.Create(before[Lanes..(2 * Lanes)]);
-        Vector128<byte> twoBackLo = Vector128.Create(before[(2 * Lanes)..(3 * Lanes)]), twoBackHi = Vector128.Create(before[(3 * Lanes)..]);
-        Vector128<byte> upLeftLo = TPredictor.Fix(Sse2.ShiftLeftLogical128BitLane(twoBackLo, 1), lane0);
-        Vector128<byte> upLeftHi = Ssse3.AlignRight(twoBackHi, twoBackLo, 15);
+
+        // o1, o2: the outputs one and two steps back; b1, b2: the "above" of those steps (the second only for u = 2).
+        Vector128<byte> o1Lo = Vector128.Create(before[..16]), o1Hi = Vector128.Create(before[16..32]);
+        Vector128<byte> o2Lo = Vector128.Create(before[32..48]), o2Hi = Vector128.Create(before[48..64]);
+        (Vector128<byte> b1Lo, Vector128<byte> b1Hi) = TUnit.Two
+            ? Above<TPredictor>(Vector128.Create(before[64..80]), Vector128.Create(before[80..96]), lane0)
+            : Above<TPredictor>(o2Lo, o2Hi, lane0);
+        (Vector128<byte> b2Lo, Vector128<byte> b2Hi) = Above<TPredictor>(Vector128.Create(before[96..112]), Vector128.Create(before[112..]), lane0);
         Vector128x16 lo = default, hi = default;
-        for (int k = 0, x = lanes; k < blocks; k++, x += Steps)
+        for (int k = 0, x = first; k < blocks; k++, x += Steps)
         {
             for (int r = 0; r < Lanes; r++)
             {
@@ -206,27 +212,38 @@ internal static class PngBandUnfilter
 
             // Copies that live only in the step loop, so the JIT keeps them in registers (the transposes are calls,
             // across which it keeps the state in memory: a store and a reload on every step's chain).
-            Vector128<byte> aLo = previousLo, aHi = previousHi, cLo = upLeftLo, cHi = upLeftHi;
+            Vector128<byte> p1Lo = o1Lo, p1Hi = o1Hi, p2Lo = o2Lo, p2Hi = o2Hi, q1Lo = b1Lo, q1Hi = b1Hi, q2Lo = b2Lo, q2Hi = b2Hi;
             for (int j = 0; j < Steps; j++)
             {
+                Vector128<byte> aLo = TUnit.Two ? p2Lo : p1Lo, cLo = TUnit.Two ? q2Lo : q1Lo;
                 Vector128<byte> bLo = Sse2.ShiftLeftLogical128BitLane(aLo, 1);
-                if (TWidth.Wide)
+                if (TUnit.Two)
                 {
-                    Vector128<byte> bHi = Ssse3.AlignRight(aHi, aLo, 15);
-                    aHi = hi[j] + TPredictor.Predict(aHi, bHi, cHi, hiMasks);
-                    cHi = bHi;
-                    hi[j] = aHi;
+                    p2Lo = p1Lo;
+                    q2Lo = q1Lo;
                 }
 
-                aLo = lo[j] + TPredictor.Predict(aLo, bLo, cLo, loMasks);
-                cLo = TPredictor.Fix(bLo, lane0);
-                lo[j] = aLo;
+                if (TWidth.Wide)
+                {
+                    Vector128<byte> aHi = TUnit.Two ? p2Hi : p1Hi, cHi = TUnit.Two ? q2Hi : q1Hi;
+                    Vector128<byte> bHi = Ssse3.AlignRight(aHi, aLo, 15);
+                    if (TUnit.Two)
+                    {
+                        p2Hi = p1Hi;
+                        q2Hi = q1Hi;
+                    }
+
+                    p1Hi = hi[j] + TPredictor.Predict(aHi, bHi, cHi, hiMasks);
+                    q1Hi = bHi;
+                    hi[j] = p1Hi;
+                }
+
+                p1Lo = lo[j] + TPredictor.Predict(aLo, bLo, cLo, loMasks);
+                q1Lo = TPredictor.Fix(bLo, lane0);
+                lo[j] = p1Lo;
             }
 
-            previousLo = aLo;
-            previousHi = aHi;
-            upLeftLo = cLo;
-            upLeftHi = cHi;
+            (o1Lo, o1Hi, o2Lo, o2Hi, b1Lo, b1Hi, b2Lo, b2Hi) = (p1Lo, p1Hi, p2Lo, p2Hi, q1Lo, q1Hi, q2Lo, q2Hi);
             ByteTranspose.Transpose16(ref lo);
             for (int r = 1; r <= Math.Min(rows, Lanes - 1); r++)
             {
@@ -244,96 +261,29 @@ internal static class PngBandUnfilter
         }
     }
 
-    // The unfilter of row bytes [from, to) given the bytes before them, as the specification says (bpp 1); the left
-    // and upper-left bytes stay in registers, off the store-to-load path.
-    private static void Scalar(byte filter, ref byte row, int stride, int from, int to)
-    {
-        if (from >= to || filter == 0)
-        {
-            return;
-        }
+    // The "above" of a step whose previous output is (lo, hi): shifted up one lane, lane 0 as the predictor wants it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector128<byte> Lo, Vector128<byte> Hi) Above<TPredictor>(Vector128<byte> lo, Vector128<byte> hi, Vector128<byte> lane0)
+        where TPredictor : struct, IPredictor =>
+        (TPredictor.Fix(Sse2.ShiftLeftLogical128BitLane(lo, 1), lane0), Ssse3.AlignRight(hi, lo, 15));
 
+    // The unfilter of row bytes [from, to) given the bytes before them, as the specification says.
+    private static void Scalar(byte filter, ref byte row, int stride, int bpp, int from, int to)
+    {
         ref byte up = ref Unsafe.Subtract(ref row, stride);
-        int x = from;
-        if (x == 0)
+        for (int x = from; x < to; x++)
         {
-            // No left byte: a and c count as 0, so Sub adds nothing, Up and Paeth add b, Average b / 2.
-            row += filter switch { 1 => 0, 3 => (byte)(up >> 1), _ => up };
-            x = 1;
-        }
-
-        int a = Unsafe.Add(ref row, x - 1), c = Unsafe.Add(ref up, x - 1);
-        for (; x < to; x++)
-        {
+            int a = x >= bpp ? Unsafe.Add(ref row, x - bpp) : 0;
             int b = Unsafe.Add(ref up, x);
-            a = (byte)(Unsafe.Add(ref row, x) + filter switch
+            int c = x >= bpp ? Unsafe.Add(ref up, x - bpp) : 0;
+            Unsafe.Add(ref row, x) += filter switch
             {
-                1 => a,
-                2 => b,
-                3 => (a + b) >> 1,
+                0 => 0,
+                1 => (byte)a,
+                2 => (byte)b,
+                3 => (byte)((a + b) >> 1),
                 _ => PngUnfilter.Predict(a, b, c),
-            });
-            Unsafe.Add(ref row, x) = (byte)a;
-            c = b;
+            };
         }
-    }
-
-    // Lane masks of the band's filters (lane 0, the row above, and unused lanes are None).
-    private readonly struct Masks(Vector128<byte> filters)
-    {
-        public readonly Vector128<byte> Sub = Vector128.Equals(filters, Vector128.Create((byte)1));
-        public readonly Vector128<byte> Up = Vector128.Equals(filters, Vector128.Create((byte)2));
-        public readonly Vector128<byte> Average = Vector128.Equals(filters, Vector128.Create((byte)3));
-        public readonly Vector128<byte> Paeth = Vector128.Equals(filters, Vector128.Create((byte)4));
-    }
-
-    private interface IWidth
-    {
-        // Whether the band spans two vectors (32 lanes) rather than one.
-        static abstract bool Wide { get; }
-    }
-
-    private struct OneVector : IWidth
-    {
-        public static bool Wide => false;
-    }
-
-    private struct TwoVectors : IWidth
-    {
-        public static bool Wide => true;
-    }
-
-    private interface IPredictor
-    {
-        // The predictor of every lane from a (left), b (above), c (upper left).
-        static abstract Vector128<byte> Predict(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, in Masks masks);
-
-        // The next step's c from this step's b.
-        static abstract Vector128<byte> Fix(Vector128<byte> above, Vector128<byte> lane0);
-    }
-
-    private struct AllPaeth : IPredictor
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<byte> Predict(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, in Masks masks) => Paeth(a, b, c);
-
-        // Lane 0 (the row above) must predict 0. Its b is 0 (shifted in), and with c = 255 Paeth picks b, or a when
-        // a = 0: zero either way, without a mask on the output's path.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<byte> Fix(Vector128<byte> above, Vector128<byte> lane0) => above | lane0;
-    }
-
-    private struct Mixed : IPredictor
-    {
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<byte> Predict(Vector128<byte> a, Vector128<byte> b, Vector128<byte> c, in Masks masks)
-        {
-            // floor((a + b) / 2): the rounding-up average less the bit it rounded.
-            Vector128<byte> average = Sse2.Average(a, b) - ((a ^ b) & Vector128<byte>.One);
-            return (masks.Paeth & Paeth(a, b, c)) | (masks.Sub & a) | (masks.Up & b) | (masks.Average & average);
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public static Vector128<byte> Fix(Vector128<byte> above, Vector128<byte> lane0) => above;
     }
 }

@@ -185,20 +185,21 @@ internal static class PngReader
     /// <summary>
     /// Unfilters <paramref name="count"/> scanlines in place, the first in slot <paramref name="firstSlot"/> of
     /// <paramref name="buffer"/> (slot <c>i</c> at <c>i * stride</c>: its filter byte, then the row) with the unfiltered
-    /// row above it in the slot before; where <paramref name="wavefrontPaeth"/>, 8-bit grey rows up to 31 at a time in
-    /// vector lanes (<see cref="PngBandUnfilter"/>) and runs of four Paeth rows of other units together.
+    /// row above it in the slot before; where <paramref name="wavefrontPaeth"/>, rows of one- and two-byte units (8-bit
+    /// grey; grey+alpha, 16-bit grey) up to 31 at a time in vector lanes (<see cref="PngBandUnfilter"/>) and runs of
+    /// four Paeth rows of other units together.
     /// </summary>
     internal static void UnfilterRows(byte[] buffer, int firstSlot, int count, int stride, int rowBytes, int bpp, bool wavefrontPaeth, int firstY)
     {
         const int Group = PngPaethRows.Rows;
-        bool bands = wavefrontPaeth && bpp == 1;
+        bool bands = wavefrontPaeth && bpp is 1 or 2;
         for (int r = 0; r < count;)
         {
             int at = (firstSlot + r) * stride;
             int band = Math.Min(PngBandUnfilter.Rows, count - r);
-            if (bands && PngBandUnfilter.Pays(buffer, at, band, stride, rowBytes))
+            if (bands && PngBandUnfilter.Pays(buffer, at, band, stride, rowBytes, bpp))
             {
-                PngBandUnfilter.Apply(buffer, at, band, stride, rowBytes);
+                PngBandUnfilter.Apply(buffer, at, band, stride, rowBytes, bpp);
                 r += band;
                 continue;
             }
