@@ -6,23 +6,25 @@ using System.Runtime.Intrinsics.X86;
 namespace RleTcp.Imaging.Formats;
 
 /// <summary>
-/// The PNG unfilter of up to <see cref="Rows"/> scanlines whose filter unit is one byte (8-bit grey) at once, one row
-/// per byte lane of one or two 128-bit vectors: the serial chain of each row (every byte needs the one to its left)
-/// runs in up to 31 lanes side by side, so a vector step costs about what one scalar byte did.
+/// The PNG unfilter of up to <see cref="Rows"/> scanlines whose filter unit is one or two bytes (8-bit grey; grey+alpha
+/// and 16-bit grey) at once, one row per byte lane of one or two 128-bit vectors: the serial chain of each row (every
+/// byte needs the one a unit to its left) runs in up to 31 lanes side by side, so a vector step costs about what one
+/// scalar byte did.
 /// </summary>
 /// <remarks>
 /// A skewed wavefront, transposed. Lane 0 holds the row above the band (already unfiltered; it is read, never written,
 /// because another thread may be converting it), lanes 1..31 the band's rows, and at step <c>s</c> lane <c>r</c>
-/// decodes column <c>s - r</c>. Then the previous step's output is "left" (a), the same shifted up a lane is "above"
-/// (b: lane <c>r - 1</c> decoded column <c>s - r</c> one step earlier; across the two vectors an <c>palignr</c>), and
-/// the previous step's b is "upper left" (c). The two vectors' chains are independent within a step, so a band of 31
-/// rows costs little more than one of 15 (the step is latency-bound). Each lane's predictor is its own row's filter,
-/// chosen by lane masks (rows of a band may mix filters; an all-Paeth band, the common case on scans, takes a kernel
-/// without them). The filtered bytes come in 16 steps at a time: row <c>r</c>'s 16 bytes from column <c>X - r</c>,
-/// transposed, so that vector <c>j</c> holds step <c>X + j</c>; the results go back the same way. Steps start at the
-/// lane count (16 or 32) and stop where a load would leave its row, so every access is inside the band; the triangles
-/// of bytes before and after (16-47 a row) take the scalar predictor, in row order. Bands of fewer rows leave lanes
-/// unused (loaded from the last row, never stored).
+/// decodes column <c>s - r</c> (for one-byte units; <c>s - 2r</c> for two). Then the previous step's output is "left"
+/// (a), the same shifted up a lane is "above" (b: lane <c>r - 1</c> decoded column <c>s - r</c> one step earlier;
+/// across the two vectors a <c>palignr</c>), and the previous step's b is "upper left" (c); for two-byte units the same
+/// from two steps back. The two vectors' chains are independent within a step, so a band of 31 rows costs little more
+/// than one of 15 (the step is latency-bound). Each lane's predictor is its own row's filter, chosen by lane masks
+/// (rows of a band may mix filters; an all-Paeth band, the common case on scans, takes a kernel without them). The
+/// filtered bytes come in 16 steps at a time: row <c>r</c>'s 16 bytes from column <c>X - r</c>, transposed
+/// (<see cref="ByteTranspose"/>), so that vector <c>j</c> holds step <c>X + j</c>; the results go back the same way.
+/// Steps start at the lane count times the unit and stop where a load would leave its row, so every access is inside
+/// the band; the triangles of bytes before and after (16-47 a row for one-byte units) take the scalar predictor, in
+/// row order. Bands of fewer rows leave lanes unused (loaded from the last row, never stored).
 /// </remarks>
 internal static partial class PngBandUnfilter
 {

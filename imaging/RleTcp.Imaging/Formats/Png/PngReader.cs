@@ -245,9 +245,10 @@ internal static class PngReader
     /// Scanlines of one pass, inflated a block at a time into <c>scratch</c> and unfiltered in place. Slot 0 holds the
     /// row above the block's first (zeros at the start of a pass); slots 1..n the block's rows with their filter bytes.
     /// With <paramref name="wavefrontPaeth"/> (continuous-tone samples: grey, RGB, with or without alpha, 8 or 16 bits),
-    /// runs of Paeth rows are unfiltered four at a time as a wavefront (<see cref="PngPaethPixels.ApplyRows"/> for 3-
-    /// and 4-byte pixels, <see cref="PngPaethRows"/> otherwise); palette and sub-byte rows keep the single-row
-    /// unfilter, whose word-at-a-time copies pay on line art.
+    /// rows of 1- and 2-byte units go up to 31 at a time in vector lanes (<see cref="PngBandUnfilter"/>), runs of Paeth
+    /// rows of other units four at a time as a wavefront (<see cref="PngPaethPixels.ApplyRows"/> for 3- and 4-byte
+    /// pixels, <see cref="PngPaethRows"/> otherwise); palette and sub-byte rows keep the single-row unfilter, whose
+    /// word-at-a-time copies pay on line art (measured against the bands: docs/PERFORMANCE.md, round 4).
     /// Without <paramref name="zlib"/>, <c>scratch</c> already holds every scanline of the (one) pass after slot 0, and a
     /// block is a window that moves down it.
     /// </summary>
