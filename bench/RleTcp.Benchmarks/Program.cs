@@ -8,7 +8,7 @@ namespace RleTcp.Benchmarks;
 /// <c>images</c> (describes the generated inputs and writes them as BMP/PBM/PNG), <c>codecs</c> (the codec size table and speed ratios),
 /// <c>scans DIR</c> (writes issue 14's grey and colour scan pages), <c>intake FILES</c> (times the in-process intake of
 /// files, the counterpart of bench/peers/pillow_convert.py), <c>echo-peer --port N</c> (the plain-socket framed echo the
-/// transport is measured against), <c>transport</c> (issue 14's FrameEcho-vs-peer rows), <c>scans-e2e</c> (issue 14's grey
+/// transport is measured against), <c>unfilter [PAGE...]</c> (the PNG unfilter alone, CPU time per routing), <c>transport</c> (issue 14's FrameEcho-vs-peer rows), <c>scans-e2e</c> (issue 14's grey
 /// and colour rows: the server end to end against Pillow in process).
 /// Otherwise the arguments go to BenchmarkDotNet's switcher (<c>-- --filter '*Encode*'</c>, <c>--list flat</c>,
 /// <c>--job short</c>, ...).
@@ -26,6 +26,8 @@ public static class Program
                 return Images.ScansCommand.WriteScans(args[1..]);
             case "intake":
                 return Images.ScansCommand.TimeIntake(args[1..]);
+            case "unfilter":
+                return Micro.UnfilterProbe.Run(args[1..]);
             case "micro":
                 return Micro.MicroSuite.Run(args[1..]);
             case "e2e":

@@ -195,14 +195,25 @@ internal static class PngReader
     /// <summary>
     /// Unfilters <paramref name="count"/> scanlines in place, the first in slot <paramref name="firstSlot"/> of
     /// <paramref name="buffer"/> (slot <c>i</c> at <c>i * stride</c>: its filter byte, then the row) with the unfiltered
-    /// row above it in the slot before; runs of four Paeth rows together where <paramref name="wavefrontPaeth"/>.
+    /// row above it in the slot before; where <paramref name="wavefrontPaeth"/>, rows of one- and two-byte units (8-bit
+    /// grey; grey+alpha, 16-bit grey) up to 31 at a time in vector lanes (<see cref="PngBandUnfilter"/>) and runs of
+    /// four Paeth rows of other units together.
     /// </summary>
     internal static void UnfilterRows(byte[] buffer, int firstSlot, int count, int stride, int rowBytes, int bpp, bool wavefrontPaeth, int firstY)
     {
         const int Group = PngPaethRows.Rows;
+        bool bands = wavefrontPaeth && bpp is 1 or 2;
         for (int r = 0; r < count;)
         {
             int at = (firstSlot + r) * stride;
+            int band = Math.Min(PngBandUnfilter.Rows, count - r);
+            if (bands && PngBandUnfilter.Pays(buffer, at, band, stride, rowBytes, bpp))
+            {
+                PngBandUnfilter.Apply(buffer, at, band, stride, rowBytes, bpp);
+                r += band;
+                continue;
+            }
+
             if (wavefrontPaeth && r + Group <= count && AllPaeth(buffer, at, stride, Group))
             {
                 // 3- and 4-byte pixels a vector step each where the CPU allows; other units a byte at a time.
@@ -244,9 +255,10 @@ internal static class PngReader
     /// Scanlines of one pass, inflated a block at a time into <c>scratch</c> and unfiltered in place. Slot 0 holds the
     /// row above the block's first (zeros at the start of a pass); slots 1..n the block's rows with their filter bytes.
     /// With <paramref name="wavefrontPaeth"/> (continuous-tone samples: grey, RGB, with or without alpha, 8 or 16 bits),
-    /// runs of Paeth rows are unfiltered four at a time as a wavefront (<see cref="PngPaethPixels.ApplyRows"/> for 3-
-    /// and 4-byte pixels, <see cref="PngPaethRows"/> otherwise); palette and sub-byte rows keep the single-row
-    /// unfilter, whose word-at-a-time copies pay on line art.
+    /// rows of 1- and 2-byte units go up to 31 at a time in vector lanes (<see cref="PngBandUnfilter"/>), runs of Paeth
+    /// rows of other units four at a time as a wavefront (<see cref="PngPaethPixels.ApplyRows"/> for 3- and 4-byte
+    /// pixels, <see cref="PngPaethRows"/> otherwise); palette and sub-byte rows keep the single-row unfilter, whose
+    /// word-at-a-time copies pay on line art (measured against the bands: docs/PERFORMANCE.md, round 4).
     /// Without <paramref name="zlib"/>, <c>scratch</c> already holds every scanline of the (one) pass after slot 0, and a
     /// block is a window that moves down it.
     /// </summary>
