@@ -34,6 +34,10 @@ public class RleEncodeBenchmarks
         _copy = new ulong[_image.Words.Length];
         int encoded = RleEncoder.Encode(_image).Length;
         _output = new ArrayBufferWriter<byte>(encoded + RleEncoder.MaxRowLength(_image.Width));
+
+        // The path is chosen in this process, the benchmark's child: say which one it is in BenchmarkDotNet's log
+        // (the host's RleEncoder.Path, which the micro table's row names, need not be the child's).
+        Console.WriteLine($"// RleEncoder.Path in the benchmark process: {RleEncoder.Path}");
     }
 
     /// <summary>The memory limit: copy the packed bits once.</summary>

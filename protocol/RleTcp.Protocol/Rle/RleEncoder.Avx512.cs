@@ -15,7 +15,11 @@ namespace RleTcp.Protocol.Rle;
 /// </summary>
 /// <remarks>
 /// The constants are RVA data (<c>ReadOnlySpan</c> properties) and the loop calls nothing, so every vector stays in a
-/// register: a call would make the JIT spill them all (every vector register is caller-saved).
+/// register: a call would make the JIT spill them all (every vector register is caller-saved). No vector lives on the
+/// stack (the last block is a masked load, the end of the destination a masked store): a 64-byte stack slot's cost
+/// depended on the caller's stack depth. The encoder is never inlined: inlined into a caller at tier 1 (the checking
+/// <c>EncodeRow</c>, or a caller's chain that took it in) the same loop ran 2.5-3x slower (docs/PERFORMANCE.md,
+/// issue 14 round 4). It encodes rows back to back, so a band costs one call per buffer span, not per row.
 /// </remarks>
 public static partial class RleEncoder
 {
@@ -77,50 +81,62 @@ public static partial class RleEncoder
         47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62,
     ];
 
-    internal static int EncodeRowAvx512(ReadOnlySpan<ulong> row, int width, Span<byte> destination)
+    // Encodes rows back to back (rows: whole rows of packed words; the caller checked them and that the destination
+    // holds one row's worst case) for as long as the rest of the destination holds another row's worst case. Returns
+    // the bytes written; rowCount: the rows encoded, at least one. NoInlining: see the remarks above.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    internal static int EncodeRowsAvx512(ReadOnlySpan<ulong> rows, int width, Span<byte> destination, out int rowCount)
     {
         ref byte output = ref MemoryMarshal.GetReference(destination);
-        ref ulong words = ref MemoryMarshal.GetReference(row);
         int capacity = destination.Length;
-        int last = row.Length - 1;
-        var state = new RunState { Start = 0, Written = 0, LastEnd = Vector512<byte>.Zero };
+        int wordsPerRow = BitImage.WordsFor(width);
+        int rowTotal = rows.Length / wordsPerRow;
+        int last = wordsPerRow - 1;
 
-        // The block holding the row's last word is loaded from a zero-padded copy; its lanes after the last word
-        // hold no pixels, and the padding is zero, so a white last pixel looks like a change at the width: neither
-        // is a boundary.
+        // The block holding a row's last word is loaded with its lanes after the last word masked to zero (a masked
+        // load reads nothing there, so it may end the image). Those lanes hold no pixels, and the padding is zero, so
+        // a white last pixel looks like a change at the width: neither is a boundary.
         int lastBlock = last & ~7;
-        EightWords tail = default;
-        for (int i = lastBlock; i <= last; i++)
-        {
-            tail[i - lastBlock] = row[i];
-        }
-
         Vector512<ulong> lane = Vector512.Create(0UL, 1, 2, 3, 4, 5, 6, 7);
         Vector512<ulong> lastLane = Vector512.Create((ulong)(last - lastBlock));
+        Vector512<ulong> inRow = Vector512.LessThanOrEqual(lane, lastLane);
         Vector512<ulong> tailMask = Vector512.LessThan(lane, lastLane)
             | (Vector512.Equals(lane, lastLane) & Vector512.Create(BitImage.LastWordMaskFor(width)));
+        int lastShift = 63 - ((width - 1) & 63);
         ref ulong chunks = ref MemoryMarshal.GetArrayDataReference(ChunkStartWords);
-
-        // Lane 7 of the block before the first: its low bit is pixel 0, so pixel 0 is no colour change; nor is it a
-        // chunk start (the table marks every multiple of 127, 0 included).
-        Vector512<ulong> previous = Vector512.Create(words >> 63);
-        Vector512<ulong> firstMask = ~Vector512.CreateScalar(0x8000_0000_0000_0000UL);
-        int chunk = 0; // block % 127
-        for (int block = 0; block < lastBlock; block += 8)
+        int written = 0;
+        int y = 0;
+        do
         {
-            Vector512<ulong> w = Vector512.LoadUnsafe(ref words, (nuint)block);
-            EncodeBlock(w, ref previous, Vector512.LoadUnsafe(ref chunks, (nuint)chunk), firstMask, block, ref output, capacity, ref state);
-            firstMask = Vector512<ulong>.AllBitsSet;
-            chunk = chunk >= RleFormat.ChunkPixels - 8 ? chunk + 8 - RleFormat.ChunkPixels : chunk + 8;
+            ref ulong words = ref Unsafe.Add(ref MemoryMarshal.GetReference(rows), y * wordsPerRow);
+            var state = new RunState { Start = 0, Written = written, LastEnd = Vector512<byte>.Zero };
+
+            // Lane 7 of the block before the first: its low bit is pixel 0, so pixel 0 is no colour change; nor is it
+            // a chunk start (the table marks every multiple of 127, 0 included).
+            Vector512<ulong> previous = Vector512.Create(words >> 63);
+            Vector512<ulong> firstMask = ~Vector512.CreateScalar(0x8000_0000_0000_0000UL);
+            int chunk = 0; // block % 127
+            for (int block = 0; block < lastBlock; block += 8)
+            {
+                Vector512<ulong> w = Vector512.LoadUnsafe(ref words, (nuint)block);
+                EncodeBlock(w, ref previous, Vector512.LoadUnsafe(ref chunks, (nuint)chunk), firstMask, block, ref output, capacity, ref state);
+                firstMask = Vector512<ulong>.AllBitsSet;
+                chunk = chunk >= RleFormat.ChunkPixels - 8 ? chunk + 8 - RleFormat.ChunkPixels : chunk + 8;
+            }
+
+            Vector512<ulong> lastWords = LoadLanes(ref Unsafe.Add(ref words, lastBlock), inRow);
+            EncodeBlock(lastWords, ref previous, Vector512.LoadUnsafe(ref chunks, (nuint)chunk), firstMask & tailMask, lastBlock, ref output, capacity, ref state);
+
+            // The last run ends at the row's end; the chunk starts guarantee it is at most 127 long.
+            int color = (int)(Unsafe.Add(ref words, last) >> lastShift) & 1;
+            Unsafe.Add(ref output, state.Written++) = (byte)((color << 7) | (width - state.Start));
+            written = state.Written;
+            y++;
         }
+        while (y < rowTotal && capacity - written >= width);
 
-        Vector512<ulong> lastWords = Vector512.LoadUnsafe(ref tail[0]);
-        EncodeBlock(lastWords, ref previous, Vector512.LoadUnsafe(ref chunks, (nuint)chunk), firstMask & tailMask, lastBlock, ref output, capacity, ref state);
-
-        // The last run ends at the row's end; the chunk starts guarantee it is at most 127 long.
-        int color = (int)(row[last] >> (63 - ((width - 1) & 63))) & 1;
-        Unsafe.Add(ref output, state.Written++) = (byte)((color << 7) | (width - state.Start));
-        return state.Written;
+        rowCount = y;
+        return written;
     }
 
     // One block of 8 words (512 pixels). chunks: the chunk starts of these words; keep: zero for the bits that are
@@ -175,12 +191,7 @@ public static partial class RleEncoder
             }
             else
             {
-                SixtyFourBytes spill = default;
-                runs.StoreUnsafe(ref spill[0]);
-                for (int i = 0; i < count; i++)
-                {
-                    Unsafe.Add(ref output, state.Written + i) = spill[i];
-                }
+                StoreFirst(runs, count, ref Unsafe.Add(ref output, state.Written));
             }
 
             state.Written += count;
@@ -191,6 +202,27 @@ public static partial class RleEncoder
         int lastByte = 63 - BitOperations.LeadingZeroCount(busyBytes);
         int lastBit = 63 - BitOperations.LeadingZeroCount(pixels);
         state.Start = (block << 6) + (lastByte << 3) + (lastBit & 7);
+    }
+
+    // The lanes of 8 words that are set in lanes, zero in the others, which are not read.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe Vector512<ulong> LoadLanes(ref ulong source, Vector512<ulong> lanes)
+    {
+        fixed (ulong* p = &source)
+        {
+            return Avx512F.MaskLoad(p, lanes, Vector512<ulong>.Zero);
+        }
+    }
+
+    // Near the destination's end: only the first count bytes, with a masked store (no 64-byte buffer on the stack,
+    // which the JIT zeroed once per block).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreFirst(Vector512<byte> bytes, int count, ref byte destination)
+    {
+        fixed (byte* p = &destination)
+        {
+            Avx512BW.MaskStore(p, Vector512.LessThan(Vector512<byte>.Indices, Vector512.Create((byte)count)), bytes);
+        }
     }
 
     private static ulong[] MakeChunkStartWords()
@@ -215,17 +247,5 @@ public static partial class RleEncoder
         public int Start; // the current run's first pixel
         public int Written;
         public Vector512<byte> LastEnd; // the last run end so far, mod 128, in every byte
-    }
-
-    [InlineArray(8)]
-    private struct EightWords
-    {
-        private ulong _word;
-    }
-
-    [InlineArray(64)]
-    private struct SixtyFourBytes
-    {
-        private byte _byte;
     }
 }

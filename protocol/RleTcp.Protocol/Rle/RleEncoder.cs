@@ -13,9 +13,8 @@ namespace RleTcp.Protocol.Rle;
 /// differs from its left neighbour, the chunk starts (multiples of 127) are ORed in, and every marked pixel ends one
 /// run, i.e. writes one byte. How the marked pixels become bytes depends on the CPU, chosen once
 /// (<see cref="Path"/>): AVX-512 VBMI2 compresses a word's 64 positions into a vector (RleEncoder.Avx512.cs), the
-/// scalar loop takes one leading-zero count per run (RleEncoder.Scalar.cs), and AVX2 with BMI2 (looking positions up a
-/// byte at a time, RleEncoder.Avx2.cs) is selectable and tested but not chosen (see RleEncoderPath.cs). All paths
-/// write the same bytes and allocate nothing beyond the output.
+/// scalar loop takes one leading-zero count per run (RleEncoder.Scalar.cs); an AVX2 path was tried and removed (see
+/// RleEncoderPath.cs). All paths write the same bytes and allocate nothing beyond the output.
 /// </remarks>
 public static partial class RleEncoder
 {
@@ -79,10 +78,14 @@ public static partial class RleEncoder
         }
 
         int width = image.Width;
-        for (int y = firstRow; y < firstRow + rowCount; y++)
+        int wordsPerRow = image.WordsPerRow;
+        int end = firstRow + rowCount;
+        for (int y = firstRow; y < end;)
         {
             Span<byte> destination = output.GetSpan(MaxRowLength(width));
-            output.Advance(EncodeRow(image.Row(y), width, destination, path));
+            ReadOnlySpan<ulong> rows = image.Words[(y * wordsPerRow)..(end * wordsPerRow)];
+            output.Advance(EncodeRows(rows, width, destination, path, out int encoded));
+            y += encoded;
         }
     }
 
@@ -96,14 +99,21 @@ public static partial class RleEncoder
     /// <summary><see cref="EncodeRow(ReadOnlySpan{ulong}, int, Span{byte})"/> with the given row encoder.</summary>
     internal static int EncodeRow(ReadOnlySpan<ulong> row, int width, Span<byte> destination, RleEncoderPath path)
     {
-        if (!IsSupported(path))
-        {
-            throw new PlatformNotSupportedException($"This CPU cannot run the {path} RLE encoder.");
-        }
-
         if (row.Length != BitImage.WordsFor(width))
         {
             throw new ArgumentException("The row does not match the width.", nameof(row));
+        }
+
+        return EncodeRows(row, width, destination, path, out _);
+    }
+
+    // Encodes one or more of the whole rows in rows, as many as the path takes at once (the VBMI2 path: while the
+    // destination holds another row's worst case; scalar: one). Returns the bytes written.
+    private static int EncodeRows(ReadOnlySpan<ulong> rows, int width, Span<byte> destination, RleEncoderPath path, out int rowCount)
+    {
+        if (!IsSupported(path))
+        {
+            throw new PlatformNotSupportedException($"This CPU cannot run the {path} RLE encoder.");
         }
 
         if (destination.Length < MaxRowLength(width))
@@ -111,11 +121,13 @@ public static partial class RleEncoder
             throw new ArgumentException("The destination is shorter than the longest possible row.", nameof(destination));
         }
 
-        return path switch
+        if (path == RleEncoderPath.Avx512Vbmi2)
         {
-            RleEncoderPath.Avx512Vbmi2 => EncodeRowAvx512(row, width, destination),
-            _ => EncodeRowScalar(row, width, destination),
-        };
+            return EncodeRowsAvx512(rows, width, destination, out rowCount);
+        }
+
+        rowCount = 1;
+        return EncodeRowScalar(rows[..BitImage.WordsFor(width)], width, destination);
     }
 
     // A first guess at the output size, to spare the writer a few regrowths; correctness does not depend on it.

@@ -92,10 +92,52 @@ public class RleEncoderPathTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(SupportedPaths))]
+    public void ThePathEqualsTheReferenceWhenTheWriterHandsOutSpansThatHoldFewRows(string pathName)
+    {
+        // The VBMI2 path encodes rows back to back while the span holds another row's worst case: spans of the hint
+        // plus 0 .. 2 widths end the batches after one, two or three rows, and nothing may be written past them.
+        RleEncoderPath path = Enum.Parse<RleEncoderPath>(pathName);
+        Images.Sample(c =>
+        {
+            BitImage image = Make(c);
+            var writer = new GuardedSpanWriter(extra: Math.Abs(c.Seed) % ((2 * c.Width) + 3));
+            RleEncoder.Encode(image, writer, path);
+            Assert.Equal(ReferenceRleEncoder.Encode(image), writer.Written.ToArray());
+        }, iter: 1000);
+    }
+
     [Fact]
     public void TheProcessUsesVbmi2WhereTheCpuHasItAndScalarOtherwise()
     {
         RleEncoderPath expected = Avx512Vbmi2.IsSupported && Avx512Vbmi.IsSupported ? RleEncoderPath.Avx512Vbmi2 : RleEncoderPath.Scalar;
         Assert.Equal(expected, RleEncoder.Path);
+    }
+
+    // Hands out a fresh span of exactly sizeHint + extra bytes per GetSpan, with a guard byte after it that Advance
+    // checks, so a write past the span fails the test.
+    private sealed class GuardedSpanWriter(int extra) : System.Buffers.IBufferWriter<byte>
+    {
+        private const byte Guard = 0xA5;
+        private byte[] _span = [];
+
+        public List<byte> Written { get; } = [];
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            _span = new byte[Math.Max(sizeHint, 1) + extra + 1];
+            _span[^1] = Guard;
+            return _span.AsSpan(0, _span.Length - 1);
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => throw new NotSupportedException();
+
+        public void Advance(int count)
+        {
+            Assert.InRange(count, 0, _span.Length - 1);
+            Assert.Equal(Guard, _span[^1]);
+            Written.AddRange(_span.AsSpan(0, count));
+        }
     }
 }
