@@ -75,7 +75,7 @@ public class JpegRowPipelineTests(JpegRowPipelineTests.Files files) : IClassFixt
     }
 
     [Fact]
-    public void Bytes_that_are_no_jpeg_are_declined_without_reaching_the_decoder()
+    public void Bytes_that_are_no_jpeg_or_only_its_markers_are_declined()
     {
         Assert.Null(TurboJpegReader.TryDecodeRows([0xFF, 0xD8, 0xFF, 0xD9], IntakeOptions.Default, Helpers("thread pool"), CancellationToken.None));
         Assert.Null(TurboJpegReader.TryDecodeRows("not a jpeg"u8.ToArray(), IntakeOptions.Default, Helpers("thread pool"), CancellationToken.None));

@@ -125,15 +125,7 @@ internal sealed unsafe class JpegRowPipeline
                 }
             }
 
-            ReadOnlySpan<byte> row = _pixels.AsSpan(y * _pitch, _pitch);
-            if (_bytesPerPixel == 1)
-            {
-                _writer.WriteGrey(y, row);
-            }
-            else
-            {
-                _writer.WriteRgb(y, row, _bytesPerPixel);
-            }
+            TurboJpegReader.WriteRow(_writer, y, _pixels.AsSpan(y * _pitch, _pitch), _bytesPerPixel);
         }
     }
 

@@ -103,14 +103,8 @@ internal static class TurboJpegReader
 
         try
         {
-            if (TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out _, out int space) != 0
-                || PixelFormatOf(space) is not (int pixelFormat and >= 0) || width <= 0 || height <= 0 || (long)width * height > maxPixels)
-            {
-                return false;
-            }
-
-            bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
-            return true;
+            return TurboJpeg.DecompressHeader(handle, source, size, out width, out height, out _, out int space) == 0
+                && Accepts(space, width, height, maxPixels, out _, out bytesPerPixel);
         }
         finally
         {
@@ -118,13 +112,32 @@ internal static class TurboJpegReader
         }
     }
 
-    // TJCS_* to the TJPF_* Pillow's mode for it decodes to ("L" or "RGB"), or -1 for a colour space we decline.
-    private static int PixelFormatOf(int space) => space switch
+    // The one decline rule of both paths: grey, YCbCr or RGB (TJCS_*) within maxPixels, decoded to the TJPF_* of
+    // Pillow's mode for it ("L" or "RGB") at 1 or 3 bytes a pixel.
+    private static bool Accepts(int space, int width, int height, long maxPixels, out int pixelFormat, out int bytesPerPixel)
     {
-        TurboJpeg.ColourSpaceGrey => TurboJpeg.PixelGrey,
-        TurboJpeg.ColourSpaceYCbCr or TurboJpeg.ColourSpaceRgb => TurboJpeg.PixelRgb,
-        _ => -1,
-    };
+        pixelFormat = space switch
+        {
+            TurboJpeg.ColourSpaceGrey => TurboJpeg.PixelGrey,
+            TurboJpeg.ColourSpaceYCbCr or TurboJpeg.ColourSpaceRgb => TurboJpeg.PixelRgb,
+            _ => -1,
+        };
+        bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
+        return pixelFormat >= 0 && width > 0 && height > 0 && (long)width * height <= maxPixels;
+    }
+
+    /// <summary>Row <paramref name="y"/> of decoded pixels (grey, or R, G, B) into <paramref name="writer"/>.</summary>
+    internal static void WriteRow(BilevelRowWriter writer, int y, ReadOnlySpan<byte> row, int bytesPerPixel)
+    {
+        if (bytesPerPixel == 1)
+        {
+            writer.WriteGrey(y, row);
+        }
+        else
+        {
+            writer.WriteRgb(y, row, bytesPerPixel);
+        }
+    }
 
     /// <summary>
     /// The decoded pixels (grey, or R, G, B), <c>width * bytesPerPixel</c> bytes a row, in an array rented from
@@ -229,13 +242,11 @@ internal static class TurboJpegReader
                     return null;
                 }
 
-                int pixelFormat = PixelFormatOf(space);
-                if (pixelFormat < 0 || width <= 0 || height <= 0 || (long)width * height > maxPixels)
+                if (!Accepts(space, width, height, maxPixels, out int pixelFormat, out bytesPerPixel))
                 {
                     return null;
                 }
 
-                bytesPerPixel = pixelFormat == TurboJpeg.PixelGrey ? 1 : 3;
                 int pitch = checked(width * bytesPerPixel);
                 pixels = ArrayPool<byte>.Shared.Rent(checked(pitch * height));
                 fixed (byte* destination = pixels)
@@ -277,15 +288,7 @@ internal static class TurboJpegReader
                     ct.ThrowIfCancellationRequested();
                 }
 
-                ReadOnlySpan<byte> row = pixels.AsSpan(y * pitch, pitch);
-                if (bytesPerPixel == 1)
-                {
-                    writer.WriteGrey(y, row);
-                }
-                else
-                {
-                    writer.WriteRgb(y, row, bytesPerPixel);
-                }
+                WriteRow(writer, y, pixels.AsSpan(y * pitch, pitch), bytesPerPixel);
             }
 
             return image;
